@@ -1,0 +1,543 @@
+"""Monotone sentence alignment by cross-lingual embedding similarity.
+
+Design (our own, after reading Bertalign, Vecalign and the margin literature):
+
+* **Embed each sentence once.** Bertalign and Vecalign embed every concatenation of up to four consecutive
+  sentences, which is nearly all their running time. With mean pooling, the embedding of a concatenation is
+  close to the length-weighted mean of its sentences' embeddings, so we score a multi-sentence span from the
+  sentences' own vectors: the cosine of two spans is a ratio of a *box sum* over the weighted sentence
+  similarity matrix and two span norms. With row-wise prefix sums each bead score costs O(1).
+* **Margin, not raw cosine.** Cosines of one model live in a narrow, model-specific range (e5: ~0.92 for a
+  translation, ~0.77 for a stranger). Each score is the span cosine minus the mean of the sentences'
+  k nearest neighbours in the search band, divided by the document's typical true-pair margin, so the skip and
+  merge parameters mean the same thing for every embedder and language pair.
+* **Linear cost.** A recursive coarse-to-fine pass (Vecalign's idea): sentences are merged pairwise until the
+  problem is small, aligned there in full, and each finer level searches only a band around the coarser path.
+* **Length-aware.** A Gale-Church-like penalty on the log ratio of span lengths against the document's ratio.
+* **Fixed links.** Links a reviewer fixed are kept as they are; the stretches between them are aligned on
+  their own, with neighbourhood statistics taken from the whole document.
+* **Deterministic.** Only numpy arithmetic; ties break by bead type order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from workbench.alignment.beads import Bead
+from workbench.errors import AlignmentError
+
+NEG = -1e30
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    """Tunable settings. Scores are in units of the document's typical true-pair margin."""
+
+    max_bead: int = 5
+    """Largest n-m link, counted as n + m sentences (5 allows 1-4, 2-3, 3-2, 4-1)."""
+    max_side: int = 4
+    """Most sentences on one side of a link."""
+    skip: float = -0.2
+    """Score of leaving one sentence unlinked (a 0-1 or 1-0 link)."""
+    merge_penalty: float = 0.15
+    """Cost of each sentence beyond the first on a side of a link, so that 1-1 wins ties."""
+    length_weight: float = 0.5
+    """Weight of the squared log length ratio, per sentence of the link."""
+    size_exponent: float = 0.0
+    """A link's margin counts ((n + m) / 2) ** size_exponent times: 0 scores every link once, whatever its size."""
+    neighbours: int = 4
+    contrast: float = 1.0
+    """Share of the margin taken against the sentences just outside the link (the rest: k-NN background).
+
+    A link whose source also resembles the target sentence next to it is probably cut in the wrong place; this
+    contrast is what makes boundaries right."""
+    """k of the k-nearest-neighbour mean subtracted from each cosine (the margin)."""
+    band: int = 16
+    """Half-width, in sentences, of the band searched around the coarser level's path."""
+    direct_cells: int = 160_000
+    """Align without a coarse pass while n x m is at most this."""
+    confidence_centre: float = 0.45
+    """Normalised margin at which a link's confidence is 0.5."""
+    confidence_slope: float = 6.0
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One side at one resolution: unit-norm vectors and their weights (lengths in characters)."""
+
+    vectors: np.ndarray  # (n, d) float32, unit rows
+    weights: np.ndarray  # (n,) float64
+    lengths: np.ndarray  # (n,) float64
+
+    @property
+    def size(self) -> int:
+        return len(self.weights)
+
+
+@dataclass(frozen=True)
+class _Stats:
+    """Neighbourhood statistics at sentence level: per-sentence background and the margin scale."""
+
+    bg_src: np.ndarray
+    bg_tgt: np.ndarray
+    best_src: np.ndarray
+    best_tgt: np.ndarray
+    scale: float
+    length_ratio: float
+
+
+def bead_types(params: AlignParams) -> list[tuple[int, int]]:
+    """(source count, target count) of every allowed link; skips first, then by size."""
+    types = [(1, 0), (0, 1)]
+    for total in range(2, params.max_bead + 1):
+        for a in range(1, min(params.max_side, total - 1) + 1):
+            b = total - a
+            if 1 <= b <= params.max_side:
+                types.append((a, b))
+    return types
+
+
+def align_embeddings(
+    src_vectors: np.ndarray,
+    tgt_vectors: np.ndarray,
+    src_lengths: Sequence[float],
+    tgt_lengths: Sequence[float],
+    params: AlignParams | None = None,
+    fixed: Sequence[Bead] = (),
+) -> list[Bead]:
+    """Align two sequences of sentence embeddings; return beads covering every sentence once, in order.
+
+    ``src_lengths``/``tgt_lengths`` are sentence lengths (characters); they weight spans and drive the length
+    penalty. ``fixed`` links are returned unchanged (confidence kept) and the rest is aligned around them.
+    """
+    params = params or AlignParams()
+    src = _make_side(src_vectors, src_lengths)
+    tgt = _make_side(tgt_vectors, tgt_lengths)
+    fixed = _check_fixed(fixed, src.size, tgt.size)
+    if src.size == 0 or tgt.size == 0:
+        return _skips(0, src.size, 0, tgt.size, confidence=1.0)
+
+    lo, hi = _search_band(src, tgt, params)
+    stats = _statistics(src, tgt, lo, hi, params)
+    # Fixed links with both sides split the problem into stretches; fixed 0-1 and 1-0 links only pin their
+    # sentences as unlinked, wherever the path passes them.
+    pinned_src = np.zeros(src.size, dtype=bool)
+    pinned_tgt = np.zeros(tgt.size, dtype=bool)
+    pinned_by: dict[tuple[str, int], Bead] = {}
+    for bead in fixed:
+        if not bead.tgt:
+            pinned_src[list(bead.src)] = True
+            pinned_by.update({("s", i): bead for i in bead.src})
+        elif not bead.src:
+            pinned_tgt[list(bead.tgt)] = True
+            pinned_by.update({("t", j): bead for j in bead.tgt})
+    anchors = [b for b in fixed if b.src and b.tgt]
+    if not anchors:
+        path = _dp(src, tgt, lo, hi, stats, params, pinned_src, pinned_tgt)
+        return _restore_pinned(_to_beads(path, src, tgt, stats, params), pinned_by)
+
+    beads: list[Bead] = []
+    i = j = 0
+    for link in [*anchors, None]:
+        i_end, j_end = (link.src[0], link.tgt[0]) if link else (src.size, tgt.size)
+        beads.extend(_align_stretch(src, tgt, stats, params, (i, i_end), (j, j_end), pinned_src, pinned_tgt))
+        if link is not None:
+            beads.append(link)
+            i, j = link.src[-1] + 1, link.tgt[-1] + 1
+    return _restore_pinned(beads, pinned_by)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Fixed links and stretches
+
+
+def _check_fixed(fixed: Sequence[Bead], n: int, m: int) -> list[Bead]:
+    """Fixed links must name consecutive sentences in range, and must not cross or overlap each other."""
+    ordered = sorted(fixed, key=lambda b: (b.src[0] if b.src else -1, b.tgt[0] if b.tgt else -1))
+    for bead in ordered:
+        if not bead.src and not bead.tgt:
+            raise AlignmentError("a fixed link must name at least one sentence.")
+        for ids, size, side in ((bead.src, n, "source"), (bead.tgt, m, "target")):
+            if ids and (list(ids) != list(range(ids[0], ids[0] + len(ids))) or ids[0] < 0 or ids[-1] >= size):
+                raise AlignmentError(
+                    f"fixed link {list(bead.src)}:{list(bead.tgt)} has {side} ids that are not consecutive "
+                    f"sentences of the document (0..{size - 1})."
+                )
+    for side in ("src", "tgt"):
+        used = sorted((getattr(b, side)[0], getattr(b, side)[-1]) for b in ordered if getattr(b, side))
+        for (_, end), (begin, _) in zip(used, used[1:], strict=False):
+            if begin <= end:
+                raise AlignmentError("two fixed links share a sentence; each sentence can be in one link only.")
+    anchors = [b for b in ordered if b.src and b.tgt]
+    for before, after in zip(anchors, anchors[1:], strict=False):
+        if after.tgt[0] <= before.tgt[-1]:
+            raise AlignmentError(
+                f"fixed links {list(before.src)}:{list(before.tgt)} and {list(after.src)}:{list(after.tgt)} "
+                "cross; links must keep both texts in order."
+            )
+    return ordered
+
+
+def _restore_pinned(beads: list[Bead], pinned_by: dict[tuple[str, int], Bead]) -> list[Bead]:
+    """Put each fixed 0-n/n-0 link back as given, at the place of its first sentence."""
+    if not pinned_by:
+        return beads
+    out: list[Bead] = []
+    placed: set[int] = set()
+    for bead in beads:
+        key = ("s", bead.src[0]) if bead.src and not bead.tgt else ("t", bead.tgt[0]) if bead.tgt and not bead.src else None
+        fixed = pinned_by.get(key) if key else None
+        if fixed is None:
+            out.append(bead)
+        elif id(fixed) not in placed:
+            placed.add(id(fixed))
+            out.append(fixed)
+    return out
+
+
+def _align_stretch(
+    src: _Side,
+    tgt: _Side,
+    stats: _Stats,
+    params: AlignParams,
+    rows: tuple[int, int],
+    cols: tuple[int, int],
+    pinned_src: np.ndarray,
+    pinned_tgt: np.ndarray,
+) -> list[Bead]:
+    (i0, i1), (j0, j1) = rows, cols
+    if i1 < i0 or j1 < j0:
+        raise AlignmentError("fixed links leave no room between them; check their order.")
+    if i1 == i0 or j1 == j0:
+        return _skips(i0, i1, j0, j1, confidence=1.0)
+    sub_src = _Side(src.vectors[i0:i1], src.weights[i0:i1], src.lengths[i0:i1])
+    sub_tgt = _Side(tgt.vectors[j0:j1], tgt.weights[j0:j1], tgt.lengths[j0:j1])
+    sub_stats = _Stats(
+        stats.bg_src[i0:i1], stats.bg_tgt[j0:j1], stats.best_src[i0:i1], stats.best_tgt[j0:j1],
+        stats.scale, stats.length_ratio,
+    )
+    lo, hi = _search_band(sub_src, sub_tgt, params)
+    path = _dp(sub_src, sub_tgt, lo, hi, sub_stats, params, pinned_src[i0:i1], pinned_tgt[j0:j1])
+    beads = _to_beads(path, sub_src, sub_tgt, sub_stats, params)
+    return [Bead(tuple(i + i0 for i in b.src), tuple(j + j0 for j in b.tgt), b.confidence) for b in beads]
+
+
+def _skips(i0: int, i1: int, j0: int, j1: int, confidence: float) -> list[Bead]:
+    return [Bead((i,), (), confidence) for i in range(i0, i1)] + [
+        Bead((), (j,), confidence) for j in range(j0, j1)
+    ]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Sides, resolutions and the search band
+
+
+def _make_side(vectors: np.ndarray, lengths: Sequence[float]) -> _Side:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.ndim != 2 and vectors.size == 0:
+        vectors = vectors.reshape(0, 1)
+    lengths_arr = np.asarray(lengths, dtype=np.float64).reshape(-1)
+    if len(lengths_arr) != len(vectors):
+        raise ValueError(f"{len(vectors)} vectors but {len(lengths_arr)} lengths")
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True) if len(vectors) else np.ones((0, 1))
+    unit = vectors / np.maximum(norms, 1e-12)
+    # Weight by length (a proxy for token count, which is what mean pooling averages over), floored so
+    # that an empty line still counts a little.
+    weights = np.maximum(lengths_arr, 1.0)
+    return _Side(unit.astype(np.float32), weights, lengths_arr)
+
+
+def _halve(side: _Side) -> _Side:
+    """Merge sentences pairwise (length-weighted mean, re-normalised): the next coarser resolution."""
+    n = side.size
+    pairs = n // 2
+    weighted = side.vectors * side.weights[:, None].astype(np.float32)
+    merged = weighted[: 2 * pairs : 2] + weighted[1 : 2 * pairs : 2]
+    weights = side.weights[: 2 * pairs : 2] + side.weights[1 : 2 * pairs : 2]
+    lengths = side.lengths[: 2 * pairs : 2] + side.lengths[1 : 2 * pairs : 2]
+    if n % 2:
+        merged = np.vstack([merged, weighted[-1:]])
+        weights = np.append(weights, side.weights[-1])
+        lengths = np.append(lengths, side.lengths[-1])
+    norms = np.linalg.norm(merged, axis=1, keepdims=True)
+    return _Side((merged / np.maximum(norms, 1e-12)).astype(np.float32), weights, lengths)
+
+
+def _search_band(src: _Side, tgt: _Side, params: AlignParams) -> tuple[np.ndarray, np.ndarray]:
+    """For each DP row 0..n, the half-open range of DP columns to search (monotone in the row)."""
+    n, m = src.size, tgt.size
+    if n * m <= params.direct_cells or n < 4 or m < 4:
+        return np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m + 1, dtype=np.int64)
+    coarse_src, coarse_tgt = _halve(src), _halve(tgt)
+    lo_c, hi_c = _search_band(coarse_src, coarse_tgt, params)
+    stats_c = _statistics(coarse_src, coarse_tgt, lo_c, hi_c, params)
+    path = _dp(coarse_src, coarse_tgt, lo_c, hi_c, stats_c, params)
+    return _project(path, n, m, params.band)
+
+
+def _project(path: list[tuple[int, int, int, int]], n: int, m: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Map a coarse path (beads as i0, i1, j0, j1) to a band of fine rows, widened by ``width``."""
+    lo = np.full(n + 1, m + 1, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    for i0, i1, j0, j1 in path:
+        r0, r1 = min(2 * i0, n), min(2 * i1, n)
+        c0, c1 = min(2 * j0, m), min(2 * j1, m)
+        lo[r0 : r1 + 1] = np.minimum(lo[r0 : r1 + 1], c0 - width)
+        hi[r0 : r1 + 1] = np.maximum(hi[r0 : r1 + 1], c1 + width + 1)
+    lo = np.clip(lo, 0, m)
+    hi = np.clip(hi, 1, m + 1)
+    lo = np.minimum.accumulate(lo[::-1])[::-1]  # widen to make both bounds non-decreasing
+    hi = np.maximum.accumulate(hi)
+    lo[0] = 0
+    hi[-1] = m + 1
+    return lo, hi
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Similarities in the band
+
+
+def _sentence_band(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, reach: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cosines of each source sentence with the target sentences its links can reach.
+
+    Returns ``(start, cos)``: ``cos[i, k]`` is the cosine of source i and target ``start[i] + k`` (NaN past
+    the band's end).
+    """
+    n, m = src.size, tgt.size
+    # Links ending at rows i+1..i+reach cover sentence i; one more on each side for their neighbours.
+    start = np.maximum(lo[:n] - reach - 1, 0)
+    stop = np.minimum(hi[np.minimum(np.arange(n) + reach + 1, n)], m)
+    stop = np.maximum(stop, start)
+    width = int((stop - start).max()) if n else 0
+    cos = np.full((n, max(width, 1)), np.nan, dtype=np.float32)
+    chunk = max(1, 4_000_000 // max(1, width * src.vectors.shape[1]))
+    offsets = np.arange(width)
+    for c0 in range(0, n, chunk):
+        c1 = min(n, c0 + chunk)
+        idx = start[c0:c1, None] + offsets[None, :]
+        valid = idx < stop[c0:c1, None]
+        gathered = tgt.vectors[np.minimum(idx, m - 1)]
+        block = np.einsum("nd,nkd->nk", src.vectors[c0:c1], gathered)
+        cos[c0:c1, :width] = np.where(valid, block, np.nan)
+    return start, cos
+
+
+def _statistics(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, params: AlignParams) -> _Stats:
+    """Per-sentence neighbourhood background (k-NN mean cosine) and the document's margin scale."""
+    start, cos = _sentence_band(src, tgt, lo, hi, reach=1)
+    k = params.neighbours
+    filled = np.where(np.isnan(cos), -np.inf, cos)
+    top = -np.sort(-filled, axis=1)[:, :k]
+    top = np.where(np.isinf(top), np.nan, top)
+    bg_src = np.nan_to_num(np.nanmean(top, axis=1), nan=0.0)
+    best_src = np.nan_to_num(top[:, 0], nan=0.0, neginf=0.0)
+
+    # Target side: the same cosines grouped by target sentence.
+    rows, cols = np.nonzero(~np.isnan(cos))
+    tgt_ids = start[rows] + cols
+    values = cos[rows, cols]
+    order = np.lexsort((-values, tgt_ids))
+    tgt_sorted, val_sorted = tgt_ids[order], values[order]
+    first = np.searchsorted(tgt_sorted, np.arange(tgt.size), side="left")
+    last = np.searchsorted(tgt_sorted, np.arange(tgt.size), side="right")
+    bg_tgt = np.zeros(tgt.size)
+    best_tgt = np.zeros(tgt.size)
+    for j in range(tgt.size):  # O(m k): tiny next to the band work
+        vals = val_sorted[first[j] : min(last[j], first[j] + k)]
+        if len(vals):
+            bg_tgt[j] = float(vals.mean())
+            best_tgt[j] = float(vals[0])
+    margins = np.concatenate([best_src - bg_src, best_tgt - bg_tgt])
+    scale = float(np.median(margins)) if len(margins) else 0.0
+    scale = max(scale, 1e-3)
+    ratio = float(tgt.lengths.sum() + 1.0) / float(src.lengths.sum() + 1.0)
+    return _Stats(bg_src, bg_tgt, best_src, best_tgt, scale, ratio)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Dynamic programming in the band
+
+
+def _span_table(side: _Side, max_len: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each span length a and start s: norm of the weighted vector sum, summed weight and length."""
+    n = side.size
+    weighted = side.vectors.astype(np.float64) * side.weights[:, None]
+    prefix = np.vstack([np.zeros((1, weighted.shape[1])), np.cumsum(weighted, axis=0)])
+    prefix_w = np.concatenate([[0.0], np.cumsum(side.weights)])
+    prefix_l = np.concatenate([[0.0], np.cumsum(side.lengths)])
+    norms = np.ones((max_len + 1, n + 1))
+    wsum = np.ones((max_len + 1, n + 1))
+    lsum = np.zeros((max_len + 1, n + 1))
+    for a in range(1, max_len + 1):
+        count = max(n - a + 1, 0)
+        if count:
+            norms[a, :count] = np.linalg.norm(prefix[a : a + count] - prefix[:count], axis=1)
+            wsum[a, :count] = prefix_w[a : a + count] - prefix_w[:count]
+            lsum[a, :count] = prefix_l[a : a + count] - prefix_l[:count]
+    return np.maximum(norms, 1e-12), wsum, lsum
+
+
+def _bg_table(bg: np.ndarray, max_len: int) -> np.ndarray:
+    """Mean background of each span (length a, start s)."""
+    n = len(bg)
+    prefix = np.concatenate([[0.0], np.cumsum(bg)])
+    table = np.zeros((max_len + 1, n + 1))
+    for a in range(1, max_len + 1):
+        count = max(n - a + 1, 0)
+        if count:
+            table[a, :count] = (prefix[a : a + count] - prefix[:count]) / a
+    return table
+
+
+def _dp(
+    src: _Side,
+    tgt: _Side,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    stats: _Stats,
+    params: AlignParams,
+    pinned_src: np.ndarray | None = None,
+    pinned_tgt: np.ndarray | None = None,
+) -> list[tuple[int, int, int, int]]:
+    """Best monotone path from (0, 0) to (n, m) through the band; returns beads as (i0, i1, j0, j1).
+
+    Row r of the table holds the best score of aligning source[:r] with target[:j] for j in [lo[r], hi[r]).
+    The table is padded with NEG on both sides so that every predecessor lookup is a plain slice.
+    Pinned sentences can only be left unlinked, and doing so costs nothing.
+    """
+    n, m = src.size, tgt.size
+    pinned_src = np.zeros(n, dtype=bool) if pinned_src is None else pinned_src
+    pinned_tgt = np.zeros(m, dtype=bool) if pinned_tgt is None else pinned_tgt
+    types = bead_types(params)
+    reach = params.max_side
+    start, cos = _sentence_band(src, tgt, lo, hi, reach)
+    width = cos.shape[1]
+    # Row-wise prefix sums of weighted cosines: prefix[i, k] = sum of w_i w_j cos(i, j) for start[i] <= j < start[i]+k.
+    tgt_weights = tgt.weights[np.minimum(start[:, None] + np.arange(width)[None, :], m - 1)]
+    weighted = np.nan_to_num(cos, nan=0.0).astype(np.float64) * src.weights[:, None] * tgt_weights
+    prefix = np.zeros((n, width + 1))
+    np.cumsum(weighted, axis=1, out=prefix[:, 1:])
+
+    src_norm, _, src_len = _span_table(src, reach)
+    tgt_norm, _, tgt_len = _span_table(tgt, reach)
+    src_bg = _bg_table(stats.bg_src, reach)
+    tgt_bg = _bg_table(stats.bg_tgt, reach)
+    pinned_src_before = np.concatenate([[0], np.cumsum(pinned_src)])
+    pinned_tgt_before = np.concatenate([[0], np.cumsum(pinned_tgt)])
+    skip_src = np.where(pinned_src, 0.0, params.skip)
+    skip_tgt_before = np.concatenate([[0.0], np.cumsum(np.where(pinned_tgt, 0.0, params.skip))])
+    # Smoothing of the length ratio: short sentences have noisy ratios.
+    smooth = 0.1 * float(np.mean(np.concatenate([src.lengths, tgt.lengths]))) + 1.0
+
+    band_w = int((hi - lo).max())
+    pad = band_w + reach + 1
+    table = np.full((n + 1, band_w + 2 * pad), NEG)
+    back = np.full((n + 1, band_w), -1, dtype=np.int8)
+    skip_tgt_type = types.index((0, 1))
+    for r in range(n + 1):
+        w = int(hi[r] - lo[r])
+        j = lo[r] + np.arange(w)
+        best = np.full(w, NEG)
+        best_type = np.full(w, -1, dtype=np.int8)
+        if r == 0 and lo[0] == 0:
+            best[0] = 0.0
+        for t, (a, b) in enumerate(types):
+            if a == 0 or a > r:
+                continue
+            p = r - a
+            off = int(lo[r] - b - lo[p])
+            prev = table[p, pad + off : pad + off + w]
+            if b == 0:
+                cand = prev + skip_src[p]
+            elif pinned_src_before[r] - pinned_src_before[p]:
+                continue
+            else:
+                j0 = np.maximum(j - b, 0)
+                jc = np.minimum(j, m - 1)
+                jl = np.maximum(j0 - 1, 0)
+                num = np.zeros(w)
+                u_right = np.zeros(w)
+                u_left = np.zeros(w)
+                for i in range(p, r):
+                    k_hi = np.clip(j - start[i], 0, width)
+                    k_lo = np.clip(j0 - start[i], 0, width)
+                    num += prefix[i, k_hi] - prefix[i, k_lo]
+                    u_right += prefix[i, np.clip(jc + 1 - start[i], 0, width)] - prefix[i, k_hi]
+                    u_left += prefix[i, k_lo] - prefix[i, np.clip(jl - start[i], 0, width)]
+                u_norm = src_norm[a, p]
+                v_norm = tgt_norm[b, j0]
+                cosine = num / (u_norm * v_norm)
+                # Contrast: how much the source span resembles the target sentences just outside the link, and
+                # the target span the source sentences just outside it.
+                sides = [
+                    (j < m, u_right / (tgt.weights[jc] * u_norm)),
+                    (j0 >= 1, u_left / (tgt.weights[jl] * u_norm)),
+                ]
+                for q in (p - 1, r):
+                    if 0 <= q < n:
+                        diff = prefix[q, np.clip(j - start[q], 0, width)] - prefix[q, np.clip(j0 - start[q], 0, width)]
+                        sides.append((np.ones(w, dtype=bool), diff / (src.weights[q] * v_norm)))
+                total = np.zeros(w)
+                count = np.zeros(w)
+                for present, value in sides:
+                    total += np.where(present, value, 0.0)
+                    count += present
+                knn = 0.5 * (src_bg[a, p] + tgt_bg[b, j0])
+                local = np.where(count > 0, total / np.maximum(count, 1), knn)
+                margin = (cosine - params.contrast * local - (1 - params.contrast) * knn) / stats.scale
+                dev = np.log((tgt_len[b, j0] + smooth) / (src_len[a, p] * stats.length_ratio + smooth))
+                size = (0.5 * (a + b)) ** params.size_exponent
+                gain = size * (margin - params.length_weight * dev * dev) - params.merge_penalty * (a + b - 2)
+                valid = (j >= b) & (pinned_tgt_before[np.minimum(j, m)] == pinned_tgt_before[j0])
+                cand = np.where(valid, prev + gain, NEG)
+            better = cand > best
+            best = np.where(better, cand, best)
+            best_type = np.where(better, t, best_type)
+        # 0-1 links run along the row: D[r, j] = max over k <= j of X[k] + skips(k..j), a running maximum.
+        q = skip_tgt_before[np.minimum(j, m)]
+        y = best - q
+        run = np.maximum.accumulate(y)
+        row = run + q
+        table[r, pad : pad + w] = np.where(row < NEG / 2, NEG, row)
+        back[r, :w] = np.where(y < run, skip_tgt_type, best_type)
+
+    if not (lo[n] <= m < hi[n]) or table[n, pad + m - lo[n]] <= NEG / 2:
+        raise AlignmentError("no alignment path through the search band (internal error; please report it).")
+    path: list[tuple[int, int, int, int]] = []
+    r, c = n, m
+    while r > 0 or c > 0:
+        a, b = types[int(back[r, c - lo[r]])]
+        path.append((r - a, r, c - b, c))
+        r, c = r - a, c - b
+    path.reverse()
+    return path
+
+
+def _to_beads(
+    path: list[tuple[int, int, int, int]], src: _Side, tgt: _Side, stats: _Stats, params: AlignParams
+) -> list[Bead]:
+    """Attach a confidence to each link: a logistic of its normalised margin (skips: of their best match)."""
+    beads = []
+    for i0, i1, j0, j1 in path:
+        if i1 > i0 and j1 > j0:
+            u = (src.vectors[i0:i1] * src.weights[i0:i1, None]).sum(0)
+            v = (tgt.vectors[j0:j1] * tgt.weights[j0:j1, None]).sum(0)
+            cosine = float(u @ v / max(np.linalg.norm(u) * np.linalg.norm(v), 1e-12))
+            bg = 0.5 * (float(stats.bg_src[i0:i1].mean()) + float(stats.bg_tgt[j0:j1].mean()))
+            margin = (cosine - bg) / stats.scale
+            confidence = _logistic(params.confidence_slope * (margin - params.confidence_centre))
+        else:
+            # A skip is trustworthy when the sentence has no good partner anywhere near.
+            best = stats.best_src[i0] - stats.bg_src[i0] if i1 > i0 else stats.best_tgt[j0] - stats.bg_tgt[j0]
+            margin = float(best) / stats.scale
+            confidence = 1.0 - _logistic(params.confidence_slope * (margin - params.confidence_centre))
+        beads.append(Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), round(confidence, 4)))
+    return beads
+
+
+def _logistic(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(x, 50.0), -50.0)))

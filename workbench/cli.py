@@ -1,0 +1,276 @@
+"""The ``workbench`` command: a thin layer over the library, one sub-command a feature.
+
+Errors the user can fix are one line on stderr and exit status 2; nothing prints a traceback unless
+``WORKBENCH_DEBUG=1`` is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from workbench import __version__
+from workbench.errors import WorkbenchError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.handler(args) or 0)
+    except WorkbenchError as exc:
+        print(f"workbench: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("workbench: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `workbench segment ... | head`
+        return 0
+    except Exception as exc:
+        if os.environ.get("WORKBENCH_DEBUG"):
+            raise
+        print(
+            f"workbench: internal error: {type(exc).__name__}: {exc} (run with WORKBENCH_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workbench", description="Offline translation and sentence alignment.")
+    parser.add_argument("--version", action="version", version=f"workbench {__version__}")
+    sub = parser.add_subparsers(metavar="COMMAND")
+
+    p = sub.add_parser("segment", help="split a document into sentences, one a line")
+    p.add_argument("file", help="a .txt/.md file, a seed name (e.g. kosovo-dialogue), or - for standard input")
+    p.add_argument("--lang", help="ISO 639-1 code (taken from the file's front matter if it has one)")
+    p.add_argument("--presplit", action="store_true", help="the file already holds one sentence a line")
+    p.add_argument("--ids", action="store_true", help="prefix each sentence with its id and character offsets")
+    p.set_defaults(handler=_cmd_segment)
+
+    p = sub.add_parser("align", help="align the sentences of a document and its translation")
+    p.add_argument("src")
+    p.add_argument("tgt")
+    p.add_argument("--src-lang", help="source language (ISO 639-1); front matter if omitted")
+    p.add_argument("--tgt-lang", help="target language (ISO 639-1); front matter if omitted")
+    p.add_argument("--presplit", action="store_true", help="both files hold one sentence a line, taken as given")
+    p.add_argument("--format", choices=["beads", "tsv", "json"], default="beads")
+    p.add_argument("--scores", action="store_true", help="append :confidence to each link in beads format")
+    p.add_argument("--fixed", type=Path, help="links to keep as they are (beads format file)")
+    _embedding_options(p)
+    _aligner_options(p)
+    p.set_defaults(handler=_cmd_align)
+
+    p = sub.add_parser("eval", help="score alignments against gold: strict and lax precision, recall, F1")
+    p.add_argument(
+        "files", nargs="+", metavar="GOLD SYSTEM", help="pairs of gold and system files (beads format), pooled"
+    )
+    p.add_argument("--json", action="store_true", help="print the scores as JSON")
+    p.set_defaults(handler=_cmd_eval)
+
+    p = sub.add_parser("embedders", help="list the embedding models and check the default one")
+    p.set_defaults(handler=_cmd_embedders)
+
+    p = sub.add_parser("demo", help="segment and align the seed article with its German translation")
+    _embedding_options(p)
+    p.set_defaults(handler=_cmd_demo)
+    return parser
+
+
+def _embedding_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--embedder",
+        default=None,
+        help="e5-small (default), use, or a sentence-transformers model name or folder",
+    )
+    p.add_argument("--allow-download", action="store_true", help="let a named hub model download (needs a network)")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _aligner_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--max-link", type=int, default=None, help="largest n-m link, as n + m sentences (default 5)")
+    p.add_argument("--skip", type=float, default=None, help="score of an unlinked sentence (default tuned)")
+
+
+# ------------------------------------------------------------------------------------------------------------------
+
+
+def _read_document(source: str, lang: str | None, presplit: bool):
+    from workbench.documents import document_from_text, load_document
+
+    if source == "-":
+        if not lang:
+            raise WorkbenchError("reading standard input needs --lang.")
+        return document_from_text(sys.stdin.read(), lang, name="stdin", presplit=presplit)
+    return load_document(source, lang, presplit=presplit)
+
+
+def _cmd_segment(args: argparse.Namespace) -> int:
+    doc = _read_document(args.file, args.lang, args.presplit)
+    out = sys.stdout
+    for s in doc.sentences:
+        text = s.text.replace("\n", " ")
+        out.write(f"{s.id}\t{s.start}\t{s.end}\t{text}\n" if args.ids else f"{text}\n")
+    return 0
+
+
+def _load_embedder(args: argparse.Namespace):
+    from workbench.embedding import DEFAULT_EMBEDDER, load_embedder
+
+    name = args.embedder or DEFAULT_EMBEDDER
+    if not args.quiet:
+        print(f"loading embedder {name} ...", file=sys.stderr)
+    return load_embedder(name, allow_download=args.allow_download, use_cache=not args.no_cache, threads=2)
+
+
+def _progress_bar(args: argparse.Namespace, desc: str):
+    """A tqdm bar on stderr fed by (done, total) callbacks; None when quiet."""
+    if args.quiet:
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, desc=desc, unit="sent", file=sys.stderr, leave=False)
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    return update, bar.close
+
+
+def _cmd_align(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from workbench.alignment import AlignParams, align_documents
+    from workbench.alignment.beads import format_bead, read_beads
+
+    src = _read_document(args.src, args.src_lang, args.presplit)
+    tgt = _read_document(args.tgt, args.tgt_lang, args.presplit)
+    params = AlignParams()
+    if args.max_link is not None:
+        if args.max_link < 2:
+            raise WorkbenchError("--max-link must be at least 2 (a 1-1 link).")
+        params = replace(params, max_bead=args.max_link, max_side=min(params.max_side, args.max_link - 1))
+    if args.skip is not None:
+        params = replace(params, skip=args.skip)
+    fixed = []
+    if args.fixed:
+        from workbench.reading import read_text_file
+
+        fixed = read_beads(read_text_file(args.fixed)[0].splitlines())
+    embedder = _load_embedder(args)
+    update, close = _progress_bar(args, "embedding")
+    try:
+        alignment = align_documents(src, tgt, embedder, params, fixed, progress=update)
+    finally:
+        close()
+    out = sys.stdout
+    src_sents, tgt_sents = src.sentence_texts(), tgt.sentence_texts()
+    if args.format == "beads":
+        for bead in alignment.beads:
+            out.write(format_bead(bead, with_score=args.scores) + "\n")
+    elif args.format == "tsv":
+        for bead in alignment.beads:
+            s = " ".join(src_sents[i] for i in bead.src).replace("\t", " ").replace("\n", " ")
+            t = " ".join(tgt_sents[j] for j in bead.tgt).replace("\t", " ").replace("\n", " ")
+            out.write(f"{s}\t{t}\t{bead.confidence:.4f}\n")
+    else:
+        json.dump(
+            {
+                "signature": alignment.signature,
+                "links": [
+                    {
+                        "src": list(b.src),
+                        "tgt": list(b.tgt),
+                        "type": b.kind,
+                        "confidence": b.confidence,
+                        "src_text": " ".join(src_sents[i] for i in b.src),
+                        "tgt_text": " ".join(tgt_sents[j] for j in b.tgt),
+                    }
+                    for b in alignment.beads
+                ],
+            },
+            out,
+            ensure_ascii=False,
+            indent=1,
+        )
+        out.write("\n")
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from workbench.alignment.beads import read_beads
+    from workbench.alignment.scoring import score_alignments
+    from workbench.reading import read_text_file
+
+    if len(args.files) % 2:
+        raise WorkbenchError("eval takes pairs of files: GOLD SYSTEM [GOLD SYSTEM ...].")
+    golds, systems = [], []
+    for gold_path, system_path in zip(args.files[::2], args.files[1::2], strict=True):
+        golds.append(read_beads(read_text_file(gold_path)[0].splitlines()))
+        systems.append(read_beads(read_text_file(system_path)[0].splitlines()))
+    score = score_alignments(golds, systems)
+    if args.json:
+        print(json.dumps(score.as_dict()))
+    else:
+        print(f"strict  P {score.strict_precision:.4f}  R {score.strict_recall:.4f}  F1 {score.strict_f1:.4f}")
+        print(f"lax     P {score.lax_precision:.4f}  R {score.lax_recall:.4f}  F1 {score.lax_f1:.4f}")
+    return 0
+
+
+def _cmd_embedders(args: argparse.Namespace) -> int:
+    from workbench.embedding import DEFAULT_EMBEDDER, KNOWN_EMBEDDERS
+    from workbench.embedding.e5_conversion import DEFAULT_MODEL_NAME
+    from workbench.paths import default_cache_dir
+
+    for name, description in KNOWN_EMBEDDERS.items():
+        print(f"{name:10s} {description}")
+    folder = default_cache_dir() / "models" / DEFAULT_MODEL_NAME
+    state = "converted" if (folder / "model.safetensors").exists() else "not converted yet (converts on first use)"
+    print(f"\ndefault: {DEFAULT_EMBEDDER}; model folder {folder}: {state}")
+    print("any sentence-transformers model name or folder also works (--embedder NAME; --allow-download with a network)")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    """The main job until the app exists: the seed article, segmented, aligned with a human translation."""
+    from workbench.alignment import align_documents
+    from workbench.documents import load_document
+    from workbench.seeds import DEFAULT_SEED
+
+    src = load_document(DEFAULT_SEED)
+    tgt = load_document(f"{DEFAULT_SEED}.de")
+    print(f"{src.title}\n{src.metadata.get('source')}, {src.metadata.get('date')}, by {src.metadata.get('author')}")
+    print(f"source: {len(src.paragraphs)} paragraphs, {len(src.sentences)} sentences ({src.lang})")
+    print(f"target: {len(tgt.paragraphs)} paragraphs, {len(tgt.sentences)} sentences ({tgt.lang}, human translation)")
+    embedder = _load_embedder(args)
+    update, close = _progress_bar(args, "embedding")
+    try:
+        alignment = align_documents(src, tgt, embedder, progress=update)
+    finally:
+        close()
+    print(f"\n{len(alignment.beads)} links by {alignment.signature['embedder']}:\n")
+    src_sents, tgt_sents = src.sentence_texts(), tgt.sentence_texts()
+    for bead in alignment.beads:
+        s = " ".join(src_sents[i] for i in bead.src)
+        t = " ".join(tgt_sents[j] for j in bead.tgt)
+        print(f"[{bead.kind} {bead.confidence:.2f}] {_clip(s)}\n{'':11s} {_clip(t)}")
+    return 0
+
+
+def _clip(text: str, width: int = 100) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+if __name__ == "__main__":
+    sys.exit(main())

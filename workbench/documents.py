@@ -1,0 +1,220 @@
+"""The document model: a title, metadata, paragraphs and sentences, each pointing back at the original text.
+
+Everything downstream (translation, alignment, review, export) refers to sentences by their stable id
+(``p3s2``: third paragraph's second sentence, both 1-based as a reader counts) or by their 0-based position in
+:attr:`Document.sentences`, which is what the alignment gold format uses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from workbench.errors import InputError
+from workbench.reading import decode_bytes, read_text_file
+from workbench.segmentation import split_sentences
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence: its text is exactly ``document.text[start:end]``."""
+
+    id: str
+    index: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph; ``start``/``end`` are offsets into :attr:`Document.text`."""
+
+    index: int
+    start: int
+    end: int
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def id(self) -> str:
+        return f"p{self.index + 1}"
+
+
+@dataclass
+class Document:
+    """A segmented document.
+
+    ``text`` is the body as read (front matter removed, newlines normalised); every offset refers to it.
+    """
+
+    name: str
+    lang: str
+    text: str
+    paragraphs: list[Paragraph]
+    title: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return [s for p in self.paragraphs for s in p.sentences]
+
+    def sentence_texts(self) -> list[str]:
+        return [s.text for s in self.sentences]
+
+    def sentence_by_id(self, sentence_id: str) -> Sentence:
+        for s in self.sentences:
+            if s.id == sentence_id:
+                return s
+        raise KeyError(sentence_id)
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def document_from_text(
+    text: str,
+    lang: str,
+    name: str = "pasted",
+    *,
+    presplit: bool = False,
+    markdown: bool = False,
+) -> Document:
+    """Build a document from text: front matter (if any) becomes metadata, the rest is segmented.
+
+    ``presplit`` takes one sentence a line exactly as given (every line, blank ones too, so line numbers stay
+    sentence ids); paragraphs are then separated by nothing and the whole text is one paragraph.
+    """
+    if not text.strip():
+        raise InputError(f"{name} is empty: there is no text to read.")
+    metadata: dict[str, Any] = {}
+    body = text
+    match = _FRONT_MATTER.match(text)
+    if match and not presplit:
+        try:
+            loaded = yaml.safe_load(match.group(1))
+        except yaml.YAMLError as exc:
+            raise InputError(f"{name}: the metadata block between '---' lines is not valid YAML ({exc}).") from None
+        if isinstance(loaded, dict):
+            metadata = {str(k): v for k, v in loaded.items()}
+            body = text[match.end() :]
+    title = metadata.pop("title", None)
+    lang = str(metadata.pop("lang", None) or lang)
+    if presplit:
+        paragraphs = [_presplit_paragraph(body)]
+    else:
+        paragraphs = _segment_body(body, lang, markdown=markdown)
+    if not any(p.sentences for p in paragraphs):
+        raise InputError(f"{name} has no sentences: it holds only whitespace or metadata.")
+    return Document(
+        name=name,
+        lang=lang,
+        text=body,
+        paragraphs=paragraphs,
+        title=None if title is None else str(title),
+        metadata=metadata,
+    )
+
+
+def load_document(source: str | Path, lang: str | None = None, *, presplit: bool = False) -> Document:
+    """Open a document by path or by seed name (see :func:`workbench.seeds.seed_path`)."""
+    from workbench.seeds import resolve_document_path
+
+    path = resolve_document_path(source)
+    text, _encoding = read_text_file(path)
+    doc = document_from_text(
+        text,
+        lang or "und",
+        name=path.stem,
+        presplit=presplit,
+        markdown=path.suffix.lower() in {".md", ".markdown"},
+    )
+    if doc.lang == "und":
+        raise InputError(f"{path}: say which language it is in (--lang xx, an ISO 639-1 code).")
+    return doc
+
+
+def document_from_bytes(data: bytes, lang: str, name: str, *, presplit: bool = False) -> Document:
+    """The same as :func:`document_from_text` for an upload: decoding errors become clear messages."""
+    text, _encoding = decode_bytes(data, name=name)
+    return document_from_text(text, lang, name=name, presplit=presplit, markdown=name.lower().endswith(".md"))
+
+
+def _segment_body(body: str, lang: str, *, markdown: bool) -> list[Paragraph]:
+    paragraphs: list[Paragraph] = []
+    counter = 0
+    for start, end in _paragraph_ranges(body, markdown=markdown):
+        index = len(paragraphs)
+        sentences = []
+        for k, span in enumerate(split_sentences(body[start:end], lang)):
+            s_start, s_end = start + span.start, start + span.end
+            sentences.append(
+                Sentence(
+                    id=f"p{index + 1}s{k + 1}",
+                    index=counter,
+                    paragraph=index,
+                    start=s_start,
+                    end=s_end,
+                    text=body[s_start:s_end],
+                )
+            )
+            counter += 1
+        paragraphs.append(Paragraph(index=index, start=start, end=end, sentences=tuple(sentences)))
+    return paragraphs
+
+
+def _paragraph_ranges(body: str, *, markdown: bool) -> Iterable[tuple[int, int]]:
+    """Blank lines separate paragraphs; in Markdown a heading line is a paragraph of its own too."""
+    pos = 0
+    for match in [*_PARAGRAPH_BREAK.finditer(body), None]:
+        end = match.start() if match else len(body)
+        chunk_start = pos
+        pos = match.end() if match else len(body)
+        if not body[chunk_start:end].strip():
+            continue
+        if markdown:
+            yield from _split_headings(body, chunk_start, end)
+        else:
+            yield _trim(body, chunk_start, end)
+
+
+def _split_headings(body: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    line_start = start
+    block_start = start
+    while line_start < end:
+        line_end = body.find("\n", line_start, end)
+        line_end = end if line_end < 0 else line_end
+        if body[line_start:line_end].lstrip().startswith("#"):
+            if body[block_start:line_start].strip():
+                yield _trim(body, block_start, line_start)
+            yield _trim(body, line_start, line_end)
+            block_start = line_end
+        line_start = line_end + 1
+    if body[block_start:end].strip():
+        yield _trim(body, block_start, end)
+
+
+def _trim(body: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _presplit_paragraph(body: str) -> Paragraph:
+    lines = body.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # the newline that ends the last line does not start another sentence
+    sentences = []
+    pos = 0
+    for i, line in enumerate(lines):
+        sentences.append(Sentence(id=f"p1s{i + 1}", index=i, paragraph=0, start=pos, end=pos + len(line), text=line))
+        pos += len(line) + 1
+    return Paragraph(index=0, start=0, end=len(body), sentences=tuple(sentences))

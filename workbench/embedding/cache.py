@@ -1,0 +1,104 @@
+"""An on-disk embedding cache keyed by embedder name and text.
+
+Realigning after a reviewer edits one sentence must embed that sentence only. SQLite gives us atomic writes,
+safe concurrent readers (the app and the command line at once) and one file to delete, with no server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from workbench.embedding.base import Embedder, Progress
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS embeddings (
+    model TEXT NOT NULL,
+    text_hash BLOB NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (model, text_hash)
+) WITHOUT ROWID
+"""
+
+
+class EmbeddingCache:
+    """Vectors stored as float32 bytes under (embedder name, sha256 of the text)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(str(path), timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(_SCHEMA)
+        self._db.commit()
+
+    def get_many(self, model: str, texts: Sequence[str], dim: int) -> dict[int, np.ndarray]:
+        """Cached vectors by position in ``texts``."""
+        hashes = [_hash(t) for t in texts]
+        positions: dict[bytes, list[int]] = {}
+        for k, h in enumerate(hashes):
+            positions.setdefault(h, []).append(k)
+        found: dict[int, np.ndarray] = {}
+        keys = list(positions)
+        for start in range(0, len(keys), 500):  # SQLite limits the number of bound parameters
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN ({marks})",
+                [model, *chunk],
+            )
+            for text_hash, blob in rows:
+                vector = np.frombuffer(blob, dtype=np.float32)
+                if len(vector) == dim:
+                    for k in positions[text_hash]:
+                        found[k] = vector
+        return found
+
+    def put_many(self, model: str, texts: Sequence[str], vectors: np.ndarray) -> None:
+        rows = [(model, _hash(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in zip(texts, vectors, strict=True)]
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)", rows)
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class CachedEmbedder(Embedder):
+    """Wraps an embedder so that only texts it has not seen before are embedded."""
+
+    def __init__(self, inner: Embedder, cache: EmbeddingCache) -> None:
+        self.inner = inner
+        self.cache = cache
+        self.name = inner.name
+        self.dim = inner.dim
+        self.batch_size = inner.batch_size
+        self.last_misses = 0
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner._encode(texts)
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        found = self.cache.get_many(self.name, texts, self.dim)
+        missing = sorted({t: None for k, t in enumerate(texts) if k not in found})  # unique, deterministic order
+        self.last_misses = len(missing)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if missing:
+            fresh = self.inner.encode(missing, progress=progress)
+            self.cache.put_many(self.name, missing, fresh)
+            by_text = dict(zip(missing, fresh, strict=True))
+            for k, t in enumerate(texts):
+                if k not in found:
+                    out[k] = by_text[t]
+        elif progress:
+            progress(len(texts), len(texts))
+        for k, vector in found.items():
+            out[k] = vector
+        return out
+
+
+def _hash(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8")).digest()

@@ -1,0 +1,23 @@
+"""Where the workbench keeps what it makes: converted models and caches, projects and exports.
+
+Read once by the command line and the app and passed down explicitly; library functions take paths as
+arguments instead of consulting the environment themselves.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_cache_dir() -> Path:
+    """``$WORKBENCH_CACHE`` if set, else ``~/.cache/workbench``: converted models and the embedding cache."""
+    env = os.environ.get("WORKBENCH_CACHE")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "workbench"
+
+
+def default_alignments_dir() -> Path:
+    """``alignments/`` in the project checkout: saved projects and exported corpora."""
+    return PROJECT_ROOT / "alignments"
