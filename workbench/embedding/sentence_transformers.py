@@ -48,7 +48,7 @@ class SentenceTransformerEmbedder(Embedder):
             raise ModelUnavailableError(f"cannot load sentence-transformers model '{model}': {hint} ({exc})") from None
         self.prefix = prefix
         self.batch_size = batch_size
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self.dim = int(self._model.get_embedding_dimension() or 0)
         base = name or Path(str(model)).name
         self.name = f"{base}:{prefix.strip() or 'noprefix'}"
 

@@ -1,0 +1,54 @@
+"""Development harness: embed the gold sets once, then score the aligner over a grid of parameters."""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gold_sets import all_sets, merge_to_groups  # noqa: E402
+from quick_eval import load_embedder  # noqa: E402
+
+from workbench.alignment.aligner import AlignParams, align_embeddings  # noqa: E402
+from workbench.alignment.scoring import score_alignments  # noqa: E402
+from workbench.embedding.cache import CachedEmbedder, EmbeddingCache  # noqa: E402
+
+
+def main() -> None:
+    embedder_name = sys.argv[1]
+    sets = sys.argv[2].split(",")
+    grid = {}
+    for spec in sys.argv[3:]:
+        k, vs = spec.split("=")
+        grid[k] = [type(getattr(AlignParams(), k))(v) for v in vs.split(",")]
+    emb = CachedEmbedder(load_embedder(embedder_name), EmbeddingCache(Path.home() / ".cache/workbench/emb.sqlite"))
+    data = []
+    for gs in all_sets():
+        if gs.name in sets:
+            data.append((gs, [(doc, emb.encode(doc.src), emb.encode(doc.tgt)) for doc in gs.docs]))
+    for values in itertools.product(*grid.values()):
+        params = replace(AlignParams(), **dict(zip(grid, values, strict=True)))
+        line = []
+        for gs, docs in data:
+            golds, systems = [], []
+            for doc, s, t in docs:
+                beads = align_embeddings(s, t, [len(x) for x in doc.src], [len(x) for x in doc.tgt], params)
+                if doc.src_groups:
+                    beads = merge_to_groups(beads, doc)
+                golds.append(doc.gold)
+                systems.append(beads)
+            sc = score_alignments(golds, systems)
+            line.append(f"{gs.name[:8]} {sc.strict_f1:.3f}/{sc.lax_f1:.3f}")
+            if len(sys.argv) > 3 and "-v" in sets:
+                print(Counter(b.kind for s in systems for b in s))
+        print(dict(zip(grid, values, strict=True)), " | ".join(line), flush=True)
+
+
+if __name__ == "__main__":
+    np.seterr(all="ignore")
+    main()
