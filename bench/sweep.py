@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gold_sets import all_sets, merge_to_groups  # noqa: E402
-from quick_eval import load_embedder  # noqa: E402
+from gold_sets import all_sets, merge_to_groups
+from quick_eval import load_embedder
 
-from workbench.alignment.aligner import AlignParams, align_embeddings  # noqa: E402
-from workbench.alignment.scoring import score_alignments  # noqa: E402
-from workbench.embedding.cache import CachedEmbedder, EmbeddingCache  # noqa: E402
+from workbench.alignment.aligner import AlignParams, align_embeddings
+from workbench.alignment.scoring import score_alignments
+from workbench.embedding.cache import CachedEmbedder, EmbeddingCache
 
 
 def main() -> None:
@@ -25,7 +25,8 @@ def main() -> None:
     grid = {}
     for spec in sys.argv[3:]:
         k, vs = spec.split("=")
-        grid[k] = [type(getattr(AlignParams(), k))(v) for v in vs.split(",")]
+        kind = type(getattr(AlignParams(), k))
+        grid[k] = [(v.lower() in ("1", "true")) if kind is bool else kind(v) for v in vs.split(",")]
     emb = CachedEmbedder(load_embedder(embedder_name), EmbeddingCache(Path.home() / ".cache/workbench/emb.sqlite"))
     data = []
     for gs in all_sets():

