@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gold_sets import all_sets, merge_to_groups  # noqa: E402
+from gold_sets import all_sets, merge_to_groups
 
-from workbench.alignment.aligner import AlignParams, align_embeddings  # noqa: E402
-from workbench.alignment.scoring import score_alignments  # noqa: E402
-from workbench.embedding.cache import CachedEmbedder, EmbeddingCache  # noqa: E402
+from workbench.alignment.aligner import AlignParams, align_embeddings
+from workbench.alignment.scoring import score_alignments
+from workbench.embedding.cache import CachedEmbedder, EmbeddingCache
 
 
 def load_embedder(name: str):
@@ -58,8 +58,11 @@ def main() -> None:
             golds.append(doc.gold)
             systems.append(beads)
         sc = score_alignments(golds, systems)
-        print(f"{gs.name:14s} strict P/R/F1 {sc.strict_precision:.3f}/{sc.strict_recall:.3f}/{sc.strict_f1:.3f}  "
-              f"lax F1 {sc.lax_f1:.3f}  align {t_align:.2f}s", flush=True)
+        print(
+            f"{gs.name:14s} strict P/R/F1 {sc.strict_precision:.3f}/{sc.strict_recall:.3f}/{sc.strict_f1:.3f}  "
+            f"lax F1 {sc.lax_f1:.3f}  align {t_align:.2f}s",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

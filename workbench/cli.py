@@ -254,7 +254,9 @@ def _cmd_embedders(args: argparse.Namespace) -> int:
     folder = default_cache_dir() / "models" / DEFAULT_MODEL_NAME
     state = "converted" if (folder / "model.safetensors").exists() else "not converted yet (converts on first use)"
     print(f"\ndefault: {DEFAULT_EMBEDDER}; model folder {folder}: {state}")
-    print("any sentence-transformers model name or folder also works (--embedder NAME; --allow-download with a network)")
+    print(
+        "any sentence-transformers model name or folder also works (--embedder NAME; --allow-download with a network)"
+    )
     return 0
 
 

@@ -106,10 +106,7 @@ def document_from_text(
             body = text[match.end() :]
     title = metadata.pop("title", None)
     lang = str(metadata.pop("lang", None) or lang)
-    if presplit:
-        paragraphs = [_presplit_paragraph(body)]
-    else:
-        paragraphs = _segment_body(body, lang, markdown=markdown)
+    paragraphs = [_presplit_paragraph(body)] if presplit else _segment_body(body, lang, markdown=markdown)
     if not any(p.sentences for p in paragraphs):
         raise InputError(f"{name} has no sentences: it holds only whitespace or metadata.")
     return Document(

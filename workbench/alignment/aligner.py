@@ -21,6 +21,7 @@ Design (our own, after reading Bertalign, Vecalign and the margin literature):
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,36 +36,33 @@ NEG = -1e30
 
 @dataclass(frozen=True)
 class AlignParams:
-    """Tunable settings. Scores are in units of the document's typical true-pair margin."""
+    """Tunable settings, tuned on the development gold sets (bench/RESULTS.md).
+
+    Scores are in units of the document's typical true-pair margin, so they mean the same for every embedder.
+    """
 
     max_bead: int = 5
     """Largest n-m link, counted as n + m sentences (5 allows 1-4, 2-3, 3-2, 4-1)."""
     max_side: int = 4
     """Most sentences on one side of a link."""
-    skip: float = -0.2
+    skip: float = -0.3
     """Score of leaving one sentence unlinked (a 0-1 or 1-0 link)."""
     merge_penalty: float = 0.15
     """Cost of each sentence beyond the first on a side of a link, so that 1-1 wins ties."""
-    length_weight: float = 0.5
-    """Weight of the squared log length ratio, per sentence of the link."""
-    normalise: bool = True
-    length_mode: str = "gauss"
-    size_exponent: float = 0.0
-    """A link's margin counts ((n + m) / 2) ** size_exponent times: 0 scores every link once, whatever its size."""
-    neighbours: int = 4
     contrast: float = 1.0
     """Share of the margin taken against the sentences just outside the link (the rest: k-NN background).
 
-    A link whose source also resembles the target sentence next to it is probably cut in the wrong place; this
-    contrast is what makes boundaries right."""
-    """k of the k-nearest-neighbour mean subtracted from each cosine (the margin)."""
+    A link whose source also resembles the target sentence next to it is probably cut in the wrong place;
+    this contrast is what puts boundaries right."""
+    neighbours: int = 4
+    """k of the k-nearest-neighbour background that sets the margin scale."""
     band: int = 16
     """Half-width, in sentences, of the band searched around the coarser level's path."""
     direct_cells: int = 160_000
     """Align without a coarse pass while n x m is at most this."""
-    confidence_centre: float = 0.45
-    """Normalised margin at which a link's confidence is 0.5."""
-    confidence_slope: float = 6.0
+    confidence: tuple[float, float, float, float] = (0.43, -2.0, 0.70, -1.75)
+    """Logistic calibration of confidences, fitted on the development sets (bench/calibrate.py): slope and
+    centre for links, then for skips. It makes a confidence read as the chance that the link is exactly right."""
 
 
 @dataclass(frozen=True)
@@ -140,7 +138,7 @@ def align_embeddings(
     anchors = [b for b in fixed if b.src and b.tgt]
     if not anchors:
         path = _dp(src, tgt, lo, hi, stats, params, pinned_src, pinned_tgt)
-        return _restore_pinned(_to_beads(path, src, tgt, stats, params), pinned_by)
+        return _restore_pinned(_to_beads(path, params), pinned_by)
 
     beads: list[Bead] = []
     i = j = 0
@@ -171,11 +169,11 @@ def _check_fixed(fixed: Sequence[Bead], n: int, m: int) -> list[Bead]:
                 )
     for side in ("src", "tgt"):
         used = sorted((getattr(b, side)[0], getattr(b, side)[-1]) for b in ordered if getattr(b, side))
-        for (_, end), (begin, _) in zip(used, used[1:], strict=False):
+        for (_, end), (begin, _) in itertools.pairwise(used):
             if begin <= end:
                 raise AlignmentError("two fixed links share a sentence; each sentence can be in one link only.")
     anchors = [b for b in ordered if b.src and b.tgt]
-    for before, after in zip(anchors, anchors[1:], strict=False):
+    for before, after in itertools.pairwise(anchors):
         if after.tgt[0] <= before.tgt[-1]:
             raise AlignmentError(
                 f"fixed links {list(before.src)}:{list(before.tgt)} and {list(after.src)}:{list(after.tgt)} "
@@ -191,7 +189,13 @@ def _restore_pinned(beads: list[Bead], pinned_by: dict[tuple[str, int], Bead]) -
     out: list[Bead] = []
     placed: set[int] = set()
     for bead in beads:
-        key = ("s", bead.src[0]) if bead.src and not bead.tgt else ("t", bead.tgt[0]) if bead.tgt and not bead.src else None
+        key = (
+            ("s", bead.src[0])
+            if bead.src and not bead.tgt
+            else ("t", bead.tgt[0])
+            if bead.tgt and not bead.src
+            else None
+        )
         fixed = pinned_by.get(key) if key else None
         if fixed is None:
             out.append(bead)
@@ -219,19 +223,21 @@ def _align_stretch(
     sub_src = _Side(src.vectors[i0:i1], src.weights[i0:i1], src.lengths[i0:i1])
     sub_tgt = _Side(tgt.vectors[j0:j1], tgt.weights[j0:j1], tgt.lengths[j0:j1])
     sub_stats = _Stats(
-        stats.bg_src[i0:i1], stats.bg_tgt[j0:j1], stats.best_src[i0:i1], stats.best_tgt[j0:j1],
-        stats.scale, stats.length_ratio,
+        stats.bg_src[i0:i1],
+        stats.bg_tgt[j0:j1],
+        stats.best_src[i0:i1],
+        stats.best_tgt[j0:j1],
+        stats.scale,
+        stats.length_ratio,
     )
     lo, hi = _search_band(sub_src, sub_tgt, params)
     path = _dp(sub_src, sub_tgt, lo, hi, sub_stats, params, pinned_src[i0:i1], pinned_tgt[j0:j1])
-    beads = _to_beads(path, sub_src, sub_tgt, sub_stats, params)
+    beads = _to_beads(path, params)
     return [Bead(tuple(i + i0 for i in b.src), tuple(j + j0 for j in b.tgt), b.confidence) for b in beads]
 
 
 def _skips(i0: int, i1: int, j0: int, j1: int, confidence: float) -> list[Bead]:
-    return [Bead((i,), (), confidence) for i in range(i0, i1)] + [
-        Bead((), (j,), confidence) for j in range(j0, j1)
-    ]
+    return [Bead((i,), (), confidence) for i in range(i0, i1)] + [Bead((), (j,), confidence) for j in range(j0, j1)]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -281,11 +287,11 @@ def _search_band(src: _Side, tgt: _Side, params: AlignParams) -> tuple[np.ndarra
     return _project(path, n, m, params.band)
 
 
-def _project(path: list[tuple[int, int, int, int]], n: int, m: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+def _project(path: list[tuple[int, int, int, int, float]], n: int, m: int, width: int) -> tuple[np.ndarray, np.ndarray]:
     """Map a coarse path (beads as i0, i1, j0, j1) to a band of fine rows, widened by ``width``."""
     lo = np.full(n + 1, m + 1, dtype=np.int64)
     hi = np.zeros(n + 1, dtype=np.int64)
-    for i0, i1, j0, j1 in path:
+    for i0, i1, j0, j1, _ in path:
         r0, r1 = min(2 * i0, n), min(2 * i1, n)
         c0, c1 = min(2 * j0, m), min(2 * j1, m)
         lo[r0 : r1 + 1] = np.minimum(lo[r0 : r1 + 1], c0 - width)
@@ -428,7 +434,6 @@ def _link_gains(
     tgt_bg = _bg_table(stats.bg_tgt, reach)
     pinned_src_before = np.concatenate([[0], np.cumsum(pinned_src)])
     pinned_tgt_before = np.concatenate([[0], np.cumsum(pinned_tgt)])
-    scale = stats.scale if params.normalise else 1.0
     smooth = 0.1 * float(np.mean(np.concatenate([src.lengths, tgt.lengths]))) + 1.0  # short sentences: noisy ratios
 
     band_w = int((hi - lo).max())
@@ -440,7 +445,10 @@ def _link_gains(
     def box(row: np.ndarray, col_hi: np.ndarray, col_lo: np.ndarray) -> np.ndarray:
         """Sum of weighted cosines of source sentence ``row`` with targets [col_lo, col_hi)."""
         base = start[row][:, None]
-        return prefix[row[:, None], np.clip(col_hi - base, 0, width)] - prefix[row[:, None], np.clip(col_lo - base, 0, width)]
+        return (
+            prefix[row[:, None], np.clip(col_hi - base, 0, width)]
+            - prefix[row[:, None], np.clip(col_lo - base, 0, width)]
+        )
 
     for t, (a, b) in enumerate(types):
         if a == 0 or b == 0 or a > n:
@@ -476,13 +484,10 @@ def _link_gains(
         count += (r < n)[:, None]
         knn = 0.5 * (src_bg[a, p][:, None] + tgt_bg[b, j0])
         local = np.where(count > 0, total / np.maximum(count, 1), knn)
-        margin = (cosine - params.contrast * local - (1 - params.contrast) * knn) / scale
+        margin = (cosine - params.contrast * local - (1 - params.contrast) * knn) / stats.scale
+        # Length agreement in (0, 1]: log2(1 + shorter / longer), after the document's own length ratio.
         dev = np.log((tgt_len[b, j0] + smooth) / (src_len[a, p][:, None] * stats.length_ratio + smooth))
-        size = (0.5 * (a + b)) ** params.size_exponent
-        if params.length_mode == "ratio":
-            gain = size * margin * np.log2(1 + np.exp(-np.abs(dev))) - params.merge_penalty * (a + b - 2)
-        else:
-            gain = size * (margin - params.length_weight * dev * dev) - params.merge_penalty * (a + b - 2)
+        gain = margin * np.log2(1 + np.exp(-np.abs(dev))) - params.merge_penalty * (a + b - 2)
         valid = (
             in_band[a:]
             & (jj >= b)
@@ -502,8 +507,10 @@ def _dp(
     params: AlignParams,
     pinned_src: np.ndarray | None = None,
     pinned_tgt: np.ndarray | None = None,
-) -> list[tuple[int, int, int, int]]:
-    """Best monotone path from (0, 0) to (n, m) through the band; returns beads as (i0, i1, j0, j1).
+) -> list[tuple[int, int, int, int, float]]:
+    """Best monotone path from (0, 0) to (n, m) through the band: links as (i0, i1, j0, j1, score).
+
+    A link's score is its gain in the DP; a skip's is its sentence's best margin in the band, negated.
 
     Row r of the table holds the best score of aligning source[:r] with target[:j] for j in [lo[r], hi[r]).
     The table is padded with NEG on both sides so that every predecessor lookup is a plain slice.
@@ -552,35 +559,32 @@ def _dp(
 
     if not (lo[n] <= m < hi[n]) or table[n, pad + m - lo[n]] <= NEG / 2:
         raise AlignmentError("no alignment path through the search band (internal error; please report it).")
-    path: list[tuple[int, int, int, int]] = []
+    path: list[tuple[int, int, int, int, float]] = []
     r, col = n, m
     while r > 0 or col > 0:
-        a, b = types[int(back[r, col - lo[r]])]
-        path.append((r - a, r, col - b, col))
+        t = int(back[r, col - lo[r]])
+        a, b = types[t]
+        if a and b:
+            score = float(gains[t, r, col - lo[r]])
+        elif a:
+            score = -float(stats.best_src[r - 1] - stats.bg_src[r - 1]) / stats.scale
+        else:
+            score = -float(stats.best_tgt[col - 1] - stats.bg_tgt[col - 1]) / stats.scale
+        path.append((r - a, r, col - b, col, score))
         r, col = r - a, col - b
     path.reverse()
     return path
 
 
-def _to_beads(
-    path: list[tuple[int, int, int, int]], src: _Side, tgt: _Side, stats: _Stats, params: AlignParams
-) -> list[Bead]:
-    """Attach a confidence to each link: a logistic of its normalised margin (skips: of their best match)."""
+def _to_beads(path: list[tuple[int, int, int, int, float]], params: AlignParams) -> list[Bead]:
+    """Confidence of each link: a logistic of its score, fitted on the development sets so that it reads as the
+    chance the link is exactly right. A skip scores high when its sentence has no good partner nearby."""
+    link_slope, link_centre, skip_slope, skip_centre = params.confidence
     beads = []
-    for i0, i1, j0, j1 in path:
-        if i1 > i0 and j1 > j0:
-            u = (src.vectors[i0:i1] * src.weights[i0:i1, None]).sum(0)
-            v = (tgt.vectors[j0:j1] * tgt.weights[j0:j1, None]).sum(0)
-            cosine = float(u @ v / max(np.linalg.norm(u) * np.linalg.norm(v), 1e-12))
-            bg = 0.5 * (float(stats.bg_src[i0:i1].mean()) + float(stats.bg_tgt[j0:j1].mean()))
-            margin = (cosine - bg) / stats.scale
-            confidence = _logistic(params.confidence_slope * (margin - params.confidence_centre))
-        else:
-            # A skip is trustworthy when the sentence has no good partner anywhere near.
-            best = stats.best_src[i0] - stats.bg_src[i0] if i1 > i0 else stats.best_tgt[j0] - stats.bg_tgt[j0]
-            margin = float(best) / stats.scale
-            confidence = 1.0 - _logistic(params.confidence_slope * (margin - params.confidence_centre))
-        beads.append(Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), round(confidence, 4)))
+    for i0, i1, j0, j1, score in path:
+        slope, centre = (link_slope, link_centre) if i1 > i0 and j1 > j0 else (skip_slope, skip_centre)
+        confidence = round(_logistic(slope * (score - centre)), 4)
+        beads.append(Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), confidence))
     return beads
 
 

@@ -51,9 +51,7 @@ def score_alignments(gold: Sequence[Sequence[Bead]], system: Sequence[Sequence[B
         gold_links = _links(gold_doc)
         system_links = _links(system_doc)
         precision_counts.add(_match(reference=gold_links, candidates=system_links))
-        recall_counts.add(
-            _match(reference=_without_skips(system_links), candidates=_without_skips(gold_links))
-        )
+        recall_counts.add(_match(reference=_without_skips(system_links), candidates=_without_skips(gold_links)))
     sp, lp = _ratio(precision_counts)
     sr, lr = _ratio(recall_counts)
     return Score(sp, sr, _f1(sp, sr), lp, lr, _f1(lp, lr))

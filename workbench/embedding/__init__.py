@@ -56,4 +56,12 @@ def load_embedder(
     return embedder
 
 
-__all__ = ["DEFAULT_EMBEDDER", "KNOWN_EMBEDDERS", "CachedEmbedder", "Embedder", "EmbeddingCache", "Progress", "load_embedder"]
+__all__ = [
+    "DEFAULT_EMBEDDER",
+    "KNOWN_EMBEDDERS",
+    "CachedEmbedder",
+    "Embedder",
+    "EmbeddingCache",
+    "Progress",
+    "load_embedder",
+]

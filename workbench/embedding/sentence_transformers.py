@@ -54,5 +54,7 @@ class SentenceTransformerEmbedder(Embedder):
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         batch = [self.prefix + t for t in texts]
-        vectors = self._model.encode(batch, batch_size=self.batch_size, convert_to_numpy=True, normalize_embeddings=True)
+        vectors = self._model.encode(
+            batch, batch_size=self.batch_size, convert_to_numpy=True, normalize_embeddings=True
+        )
         return np.asarray(vectors, dtype=np.float32)
