@@ -34,6 +34,6 @@ def resolve_document_path(source: str | Path) -> Path:
     path = Path(source)
     if path.exists():
         return path
-    if path.suffix == "" and len(path.parts) == 1:
+    if len(path.parts) == 1 and path.suffix.lower() not in {".txt", ".md"}:
         return seed_path(str(source))
     raise InputError(f"{source}: no such file.")

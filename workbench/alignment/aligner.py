@@ -351,14 +351,13 @@ def _statistics(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, params: 
     order = np.lexsort((-values, tgt_ids))
     tgt_sorted, val_sorted = tgt_ids[order], values[order]
     first = np.searchsorted(tgt_sorted, np.arange(tgt.size), side="left")
-    last = np.searchsorted(tgt_sorted, np.arange(tgt.size), side="right")
-    bg_tgt = np.zeros(tgt.size)
+    rank = np.arange(len(tgt_sorted)) - first[tgt_sorted]
+    top_k = rank < k
+    sums = np.bincount(tgt_sorted[top_k], weights=val_sorted[top_k], minlength=tgt.size)
+    counts = np.bincount(tgt_sorted[top_k], minlength=tgt.size)
+    bg_tgt = np.where(counts > 0, sums / np.maximum(counts, 1), 0.0)
     best_tgt = np.zeros(tgt.size)
-    for j in range(tgt.size):  # O(m k): tiny next to the band work
-        vals = val_sorted[first[j] : min(last[j], first[j] + k)]
-        if len(vals):
-            bg_tgt[j] = float(vals.mean())
-            best_tgt[j] = float(vals[0])
+    best_tgt[tgt_sorted[rank == 0]] = val_sorted[rank == 0]
     margins = np.concatenate([best_src - bg_src, best_tgt - bg_tgt])
     scale = float(np.median(margins)) if len(margins) else 0.0
     scale = max(scale, 1e-3)
@@ -529,27 +528,27 @@ def _dp(
     table = np.full((n + 1, band_w + 2 * pad), NEG)
     back = np.full((n + 1, band_w), -1, dtype=np.int8)
     skip_src_type, skip_tgt_type = types.index((1, 0)), types.index((0, 1))
-    moves = [(t, a, b) for t, (a, b) in enumerate(types) if a > 0]
-    cands = np.empty((len(types), band_w))
+    # 1-0 links score their sentence's skip; stored like any other link so that one gather serves all types.
+    gains[skip_src_type, 1:, :] = skip_src[:, None]
+    gains[skip_tgt_type, :, :] = NEG  # 0-1 links are handled along the row below
+    move_a = np.array([a for a, _ in types])
+    move_b = np.array([b for _, b in types])
+    type_rows = np.arange(len(types))[:, None]
+    columns = np.arange(band_w)
+    # Rows before the first full row fetch from row 0 and are masked: a link of a > r sentences cannot end there.
     for r in range(n + 1):
         w = int(hi[r] - lo[r])
-        c = cands[:, :w]
-        c.fill(NEG)
+        prev = np.maximum(r - move_a, 0)
+        offsets = pad + lo[r] - move_b - lo[prev]
+        c = table[prev[:, None], offsets[:, None] + columns[:w]] + gains[type_rows, r, columns[:w]]
+        if r < params.max_side:
+            c[move_a > r] = NEG
         if r == 0:
             c[skip_tgt_type, 0] = 0.0  # the start: nothing aligned yet
-        for t, a, b in moves:
-            if a > r:
-                continue
-            p = r - a
-            off = pad + int(lo[r] - b - lo[p])
-            if t == skip_src_type:
-                np.add(table[p, off : off + w], skip_src[p], out=c[t])
-            else:
-                np.add(table[p, off : off + w], gains[t, r, :w], out=c[t])
         best_type = c.argmax(axis=0)
-        best = c[best_type, np.arange(w)]
+        best = c[best_type, columns[:w]]
         # 0-1 links run along the row: D[r, j] = max over k <= j of X[k] + skips(k..j), a running maximum.
-        q = skip_tgt_before[np.minimum(lo[r] + np.arange(w), m)]
+        q = skip_tgt_before[np.minimum(lo[r] + columns[:w], m)]
         y = best - q
         run = np.maximum.accumulate(y)
         table[r, pad : pad + w] = np.maximum(run + q, NEG)
