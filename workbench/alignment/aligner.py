@@ -49,6 +49,8 @@ class AlignParams:
     """Score of leaving one sentence unlinked (a 0-1 or 1-0 link)."""
     merge_penalty: float = 0.15
     """Cost of each sentence beyond the first on a side of a link, so that 1-1 wins ties."""
+    size_exponent: float = 0.0
+    """A link's margin counts ((n + m) / 2) ** size_exponent times (0: every link once, whatever its size)."""
     contrast: float = 1.0
     """Share of the margin taken against the sentences just outside the link (the rest: k-NN background).
 
@@ -486,7 +488,8 @@ def _link_gains(
         margin = (cosine - params.contrast * local - (1 - params.contrast) * knn) / stats.scale
         # Length agreement in (0, 1]: log2(1 + shorter / longer), after the document's own length ratio.
         dev = np.log((tgt_len[b, j0] + smooth) / (src_len[a, p][:, None] * stats.length_ratio + smooth))
-        gain = margin * np.log2(1 + np.exp(-np.abs(dev))) - params.merge_penalty * (a + b - 2)
+        size = (0.5 * (a + b)) ** params.size_exponent
+        gain = size * margin * np.log2(1 + np.exp(-np.abs(dev))) - params.merge_penalty * (a + b - 2)
         valid = (
             in_band[a:]
             & (jj >= b)

@@ -36,6 +36,9 @@ class SentenceTransformerEmbedder(Embedder):
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # its weight-loading bar is noise between our own progress bars
 
         try:
             self._model = SentenceTransformer(str(model), device="cpu", local_files_only=not allow_download)
@@ -45,7 +48,10 @@ class SentenceTransformerEmbedder(Embedder):
                 if not allow_download
                 else "Check the name and the network."
             )
-            raise ModelUnavailableError(f"cannot load sentence-transformers model '{model}': {hint} ({exc})") from None
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelUnavailableError(
+                f"cannot load sentence-transformers model '{model}': {hint} ({reason})"
+            ) from None
         self.prefix = prefix
         self.batch_size = batch_size
         self.dim = int(self._model.get_embedding_dimension() or 0)

@@ -1,0 +1,129 @@
+"""The aligner on real text with the real default embedder: every link type, fixed links, edge cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from workbench.alignment import AlignParams, align_documents, align_embeddings, align_sentences
+from workbench.alignment.beads import Bead, check_beads, read_beads
+from workbench.documents import load_document
+from workbench.errors import AlignmentError
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def en() -> list[str]:
+    return load_document("kosovo-dialogue").sentence_texts()
+
+
+@pytest.fixture(scope="module")
+def de() -> list[str]:
+    return load_document("kosovo-dialogue.de").sentence_texts()
+
+
+def links(beads: list[Bead]) -> set[tuple[tuple[int, ...], tuple[int, ...]]]:
+    return {(b.src, b.tgt) for b in beads}
+
+
+def test_seed_and_its_human_translation_align_exactly_as_gold(e5) -> None:
+    src, tgt = load_document("kosovo-dialogue"), load_document("kosovo-dialogue.de")
+    alignment = align_documents(src, tgt, e5)
+    gold = read_beads((DATA / "kosovo-dialogue.en-de.align").read_text().splitlines())
+    check_beads(alignment.beads, len(src.sentences), len(tgt.sentences))
+    assert links(alignment.beads) == links(gold)  # 1-1, 1-2 and 2-1 links among them
+    assert all(0.0 <= b.confidence <= 1.0 for b in alignment.beads)
+    assert alignment.signature["embedder"] == e5.name and alignment.signature["tgt_lang"] == "de"
+
+
+def test_unlinked_sentences_on_either_side(e5, en: list[str], de: list[str]) -> None:
+    # Drop the German of English sentence 3 and slip an unrelated sentence in after German sentence 9.
+    tgt = de[:3] + de[4:10] + ["Die Bergsteiger erreichten den Gipfel des Matterhorns bei Sonnenaufgang."] + de[10:12]
+    beads = align_sentences(en[:11], tgt, e5).beads
+    check_beads(beads, 11, len(tgt))
+    assert ((3,), ()) in links(beads)
+    assert ((), (9,)) in links(beads)
+    assert ((4,), (3,)) in links(beads)
+
+
+def test_two_two_link_when_clauses_move_across_a_sentence_boundary() -> None:
+    """Source sentences AB and CD translated as AC and BD: neither 1-1 pairing is a translation, the 2-2 is.
+    Clause vectors are synthetic so that the case is exact; the aligner is the real one."""
+    rng = np.random.default_rng(3)
+    clause = rng.normal(size=(9, 64))
+    src = [clause[0], clause[1], clause[2] + clause[3], clause[4] + clause[5], clause[6], clause[7], clause[8]]
+    tgt = [clause[0], clause[1], clause[2] + clause[4], clause[3] + clause[5], clause[6], clause[7], clause[8]]
+    noisy = [np.array([v + 0.2 * rng.normal(size=64) for v in side]) for side in (src, tgt)]
+    lengths = [50, 50, 100, 100, 50, 50, 50]
+    beads = align_embeddings(noisy[0], noisy[1], lengths, lengths)
+    assert links(beads) == {((0,), (0,)), ((1,), (1,)), ((2, 3), (2, 3)), ((4,), (4,)), ((5,), (5,)), ((6,), (6,))}
+
+
+def test_one_sentence_against_many(e5, en: list[str], de: list[str]) -> None:
+    beads = align_sentences([" ".join(en[2:4])], de[2:4], e5).beads
+    assert links(beads) == {((0,), (0, 1))}
+
+
+def test_identical_texts_align_one_to_one(e5, en: list[str]) -> None:
+    beads = align_sentences(en, en, e5).beads
+    assert links(beads) == {((k,), (k,)) for k in range(len(en))}
+    assert min(b.confidence for b in beads) > 0.5
+
+
+def test_fixed_links_are_kept_and_the_rest_aligned_around_them(e5, en: list[str], de: list[str]) -> None:
+    wrong_on_purpose = Bead((9,), (11,), 1.0)  # English 9 is German 10 in truth; the reviewer overrides it
+    pinned = Bead((), (0,), 1.0)  # the reviewer says German 0 has no source
+    beads = align_sentences(en, de, e5, fixed=[wrong_on_purpose, pinned]).beads
+    check_beads(beads, len(en), len(de))
+    assert wrong_on_purpose in beads and pinned in beads
+    assert {((6,), (6, 7)), ((20,), (20, 21)), ((14, 15), (15,))} <= links(beads)
+
+
+def test_crossing_fixed_links_are_refused(e5, en: list[str], de: list[str]) -> None:
+    with pytest.raises(AlignmentError, match="cross"):
+        align_sentences(en, de, e5, fixed=[Bead((2,), (5,)), Bead((4,), (3,))])
+    with pytest.raises(AlignmentError, match="not consecutive"):
+        align_sentences(en, de, e5, fixed=[Bead((2, 4), (5,))])
+
+
+def test_empty_side_gives_only_unlinked_sentences() -> None:
+    vectors = np.eye(3, dtype=np.float32)
+    beads = align_embeddings(vectors, np.zeros((0, 3), dtype=np.float32), [10, 10, 10], [])
+    assert links(beads) == {((0,), ()), ((1,), ()), ((2,), ())}
+    assert align_embeddings(np.zeros((0, 3)), np.zeros((0, 3)), [], []) == []
+
+
+def test_max_link_size_is_respected(e5, en: list[str], de: list[str]) -> None:
+    beads = align_sentences(en, de, e5, params=AlignParams(max_bead=2, max_side=1)).beads
+    assert all(len(b.src) <= 1 and len(b.tgt) <= 1 for b in beads)
+    check_beads(beads, len(en), len(de))
+
+
+def test_deterministic(e5, en: list[str], de: list[str]) -> None:
+    assert align_sentences(en, de, e5).beads == align_sentences(en, de, e5).beads
+
+
+def test_twenty_thousand_by_twenty_thousand_in_bounded_memory() -> None:
+    """Synthetic vectors (target = noisy source, with insertions) at full size: the banded search must find the
+    path without ever building the n x m matrix (20k x 20k float32 alone would be 1.6 GB)."""
+    import tracemalloc
+
+    rng = np.random.default_rng(7)
+    n, d = 20_000, 16
+    src = rng.normal(size=(n, d)).astype(np.float32)
+    tgt = src + 0.3 * rng.normal(size=(n, d)).astype(np.float32)
+    inserted = sorted(rng.choice(n, size=50, replace=False))
+    tgt = np.insert(tgt, inserted, rng.normal(size=(50, d)).astype(np.float32), axis=0)
+    lengths = rng.integers(20, 200, size=n)
+    tgt_lengths = np.insert(lengths, inserted, 100)
+    tracemalloc.start()
+    beads = align_embeddings(src, tgt, lengths, tgt_lengths)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    check_beads(beads, n, len(tgt))
+    one_to_one = sum(1 for b in beads if len(b.src) == 1 and len(b.tgt) == 1)
+    assert one_to_one >= n - 100
+    assert peak < 600e6

@@ -1,0 +1,71 @@
+"""The command line as a user runs it: real processes, real files, one-line errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "workbench.cli", *args], capture_output=True, text=True, input=stdin, timeout=600
+    )
+
+
+def test_segment_prints_one_sentence_a_line() -> None:
+    result = run("segment", "kosovo-dialogue")
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0 and len(lines) == 27
+    assert lines[0].startswith("Recently, the tensions") and lines[-1].endswith("reflect the views of")
+
+
+def test_segment_reads_standard_input_and_shows_ids() -> None:
+    result = run("segment", "-", "--lang", "zh", "--ids", stdin="起初神创造天地。地是空虚混沌！\n\n渊面黑暗。")
+    assert result.stdout.splitlines() == [
+        "p1s1\t0\t8\t起初神创造天地。",
+        "p1s2\t8\t15\t地是空虚混沌！",
+        "p2s1\t17\t22\t渊面黑暗。",
+    ]
+
+
+def test_align_presplit_beads_matches_gold_and_eval_scores_it(tmp_path: Path) -> None:
+    src, tgt = tmp_path / "en.txt", tmp_path / "de.txt"
+    run_src = run("segment", "kosovo-dialogue")
+    run_tgt = run("segment", "kosovo-dialogue.de")
+    src.write_text(run_src.stdout)
+    tgt.write_text(run_tgt.stdout)
+    result = run("align", str(src), str(tgt), "--src-lang", "en", "--tgt-lang", "de", "--presplit", "--quiet")
+    assert result.returncode == 0, result.stderr
+    system = tmp_path / "system.align"
+    system.write_text(result.stdout)
+    assert "[6]:[6, 7]" in result.stdout.splitlines()
+    scored = run("eval", str(DATA / "kosovo-dialogue.en-de.align"), str(system), "--json")
+    assert json.loads(scored.stdout)["strict_f1"] == 1.0
+
+
+def test_align_json_and_tsv_formats() -> None:
+    result = run("align", "kosovo-dialogue", "kosovo-dialogue.de", "--format", "json", "--quiet")
+    payload = json.loads(result.stdout)
+    assert payload["signature"]["embedder"].startswith("multilingual-e5-small")
+    assert payload["links"][6]["type"] == "1-2" and 0 <= payload["links"][6]["confidence"] <= 1
+    tsv = run("align", "kosovo-dialogue", "kosovo-dialogue.de", "--format", "tsv", "--quiet").stdout.splitlines()
+    assert len(tsv) == 26 and all(line.count("\t") == 2 for line in tsv)
+
+
+def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
+    binary = tmp_path / "x.txt"
+    binary.write_bytes(b"\x00\x01\x02PK\x03\x04")
+    for args in (
+        ("segment", str(tmp_path / "missing.txt"), "--lang", "en"),
+        ("segment", str(binary), "--lang", "en"),
+        ("align", "kosovo-dialogue", "kosovo-dialogue.de", "--embedder", "no/such-model", "--quiet"),
+        ("eval", str(DATA / "kosovo-dialogue.en-de.align")),
+    ):
+        result = run(*args)
+        assert result.returncode == 2, args
+        assert "Traceback" not in result.stderr
+        assert result.stderr.startswith("workbench: error:") and result.stderr.count("\n") == 1, result.stderr

@@ -1,0 +1,77 @@
+"""Embedders on real text in several scripts, the cache, and clear errors for models that are not here."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from workbench.embedding import load_embedder
+from workbench.embedding.cache import CachedEmbedder, EmbeddingCache
+from workbench.embedding.use import USEEmbedder
+from workbench.errors import ModelUnavailableError
+
+# The same news sentence in five scripts, and an unrelated one per language.
+PAIRS = {
+    "en": ("The Security Council held a meeting on Kosovo on April 22.", "My cat sleeps on the warm windowsill."),
+    "de": (
+        "Der Sicherheitsrat hielt am 22. April eine Sitzung zum Kosovo ab.",
+        "Meine Katze schläft auf der Fensterbank.",
+    ),
+    "zh": ("安理会于4月22日就科索沃问题举行了会议。", "我的猫睡在温暖的窗台上。"),
+    "ru": ("Совет Безопасности провёл заседание по Косово 22 апреля.", "Моя кошка спит на тёплом подоконнике."),
+    "ar": ("عقد مجلس الأمن اجتماعا بشأن كوسوفو في 22 أبريل.", "قطتي تنام على حافة النافذة الدافئة."),
+}
+
+
+def _check_cross_lingual(vectors: np.ndarray) -> None:
+    """Each translation of sentence A is nearer to English A than any unrelated sentence is."""
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    english = vectors[0]
+    translations = vectors[2::2]
+    strangers = vectors[1::2]
+    assert (translations @ english).min() > (strangers @ english).max()
+
+
+def _texts() -> list[str]:
+    return [text for pair in PAIRS.values() for text in pair]
+
+
+def test_default_embedder_puts_translations_together(e5) -> None:
+    vectors = e5.encode(_texts())
+    assert vectors.shape == (10, 384) and vectors.dtype == np.float32
+    _check_cross_lingual(vectors)
+
+
+def test_use_embedder_puts_translations_together() -> None:
+    vectors = USEEmbedder(threads=2).encode(_texts())
+    assert vectors.shape == (10, 512)
+    _check_cross_lingual(vectors)
+
+
+def test_cache_embeds_only_what_changed(e5, tmp_path) -> None:
+    cached = CachedEmbedder(e5.inner, EmbeddingCache(tmp_path / "c.sqlite"))
+    texts = [pair[0] for pair in PAIRS.values()]
+    first = cached.encode(texts)
+    assert cached.last_misses == 5
+    edited = [*texts[:2], "Der Sicherheitsrat tagte am 22. April zum Kosovo.", *texts[3:], texts[0]]
+    second = cached.encode(edited)
+    assert cached.last_misses == 1  # the edited sentence only; the repeat of texts[0] is a hit
+    assert np.array_equal(second[0], first[0]) and np.array_equal(second[5], first[0])
+    reopened = CachedEmbedder(e5.inner, EmbeddingCache(tmp_path / "c.sqlite"))
+    reopened.encode(edited)
+    assert reopened.last_misses == 0  # it is on disk, not only in memory
+
+
+def test_any_sentence_transformers_folder_loads_by_path(e5_folder) -> None:
+    embedder = load_embedder(str(e5_folder), use_cache=False)
+    vectors = embedder.encode(["Hello world.", "Hallo Welt."])
+    assert vectors.shape == (2, 384) and float(vectors[0] @ vectors[1]) > 0.8
+
+
+def test_missing_hub_model_is_one_clear_error_offline() -> None:
+    started = time.perf_counter()
+    with pytest.raises(ModelUnavailableError, match="--allow-download"):
+        load_embedder("sentence-transformers/LaBSE", use_cache=False)
+    assert time.perf_counter() - started < 30  # no long network retry loop
