@@ -45,9 +45,9 @@ class AlignParams:
     """Largest n-m link, counted as n + m sentences (5 allows 1-4, 2-3, 3-2, 4-1)."""
     max_side: int = 4
     """Most sentences on one side of a link."""
-    skip: float = -0.3
+    skip: float = -0.35
     """Score of leaving one sentence unlinked (a 0-1 or 1-0 link)."""
-    merge_penalty: float = 0.15
+    merge_penalty: float = 0.2
     """Cost of each sentence beyond the first on a side of a link, so that 1-1 wins ties."""
     size_exponent: float = 0.0
     """A link's margin counts ((n + m) / 2) ** size_exponent times (0: every link once, whatever its size)."""
@@ -62,7 +62,7 @@ class AlignParams:
     """Half-width, in sentences, of the band searched around the coarser level's path."""
     direct_cells: int = 160_000
     """Align without a coarse pass while n x m is at most this."""
-    confidence: tuple[float, float, float, float] = (0.43, -2.0, 0.70, -1.75)
+    confidence: tuple[float, float, float, float] = (0.45, -1.98, 0.70, -1.75)
     """Logistic calibration of confidences, fitted on the development sets (bench/calibrate.py): slope and
     centre for links, then for skips. It makes a confidence read as the chance that the link is exactly right."""
 
