@@ -127,3 +127,18 @@ def test_twenty_thousand_by_twenty_thousand_in_bounded_memory() -> None:
     one_to_one = sum(1 for b in beads if len(b.src) == 1 and len(b.tgt) == 1)
     assert one_to_one >= n - 100
     assert peak < 600e6
+
+
+def test_refinement_re_decides_only_doubtful_links_and_keeps_fixed_ones(e5, en: list[str], de: list[str]) -> None:
+    # Glue German sentences 1 and 2 into one and cut 3 oddly: the first pass is unsure there.
+    tgt = [de[0], de[1] + " " + de[2], *de[3:12]]
+    fixed = [Bead((10,), (9,), 1.0)]
+    plain = align_sentences(en[:12], tgt, e5, fixed=fixed, refine=False)
+    refined = align_sentences(en[:12], tgt, e5, fixed=fixed)
+    for alignment in (plain, refined):
+        check_beads(alignment.beads, 12, len(tgt))
+        assert fixed[0] in alignment.beads
+    assert ((1, 2), (1,)) in links(refined.beads)
+    assert refined.signature["refined"] and not plain.signature["refined"]
+    # Only spans inside windows around doubtful links are embedded, never every concatenation.
+    assert 0 < refined.signature["span_texts_embedded"] < 3 * (12 + len(tgt))

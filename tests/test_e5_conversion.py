@@ -11,7 +11,6 @@ import sys
 import numpy as np
 import pytest
 
-
 from workbench.embedding import e5_conversion as conv
 from workbench.errors import ModelUnavailableError, WorkbenchError
 

@@ -65,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["beads", "tsv", "json"], default="beads")
     p.add_argument("--scores", action="store_true", help="append :confidence to each link in beads format")
     p.add_argument("--fixed", type=Path, help="links to keep as they are (beads format file)")
+    p.add_argument(
+        "--no-refine", action="store_true", help="skip the second pass that embeds spans around doubtful links"
+    )
     _embedding_options(p)
     _aligner_options(p)
     p.set_defaults(handler=_cmd_align)
@@ -174,7 +177,7 @@ def _cmd_align(args: argparse.Namespace) -> int:
     embedder = _load_embedder(args)
     update, close = _progress_bar(args, "embedding")
     try:
-        alignment = align_documents(src, tgt, embedder, params, fixed, progress=update)
+        alignment = align_documents(src, tgt, embedder, params, fixed, progress=update, refine=not args.no_refine)
     finally:
         close()
     out = sys.stdout

@@ -12,8 +12,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from workbench import __version__
-from workbench.alignment.aligner import AlignParams, align_embeddings
+from workbench.alignment.aligner import AlignParams, align_embeddings, document_statistics
 from workbench.alignment.beads import Bead
+from workbench.alignment.refinement import refine_alignment
 from workbench.documents import Document
 from workbench.embedding.base import Embedder, Progress
 
@@ -33,8 +34,13 @@ def align_sentences(
     params: AlignParams | None = None,
     fixed: Sequence[Bead] = (),
     progress: Progress | None = None,
+    refine: bool = True,
 ) -> Alignment:
-    """Align two lists of sentences. ``progress(done, total)`` counts sentences embedded."""
+    """Align two lists of sentences. ``progress(done, total)`` counts sentences embedded.
+
+    ``refine`` re-decides doubtful stretches with real embeddings of multi-sentence spans
+    (:mod:`workbench.alignment.refinement`): better links for a little more embedding.
+    """
     params = params or AlignParams()
     total = len(src) + len(tgt)
 
@@ -43,8 +49,21 @@ def align_sentences(
 
     src_vectors = embedder.encode(list(src), progress=side_progress(0))
     tgt_vectors = embedder.encode(list(tgt), progress=side_progress(len(src)))
-    beads = align_embeddings(src_vectors, tgt_vectors, [len(s) for s in src], [len(t) for t in tgt], params, fixed)
-    signature = {"aligner": f"workbench {__version__}", "embedder": embedder.name, "params": asdict(params)}
+    src_lengths, tgt_lengths = [len(s) for s in src], [len(t) for t in tgt]
+    beads = align_embeddings(src_vectors, tgt_vectors, src_lengths, tgt_lengths, params, fixed)
+    extra = 0
+    if refine and beads:
+        scale, ratio = document_statistics(src_vectors, tgt_vectors, src_lengths, tgt_lengths, params)
+        beads, extra = refine_alignment(
+            beads, src, tgt, src_vectors, tgt_vectors, embedder, scale, ratio, params, fixed
+        )
+    signature = {
+        "aligner": f"workbench {__version__}",
+        "embedder": embedder.name,
+        "params": asdict(params),
+        "refined": refine,
+        "span_texts_embedded": extra,
+    }
     return Alignment(beads, signature)
 
 
@@ -55,9 +74,10 @@ def align_documents(
     params: AlignParams | None = None,
     fixed: Sequence[Bead] = (),
     progress: Progress | None = None,
+    refine: bool = True,
 ) -> Alignment:
     """Align two segmented documents (ids are positions in ``Document.sentences``)."""
-    alignment = align_sentences(src.sentence_texts(), tgt.sentence_texts(), embedder, params, fixed, progress)
+    alignment = align_sentences(src.sentence_texts(), tgt.sentence_texts(), embedder, params, fixed, progress, refine)
     alignment.signature.update({"src_lang": src.lang, "tgt_lang": tgt.lang})
     return alignment
 

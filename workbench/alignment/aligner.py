@@ -153,6 +153,24 @@ def align_embeddings(
     return _restore_pinned(beads, pinned_by)
 
 
+def document_statistics(
+    src_vectors: np.ndarray,
+    tgt_vectors: np.ndarray,
+    src_lengths: Sequence[float],
+    tgt_lengths: Sequence[float],
+    params: AlignParams | None = None,
+) -> tuple[float, float]:
+    """The document's margin scale and target/source length ratio, as the aligner sees them."""
+    params = params or AlignParams()
+    src = _make_side(src_vectors, src_lengths)
+    tgt = _make_side(tgt_vectors, tgt_lengths)
+    if src.size == 0 or tgt.size == 0:
+        return 1.0, 1.0
+    lo, hi = _search_band(src, tgt, params)
+    stats = _statistics(src, tgt, lo, hi, params)
+    return stats.scale, stats.length_ratio
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Fixed links and stretches
 

@@ -1,0 +1,187 @@
+"""Second pass: re-decide the doubtful stretches of an alignment with real embeddings of multi-sentence spans.
+
+The first pass scores a span of several sentences from its sentences' own vectors. With e5's narrow cosine
+range (a translation ~0.92, a stranger ~0.77) the ~1% error of that approximation is as large as the margins
+that separate a 1-2 link from a 1-1 link and a skip. Embedding every concatenation, as Bertalign does, costs
+about ten times the tokens of the document; instead we embed concatenations only inside small windows around
+the links the first pass was unsure of (n-m links, skips, low confidence), and re-solve each window exactly
+with a small dynamic programme whose corners stay where the first pass put them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from workbench.alignment.aligner import AlignParams, _logistic, bead_types
+from workbench.alignment.beads import Bead
+from workbench.embedding.base import Embedder
+
+#: Links below this confidence are re-decided; so are all n-m, 0-1 and 1-0 links.
+DOUBT = 0.7
+#: A window never spans more than this many sentences on one side (bounds the extra embedding).
+MAX_WINDOW = 6
+
+
+def refine_alignment(
+    beads: list[Bead],
+    src_texts: Sequence[str],
+    tgt_texts: Sequence[str],
+    src_vectors: np.ndarray,
+    tgt_vectors: np.ndarray,
+    embedder: Embedder,
+    scale: float,
+    length_ratio: float,
+    params: AlignParams,
+    fixed: Sequence[Bead] = (),
+) -> tuple[list[Bead], int]:
+    """Return the refined links and how many span texts were embedded for it."""
+    keep = set(fixed)
+    corners = _corners(beads)
+    windows = _windows(beads, corners, keep)
+    if not windows:
+        return beads, 0
+    # Collect every multi-sentence span inside a window, embed them all in one batch.
+    spans_s: set[tuple[int, int]] = set()
+    spans_t: set[tuple[int, int]] = set()
+    for k0, k1 in windows:
+        (i0, j0), (i1, j1) = corners[k0], corners[k1]
+        spans_s.update(_spans(i0, i1, params.max_side))
+        spans_t.update(_spans(j0, j1, params.max_side))
+    order_s, order_t = sorted(spans_s), sorted(spans_t)
+    texts = [" ".join(src_texts[a:b]) for a, b in order_s] + [" ".join(tgt_texts[a:b]) for a, b in order_t]
+    vectors = embedder.encode(texts) if texts else np.zeros((0, src_vectors.shape[1]), dtype=np.float32)
+    exact_s = {span: vectors[k] for k, span in enumerate(order_s)}
+    exact_t = {span: vectors[len(order_s) + k] for k, span in enumerate(order_t)}
+    for i in range(len(src_texts)):
+        exact_s[(i, i + 1)] = src_vectors[i]
+    for j in range(len(tgt_texts)):
+        exact_t[(j, j + 1)] = tgt_vectors[j]
+    src_len = np.array([len(t) for t in src_texts], dtype=float)
+    tgt_len = np.array([len(t) for t in tgt_texts], dtype=float)
+    smooth = 0.1 * float(np.mean(np.concatenate([src_len, tgt_len]))) + 1.0
+
+    out: list[Bead] = []
+    last = 0
+    for k0, k1 in windows:
+        out.extend(beads[last:k0])
+        (i0, j0), (i1, j1) = corners[k0], corners[k1]
+        solver = _WindowSolver(
+            exact_s, exact_t, src_vectors, tgt_vectors, src_len, tgt_len, smooth, scale, length_ratio, params
+        )
+        out.extend(solver.solve(i0, i1, j0, j1))
+        last = k1
+    out.extend(beads[last:])
+    return out, len(texts)
+
+
+def _corners(beads: list[Bead]) -> list[tuple[int, int]]:
+    """(source, target) position before each link, and after the last: where the path passes between links."""
+    corners = [(0, 0)]
+    for b in beads:
+        i, j = corners[-1]
+        corners.append((i + len(b.src), j + len(b.tgt)))
+    return corners
+
+
+def _windows(beads: list[Bead], corners: list[tuple[int, int]], keep: set[Bead]) -> list[tuple[int, int]]:
+    """Half-open ranges of link indices to re-decide: each doubtful link with one neighbour on each side."""
+
+    def small(start: int, stop: int) -> bool:
+        return max(corners[stop][0] - corners[start][0], corners[stop][1] - corners[start][1]) <= MAX_WINDOW
+
+    windows: list[tuple[int, int]] = []
+    for k, bead in enumerate(beads):
+        if bead in keep or (len(bead.src) == 1 and len(bead.tgt) == 1 and bead.confidence >= DOUBT):
+            continue
+        start, stop = k, k + 1
+        if start > 0 and beads[start - 1] not in keep:
+            start -= 1
+        if stop < len(beads) and beads[stop] not in keep:
+            stop += 1
+        if windows and start < windows[-1][1]:
+            if small(windows[-1][0], stop):
+                windows[-1] = (windows[-1][0], stop)
+                continue
+            start = windows[-1][1]
+        if start < stop and small(start, stop):
+            windows.append((start, stop))
+    return windows
+
+
+def _spans(start: int, stop: int, max_len: int) -> list[tuple[int, int]]:
+    return [(a, a + size) for size in range(2, max_len + 1) for a in range(start, stop - size + 1)]
+
+
+class _WindowSolver:
+    """Exact DP over one window; scores links the way the first pass does, with real span vectors."""
+
+    def __init__(self, exact_s, exact_t, src_vectors, tgt_vectors, src_len, tgt_len, smooth, scale, ratio, params):
+        self.exact_s, self.exact_t = exact_s, exact_t
+        self.src_vectors, self.tgt_vectors = src_vectors, tgt_vectors
+        self.src_len, self.tgt_len = src_len, tgt_len
+        self.smooth, self.scale, self.ratio, self.params = smooth, scale, ratio, params
+
+    def gain(self, a0: int, a1: int, b0: int, b1: int) -> float:
+        u, v = self.exact_s[(a0, a1)], self.exact_t[(b0, b1)]
+        cosine = float(u @ v)
+        around = []
+        if b0 > 0:
+            around.append(float(u @ self.tgt_vectors[b0 - 1]))
+        if b1 < len(self.tgt_vectors):
+            around.append(float(u @ self.tgt_vectors[b1]))
+        if a0 > 0:
+            around.append(float(v @ self.src_vectors[a0 - 1]))
+        if a1 < len(self.src_vectors):
+            around.append(float(v @ self.src_vectors[a1]))
+        contrast = sum(around) / len(around) if around else 0.0
+        margin = (cosine - contrast) / self.scale
+        ls = float(self.src_len[a0:a1].sum())
+        lt = float(self.tgt_len[b0:b1].sum())
+        dev = math.log((lt + self.smooth) / (ls * self.ratio + self.smooth))
+        return margin * math.log2(1 + math.exp(-abs(dev))) - self.params.merge_penalty * (a1 - a0 + b1 - b0 - 2)
+
+    def solve(self, i0: int, i1: int, j0: int, j1: int) -> list[Bead]:
+        types = bead_types(self.params)
+        best: dict[tuple[int, int], tuple[float, tuple[int, int] | None, float]] = {(i0, j0): (0.0, None, 0.0)}
+        for r in range(i0, i1 + 1):
+            for c in range(j0, j1 + 1):
+                if (r, c) == (i0, j0):
+                    continue
+                top = (-math.inf, None, 0.0)
+                for a, b in types:
+                    p, q = r - a, c - b
+                    if p < i0 or q < j0 or (p, q) not in best:
+                        continue
+                    g = self.params.skip if a == 0 or b == 0 else self.gain(p, r, q, c)
+                    total = best[(p, q)][0] + g
+                    if total > top[0]:
+                        top = (total, (p, q), g)
+                best[(r, c)] = top
+        links: list[Bead] = []
+        r, c = i1, j1
+        slope_l, centre_l, slope_s, centre_s = self.params.confidence
+        while (r, c) != (i0, j0):
+            _, prev, g = best[(r, c)]
+            assert prev is not None
+            p, q = prev
+            if r > p and c > q:
+                confidence = _logistic(slope_l * (g - centre_l))
+            else:
+                confidence = _logistic(slope_s * (self._skip_score(p, r, q, c) - centre_s))
+            links.append(Bead(tuple(range(p, r)), tuple(range(q, c)), round(confidence, 4)))
+            r, c = p, q
+        return links[::-1]
+
+    def _skip_score(self, p: int, r: int, q: int, c: int) -> float:
+        """A skip's score as the first pass defines it: minus its best nearby similarity, in margin units."""
+        if r > p:
+            near = self.tgt_vectors[max(0, q - 3) : q + 3] @ self.src_vectors[p]
+        else:
+            near = self.src_vectors[max(0, p - 3) : p + 3] @ self.tgt_vectors[q]
+        if len(near) < 2:
+            return 0.0
+        ordered = np.sort(near)[::-1]
+        return -float(ordered[0] - ordered[: self.params.neighbours].mean()) / self.scale
