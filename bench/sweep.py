@@ -1,4 +1,7 @@
-"""Development harness: embed the gold sets once, then score the aligner over a grid of parameters."""
+"""Development harness: embed the gold sets once, then score the aligner over a grid of parameters.
+
+    .venv/bin/python bench/sweep.py e5-small textberg_dev,parice_en_is skip=-0.3,-0.35 merge_penalty=0.15,0.2
+"""
 
 from __future__ import annotations
 
@@ -16,7 +19,6 @@ from quick_eval import load_embedder
 
 from workbench.alignment.aligner import AlignParams, align_embeddings
 from workbench.alignment.scoring import score_alignments
-from workbench.embedding.cache import CachedEmbedder, EmbeddingCache
 
 
 def main() -> None:
@@ -27,7 +29,7 @@ def main() -> None:
         k, vs = spec.split("=")
         kind = type(getattr(AlignParams(), k))
         grid[k] = [(v.lower() in ("1", "true")) if kind is bool else kind(v) for v in vs.split(",")]
-    emb = CachedEmbedder(load_embedder(embedder_name), EmbeddingCache(Path.home() / ".cache/workbench/emb.sqlite"))
+    emb = load_embedder(embedder_name, threads=2)  # "e5-small", "use", or a model name; through the cache
     data = []
     for gs in all_sets():
         if gs.name in sets:
