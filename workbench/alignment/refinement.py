@@ -23,6 +23,8 @@ from workbench.embedding.base import Embedder
 DOUBT = 0.7
 #: A window never spans more than this many sentences on one side (bounds the extra embedding).
 MAX_WINDOW = 6
+#: Longest span embedded for real; longer links keep the first pass's approximate score.
+MAX_SPAN = 4
 
 
 def refine_alignment(
@@ -48,8 +50,8 @@ def refine_alignment(
     spans_t: set[tuple[int, int]] = set()
     for k0, k1 in windows:
         (i0, j0), (i1, j1) = corners[k0], corners[k1]
-        spans_s.update(_spans(i0, i1, params.max_side))
-        spans_t.update(_spans(j0, j1, params.max_side))
+        spans_s.update(_spans(i0, i1, min(MAX_SPAN, params.max_side)))
+        spans_t.update(_spans(j0, j1, min(MAX_SPAN, params.max_side)))
     order_s, order_t = sorted(spans_s), sorted(spans_t)
     texts = [" ".join(src_texts[a:b]) for a, b in order_s] + [" ".join(tgt_texts[a:b]) for a, b in order_t]
     vectors = embedder.encode(texts) if texts else np.zeros((0, src_vectors.shape[1]), dtype=np.float32)
@@ -125,7 +127,8 @@ class _WindowSolver:
         self.smooth, self.scale, self.ratio, self.params = smooth, scale, ratio, params
 
     def gain(self, a0: int, a1: int, b0: int, b1: int) -> float:
-        u, v = self.exact_s[(a0, a1)], self.exact_t[(b0, b1)]
+        u = self._vector(self.exact_s, self.src_vectors, self.src_len, a0, a1)
+        v = self._vector(self.exact_t, self.tgt_vectors, self.tgt_len, b0, b1)
         cosine = float(u @ v)
         around = []
         if b0 > 0:
@@ -142,6 +145,14 @@ class _WindowSolver:
         lt = float(self.tgt_len[b0:b1].sum())
         dev = math.log((lt + self.smooth) / (ls * self.ratio + self.smooth))
         return margin * math.log2(1 + math.exp(-abs(dev))) - self.params.merge_penalty * (a1 - a0 + b1 - b0 - 2)
+
+    @staticmethod
+    def _vector(exact: dict, vectors: np.ndarray, lengths: np.ndarray, a0: int, a1: int) -> np.ndarray:
+        """The span's real embedding, or (past MAX_SPAN) the first pass's length-weighted approximation."""
+        if (a0, a1) in exact:
+            return exact[(a0, a1)]
+        summed = (vectors[a0:a1] * np.maximum(lengths[a0:a1], 1.0)[:, None]).sum(axis=0)
+        return summed / max(float(np.linalg.norm(summed)), 1e-12)
 
     def solve(self, i0: int, i1: int, j0: int, j1: int) -> list[Bead]:
         types = bead_types(self.params)
