@@ -65,8 +65,8 @@ def _timed(label: str, run) -> None:
     print(f"align  {label:26s} {seconds:7.2f} s  peak {peak:6.0f} MB  {len(beads)} links", flush=True)
 
 
-def end_to_end() -> None:
-    for gold_set in (textberg(), bible()):
+def end_to_end(sets: list[str]) -> None:
+    for gold_set in [g for g in (textberg(), bible()) if g.name in sets]:
         doc = gold_set.docs[0]
         with tempfile.TemporaryDirectory() as tmp:
             # A cold embedding cache of its own; the converted model is the user's.
@@ -91,13 +91,14 @@ def end_to_end() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("parts", nargs="*", default=["embed", "align", "e2e"])
+    parser.add_argument("--e2e-set", action="append", help="textberg_dev and/or bible_en_zh (default both)")
     args = parser.parse_args()
     if "embed" in args.parts:
         embed_speed(["e5-small", "use"])
     if "align" in args.parts:
         align_speed()
     if "e2e" in args.parts:
-        end_to_end()
+        end_to_end(args.e2e_set or ["textberg_dev", "bible_en_zh"])
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Development harness: embed the gold sets once, then score the aligner over a grid of parameters.
 
-    .venv/bin/python bench/sweep.py e5-small textberg_dev,parice_en_is skip=-0.3,-0.35 merge_penalty=0.15,0.2
+.venv/bin/python bench/sweep.py e5-small textberg_dev,parice_en_is skip=-0.3,-0.35 merge_penalty=0.15,0.2
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from workbench.embedding.base import Embedder
 #: Links below this confidence are re-decided; so are all n-m, 0-1 and 1-0 links.
 DOUBT = 0.7
 #: A window never spans more than this many sentences on one side (bounds the extra embedding).
-MAX_WINDOW = 6
+MAX_WINDOW = 5
 #: Longest span embedded for real; longer links keep the first pass's approximate score.
 MAX_SPAN = 4
 

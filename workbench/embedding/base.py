@@ -29,11 +29,16 @@ class Embedder(ABC):
     batch_size: int = 64
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
-        """Embed ``texts`` in batches; rows are L2-normalised float32."""
+        """Embed ``texts`` in batches; rows are L2-normalised float32.
+
+        Batches are cut from the texts sorted by length, so that a batch pads its short texts to a similar length
+        instead of to the longest sentence of the document: on CPU that is most of the cost of a transformer.
+        """
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        order = np.argsort([len(t) for t in texts], kind="stable")
         for start in range(0, len(texts), self.batch_size):
-            batch = list(texts[start : start + self.batch_size])
-            out[start : start + len(batch)] = self._encode(batch)
+            chosen = order[start : start + self.batch_size]
+            out[chosen] = self._encode([texts[k] for k in chosen])
             if progress:
                 progress(min(start + self.batch_size, len(texts)), len(texts))
         norms = np.linalg.norm(out, axis=1, keepdims=True)
