@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from workbench import __version__
-from workbench.alignment.aligner import AlignParams, align_embeddings, document_statistics
+from workbench.alignment.aligner import AlignParams, align_embeddings, align_embeddings_with_statistics
 from workbench.alignment.beads import Bead
 from workbench.alignment.refinement import refine_alignment
 from workbench.documents import Document
@@ -50,10 +50,11 @@ def align_sentences(
     src_vectors = embedder.encode(list(src), progress=side_progress(0))
     tgt_vectors = embedder.encode(list(tgt), progress=side_progress(len(src)))
     src_lengths, tgt_lengths = [len(s) for s in src], [len(t) for t in tgt]
-    beads = align_embeddings(src_vectors, tgt_vectors, src_lengths, tgt_lengths, params, fixed)
+    beads, scale, ratio = align_embeddings_with_statistics(
+        src_vectors, tgt_vectors, src_lengths, tgt_lengths, params, fixed
+    )
     extra = 0
     if refine and beads:
-        scale, ratio = document_statistics(src_vectors, tgt_vectors, src_lengths, tgt_lengths, params)
         beads, extra = refine_alignment(
             beads, src, tgt, src_vectors, tgt_vectors, embedder, scale, ratio, params, fixed
         )

@@ -116,17 +116,39 @@ def align_embeddings(
     ``src_lengths``/``tgt_lengths`` are sentence lengths (characters); they weight spans and drive the length
     penalty. ``fixed`` links are returned unchanged (confidence kept) and the rest is aligned around them.
     """
+    return align_embeddings_with_statistics(src_vectors, tgt_vectors, src_lengths, tgt_lengths, params, fixed)[0]
+
+
+def align_embeddings_with_statistics(
+    src_vectors: np.ndarray,
+    tgt_vectors: np.ndarray,
+    src_lengths: Sequence[float],
+    tgt_lengths: Sequence[float],
+    params: AlignParams | None = None,
+    fixed: Sequence[Bead] = (),
+) -> tuple[list[Bead], float, float]:
+    """:func:`align_embeddings`, plus the document's margin scale and target/source length ratio.
+
+    A second pass that scores links the same way needs both; returning them saves computing them twice.
+    """
     params = params or AlignParams()
     src = _make_side(src_vectors, src_lengths)
     tgt = _make_side(tgt_vectors, tgt_lengths)
     fixed = _check_fixed(fixed, src.size, tgt.size)
     if src.size == 0 or tgt.size == 0:
-        return _skips(0, src.size, 0, tgt.size, confidence=1.0)
+        return _skips(0, src.size, 0, tgt.size, confidence=1.0), 1.0, 1.0
 
     lo, hi = _search_band(src, tgt, params)
     stats = _statistics(src, tgt, lo, hi, params)
-    # Fixed links with both sides split the problem into stretches; fixed 0-1 and 1-0 links only pin their
-    # sentences as unlinked, wherever the path passes them.
+    beads = _align_with(src, tgt, stats, params, fixed, lo, hi)
+    return beads, stats.scale, stats.length_ratio
+
+
+def _align_with(
+    src: _Side, tgt: _Side, stats: _Stats, params: AlignParams, fixed: list[Bead], lo: np.ndarray, hi: np.ndarray
+) -> list[Bead]:
+    """Fixed links with both sides split the problem into stretches; fixed 0-1 and 1-0 links only pin their
+    sentences as unlinked, wherever the path passes them."""
     pinned_src = np.zeros(src.size, dtype=bool)
     pinned_tgt = np.zeros(tgt.size, dtype=bool)
     pinned_by: dict[tuple[str, int], Bead] = {}
@@ -151,24 +173,6 @@ def align_embeddings(
             beads.append(link)
             i, j = link.src[-1] + 1, link.tgt[-1] + 1
     return _restore_pinned(beads, pinned_by)
-
-
-def document_statistics(
-    src_vectors: np.ndarray,
-    tgt_vectors: np.ndarray,
-    src_lengths: Sequence[float],
-    tgt_lengths: Sequence[float],
-    params: AlignParams | None = None,
-) -> tuple[float, float]:
-    """The document's margin scale and target/source length ratio, as the aligner sees them."""
-    params = params or AlignParams()
-    src = _make_side(src_vectors, src_lengths)
-    tgt = _make_side(tgt_vectors, tgt_lengths)
-    if src.size == 0 or tgt.size == 0:
-        return 1.0, 1.0
-    lo, hi = _search_band(src, tgt, params)
-    stats = _statistics(src, tgt, lo, hi, params)
-    return stats.scale, stats.length_ratio
 
 
 # --------------------------------------------------------------------------------------------------------------
