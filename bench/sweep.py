@@ -15,10 +15,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gold_sets import all_sets, merge_to_groups
-from quick_eval import load_embedder
 
 from workbench.alignment.aligner import AlignParams, align_embeddings
 from workbench.alignment.scoring import score_alignments
+from workbench.embedding import load_embedder
 
 
 def main() -> None:
