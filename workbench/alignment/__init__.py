@@ -50,14 +50,10 @@ def align_sentences(
     src_vectors = embedder.encode(list(src), progress=side_progress(0))
     tgt_vectors = embedder.encode(list(tgt), progress=side_progress(len(src)))
     src_lengths, tgt_lengths = [len(s) for s in src], [len(t) for t in tgt]
-    beads, scale, ratio = align_embeddings_with_statistics(
-        src_vectors, tgt_vectors, src_lengths, tgt_lengths, params, fixed
-    )
+    beads, stats = align_embeddings_with_statistics(src_vectors, tgt_vectors, src_lengths, tgt_lengths, params, fixed)
     extra = 0
-    if refine and beads:
-        beads, extra = refine_alignment(
-            beads, src, tgt, src_vectors, tgt_vectors, embedder, scale, ratio, params, fixed
-        )
+    if refine and stats is not None:
+        beads, extra = refine_alignment(beads, src, tgt, src_vectors, tgt_vectors, embedder, stats, params, fixed)
     signature = {
         "aligner": f"workbench {__version__}",
         "embedder": embedder.name,

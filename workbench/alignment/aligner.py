@@ -91,6 +91,19 @@ class _Stats:
     scale: float
     length_ratio: float
 
+    @property
+    def skip_score_src(self) -> np.ndarray:
+        """A 1-0 link's score, for its confidence: minus its sentence's best margin nearby, in margin units."""
+        return -(self.best_src - self.bg_src) / self.scale
+
+    @property
+    def skip_score_tgt(self) -> np.ndarray:
+        return -(self.best_tgt - self.bg_tgt) / self.scale
+
+
+#: What the aligner learnt about a document; the second pass scores links with the same scale and ratio.
+DocumentStatistics = _Stats
+
 
 def bead_types(params: AlignParams) -> list[tuple[int, int]]:
     """(source count, target count) of every allowed link; skips first, then by size."""
@@ -126,22 +139,22 @@ def align_embeddings_with_statistics(
     tgt_lengths: Sequence[float],
     params: AlignParams | None = None,
     fixed: Sequence[Bead] = (),
-) -> tuple[list[Bead], float, float]:
-    """:func:`align_embeddings`, plus the document's margin scale and target/source length ratio.
+) -> tuple[list[Bead], DocumentStatistics | None]:
+    """:func:`align_embeddings`, plus the document's statistics (None when a side is empty).
 
-    A second pass that scores links the same way needs both; returning them saves computing them twice.
+    A second pass that scores links the same way needs them; returning them saves computing them twice.
     """
     params = params or AlignParams()
     src = _make_side(src_vectors, src_lengths)
     tgt = _make_side(tgt_vectors, tgt_lengths)
     fixed = _check_fixed(fixed, src.size, tgt.size)
     if src.size == 0 or tgt.size == 0:
-        return _skips(0, src.size, 0, tgt.size, confidence=1.0), 1.0, 1.0
+        return _skips(0, src.size, 0, tgt.size, confidence=1.0), None
 
     lo, hi = _search_band(src, tgt, params)
     stats = _statistics(src, tgt, lo, hi, params)
     beads = _align_with(src, tgt, stats, params, fixed, lo, hi)
-    return beads, stats.scale, stats.length_ratio
+    return beads, stats
 
 
 def _align_with(
@@ -393,23 +406,20 @@ def _statistics(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, params: 
 # Dynamic programming in the band
 
 
-def _span_table(side: _Side, max_len: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For each span length a and start s: norm of the weighted vector sum, summed weight and length."""
+def _span_table(side: _Side, max_len: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each span length a and start s: norm of the weighted vector sum, and summed length."""
     n = side.size
     weighted = side.vectors.astype(np.float64) * side.weights[:, None]
     prefix = np.vstack([np.zeros((1, weighted.shape[1])), np.cumsum(weighted, axis=0)])
-    prefix_w = np.concatenate([[0.0], np.cumsum(side.weights)])
     prefix_l = np.concatenate([[0.0], np.cumsum(side.lengths)])
     norms = np.ones((max_len + 1, n + 1))
-    wsum = np.ones((max_len + 1, n + 1))
     lsum = np.zeros((max_len + 1, n + 1))
     for a in range(1, max_len + 1):
         count = max(n - a + 1, 0)
         if count:
             norms[a, :count] = np.linalg.norm(prefix[a : a + count] - prefix[:count], axis=1)
-            wsum[a, :count] = prefix_w[a : a + count] - prefix_w[:count]
             lsum[a, :count] = prefix_l[a : a + count] - prefix_l[:count]
-    return np.maximum(norms, 1e-12), wsum, lsum
+    return np.maximum(norms, 1e-12), lsum
 
 
 def _bg_table(bg: np.ndarray, max_len: int) -> np.ndarray:
@@ -451,8 +461,8 @@ def _link_gains(
     np.cumsum(weighted, axis=1, out=prefix[:n, 1:])
     start = np.append(start, 0)
 
-    src_norm, _, src_len = _span_table(src, reach)
-    tgt_norm, _, tgt_len = _span_table(tgt, reach)
+    src_norm, src_len = _span_table(src, reach)
+    tgt_norm, tgt_len = _span_table(tgt, reach)
     src_bg = _bg_table(stats.bg_src, reach)
     tgt_bg = _bg_table(stats.bg_tgt, reach)
     pinned_src_before = np.concatenate([[0], np.cumsum(pinned_src)])
@@ -591,9 +601,9 @@ def _dp(
         if a and b:
             score = float(gains[t, r, col - lo[r]])
         elif a:
-            score = -float(stats.best_src[r - 1] - stats.bg_src[r - 1]) / stats.scale
+            score = float(stats.skip_score_src[r - 1])
         else:
-            score = -float(stats.best_tgt[col - 1] - stats.bg_tgt[col - 1]) / stats.scale
+            score = float(stats.skip_score_tgt[col - 1])
         path.append((r - a, r, col - b, col, score))
         r, col = r - a, col - b
     path.reverse()

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from workbench.alignment.aligner import AlignParams, _logistic, bead_types
+from workbench.alignment.aligner import AlignParams, DocumentStatistics, _logistic, bead_types
 from workbench.alignment.beads import Bead
 from workbench.embedding.base import Embedder
 
@@ -35,8 +35,7 @@ def refine_alignment(
     src_vectors: np.ndarray,
     tgt_vectors: np.ndarray,
     embedder: Embedder,
-    scale: float,
-    length_ratio: float,
+    stats: DocumentStatistics,
     params: AlignParams,
     fixed: Sequence[Bead] = (),
 ) -> tuple[list[Bead], int]:
@@ -71,9 +70,7 @@ def refine_alignment(
     for k0, k1 in windows:
         out.extend(beads[last:k0])
         (i0, j0), (i1, j1) = corners[k0], corners[k1]
-        solver = _WindowSolver(
-            exact_s, exact_t, src_vectors, tgt_vectors, src_len, tgt_len, smooth, scale, length_ratio, params
-        )
+        solver = _WindowSolver(exact_s, exact_t, src_vectors, tgt_vectors, src_len, tgt_len, smooth, stats, params)
         out.extend(solver.solve(i0, i1, j0, j1))
         last = k1
     out.extend(beads[last:])
@@ -121,11 +118,12 @@ def _spans(start: int, stop: int, max_len: int) -> list[tuple[int, int]]:
 class _WindowSolver:
     """Exact DP over one window; scores links the way the first pass does, with real span vectors."""
 
-    def __init__(self, exact_s, exact_t, src_vectors, tgt_vectors, src_len, tgt_len, smooth, scale, ratio, params):
+    def __init__(self, exact_s, exact_t, src_vectors, tgt_vectors, src_len, tgt_len, smooth, stats, params):
         self.exact_s, self.exact_t = exact_s, exact_t
         self.src_vectors, self.tgt_vectors = src_vectors, tgt_vectors
         self.src_len, self.tgt_len = src_len, tgt_len
-        self.smooth, self.scale, self.ratio, self.params = smooth, scale, ratio, params
+        self.smooth, self.stats, self.params = smooth, stats, params
+        self.scale, self.ratio = stats.scale, stats.length_ratio
 
     def gain(self, a0: int, a1: int, b0: int, b1: int) -> float:
         u = self._vector(self.exact_s, self.src_vectors, self.src_len, a0, a1)
@@ -182,18 +180,9 @@ class _WindowSolver:
             if r > p and c > q:
                 confidence = _logistic(slope_l * (g - centre_l))
             else:
-                confidence = _logistic(slope_s * (self._skip_score(p, r, q, c) - centre_s))
+                # The same skip score as the first pass: minus the sentence's best margin in the search band.
+                skip = self.stats.skip_score_src[p] if r > p else self.stats.skip_score_tgt[q]
+                confidence = _logistic(slope_s * (float(skip) - centre_s))
             links.append(Bead(tuple(range(p, r)), tuple(range(q, c)), round(confidence, 4)))
             r, c = p, q
         return links[::-1]
-
-    def _skip_score(self, p: int, r: int, q: int, c: int) -> float:
-        """A skip's score as the first pass defines it: minus its best nearby similarity, in margin units."""
-        if r > p:
-            near = self.tgt_vectors[max(0, q - 3) : q + 3] @ self.src_vectors[p]
-        else:
-            near = self.src_vectors[max(0, p - 3) : p + 3] @ self.tgt_vectors[q]
-        if len(near) < 2:
-            return 0.0
-        ordered = np.sort(near)[::-1]
-        return -float(ordered[0] - ordered[: self.params.neighbours].mean()) / self.scale
