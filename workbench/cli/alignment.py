@@ -1,54 +1,24 @@
-"""The ``workbench`` command: a thin layer over the library, one sub-command a feature.
-
-Errors the user can fix are one line on stderr and exit status 2; nothing prints a traceback unless
-``WORKBENCH_DEBUG=1`` is set.
-"""
+"""Sub-commands of the foundation: segment, align, eval, embedders, demo."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
-from workbench import __version__
+from workbench.cli.common import (
+    aligner_options,
+    clip,
+    embedding_options,
+    load_embedder,
+    progress_bar,
+    read_document,
+)
 from workbench.errors import WorkbenchError
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "handler", None):
-        parser.print_help()
-        return 0
-    try:
-        return int(args.handler(args) or 0)
-    except WorkbenchError as exc:
-        message = " ".join(str(exc).split())  # always one line, whatever a library put in it
-        print(f"workbench: error: {message}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("workbench: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # e.g. `workbench segment ... | head`
-        return 0
-    except Exception as exc:
-        if os.environ.get("WORKBENCH_DEBUG"):
-            raise
-        print(
-            f"workbench: internal error: {type(exc).__name__}: {exc} (run with WORKBENCH_DEBUG=1 for details)",
-            file=sys.stderr,
-        )
-        return 1
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="workbench", description="Offline translation and sentence alignment.")
-    parser.add_argument("--version", action="version", version=f"workbench {__version__}")
-    sub = parser.add_subparsers(metavar="COMMAND")
-
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("segment", help="split a document into sentences, one a line")
     p.add_argument("file", help="a .txt/.md file, a seed name (e.g. kosovo-dialogue), or - for standard input")
     p.add_argument("--lang", help="ISO 639-1 code (taken from the file's front matter if it has one)")
@@ -68,8 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-refine", action="store_true", help="skip the second pass that embeds spans around doubtful links"
     )
-    _embedding_options(p)
-    _aligner_options(p)
+    embedding_options(p)
+    aligner_options(p)
     p.set_defaults(handler=_cmd_align)
 
     p = sub.add_parser("eval", help="score alignments against gold: strict and lax precision, recall, F1")
@@ -86,72 +56,17 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_cmd_embedders)
 
     p = sub.add_parser("demo", help="segment and align the seed article with its German translation")
-    _embedding_options(p)
+    embedding_options(p)
     p.set_defaults(handler=_cmd_demo)
-    return parser
-
-
-def _embedding_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--embedder",
-        default=None,
-        help="e5-small (default), use, or a sentence-transformers model name or folder",
-    )
-    p.add_argument("--allow-download", action="store_true", help="let a named hub model download (needs a network)")
-    p.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-
-
-def _aligner_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--max-link", type=int, default=None, help="largest n-m link, as n + m sentences (default 5)")
-    p.add_argument("--skip", type=float, default=None, help="score of an unlinked sentence (default tuned)")
-
-
-# ------------------------------------------------------------------------------------------------------------------
-
-
-def _read_document(source: str, lang: str | None, presplit: bool):
-    from workbench.documents import document_from_text, load_document
-
-    if source == "-":
-        if not lang:
-            raise WorkbenchError("reading standard input needs --lang.")
-        return document_from_text(sys.stdin.read(), lang, name="stdin", presplit=presplit)
-    return load_document(source, lang, presplit=presplit)
 
 
 def _cmd_segment(args: argparse.Namespace) -> int:
-    doc = _read_document(args.file, args.lang, args.presplit)
+    doc = read_document(args.file, args.lang, args.presplit)
     out = sys.stdout
     for s in doc.sentences:
         text = s.text.replace("\n", " ")
         out.write(f"{s.id}\t{s.start}\t{s.end}\t{text}\n" if args.ids else f"{text}\n")
     return 0
-
-
-def _load_embedder(args: argparse.Namespace):
-    from workbench.embedding import DEFAULT_EMBEDDER, load_embedder
-
-    name = args.embedder or DEFAULT_EMBEDDER
-    if not args.quiet:
-        print(f"loading embedder {name} ...", file=sys.stderr)
-    return load_embedder(name, allow_download=args.allow_download, use_cache=not args.no_cache, threads=2)
-
-
-def _progress_bar(args: argparse.Namespace, desc: str):
-    """A tqdm bar on stderr fed by (done, total) callbacks; None when quiet."""
-    if args.quiet:
-        return None, lambda: None
-    from tqdm import tqdm
-
-    bar = tqdm(total=0, desc=desc, unit="sent", file=sys.stderr, leave=False)
-
-    def update(done: int, total: int) -> None:
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-
-    return update, bar.close
 
 
 def _cmd_align(args: argparse.Namespace) -> int:
@@ -160,8 +75,8 @@ def _cmd_align(args: argparse.Namespace) -> int:
     from workbench.alignment import AlignParams, align_documents
     from workbench.alignment.beads import format_bead, read_beads
 
-    src = _read_document(args.src, args.src_lang, args.presplit)
-    tgt = _read_document(args.tgt, args.tgt_lang, args.presplit)
+    src = read_document(args.src, args.src_lang, args.presplit)
+    tgt = read_document(args.tgt, args.tgt_lang, args.presplit)
     params = AlignParams()
     if args.max_link is not None:
         if args.max_link < 2:
@@ -174,8 +89,8 @@ def _cmd_align(args: argparse.Namespace) -> int:
         from workbench.reading import read_text_file
 
         fixed = read_beads(read_text_file(args.fixed)[0].splitlines())
-    embedder = _load_embedder(args)
-    update, close = _progress_bar(args, "embedding")
+    embedder = load_embedder(args)
+    update, close = progress_bar(args, "embedding")
     try:
         alignment = align_documents(src, tgt, embedder, params, fixed, progress=update, refine=not args.no_refine)
     finally:
@@ -285,8 +200,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     print(f"{src.title}\n{src.metadata.get('source')}, {src.metadata.get('date')}, by {src.metadata.get('author')}")
     print(f"source: {len(src.paragraphs)} paragraphs, {len(src.sentences)} sentences ({src.lang})")
     print(f"target: {len(tgt.paragraphs)} paragraphs, {len(tgt.sentences)} sentences ({tgt.lang}, human translation)")
-    embedder = _load_embedder(args)
-    update, close = _progress_bar(args, "embedding")
+    embedder = load_embedder(args)
+    update, close = progress_bar(args, "embedding")
     try:
         alignment = align_documents(src, tgt, embedder, progress=update)
     finally:
@@ -296,14 +211,5 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     for bead in alignment.beads:
         s = " ".join(src_sents[i] for i in bead.src)
         t = " ".join(tgt_sents[j] for j in bead.tgt)
-        print(f"[{bead.kind} {bead.confidence:.2f}] {_clip(s)}\n{'':11s} {_clip(t)}")
+        print(f"[{bead.kind} {bead.confidence:.2f}] {clip(s)}\n{'':11s} {clip(t)}")
     return 0
-
-
-def _clip(text: str, width: int = 100) -> str:
-    text = text.replace("\n", " ")
-    return text if len(text) <= width else text[: width - 3] + "..."
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,56 @@
+"""The ``workbench`` command: a thin layer over the library, one sub-command a feature.
+
+Errors the user can fix are one line on stderr and exit status 2; nothing prints a traceback unless
+``WORKBENCH_DEBUG=1`` is set. Each module of this package registers the sub-commands of one feature.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from workbench import __version__
+from workbench.cli import alignment
+from workbench.errors import WorkbenchError
+
+# Order of the groups is the order of ``workbench --help``: the data flow of the product.
+_GROUPS = [alignment]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.handler(args) or 0)
+    except WorkbenchError as exc:
+        message = " ".join(str(exc).split())  # always one line, whatever a library put in it
+        print(f"workbench: error: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("workbench: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `workbench segment ... | head`
+        return 0
+    except Exception as exc:
+        if os.environ.get("WORKBENCH_DEBUG"):
+            raise
+        print(
+            f"workbench: internal error: {type(exc).__name__}: {exc} (run with WORKBENCH_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workbench", description="Offline translation and sentence alignment.")
+    parser.add_argument("--version", action="version", version=f"workbench {__version__}")
+    sub = parser.add_subparsers(metavar="COMMAND")
+    for group in _GROUPS:
+        group.register(sub)
+    return parser
+

@@ -1,0 +1,64 @@
+"""What several sub-commands share: reading documents, loading the embedder, options, progress bars."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from workbench.errors import WorkbenchError
+
+
+def embedding_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--embedder",
+        default=None,
+        help="e5-small (default), use, or a sentence-transformers model name or folder",
+    )
+    p.add_argument("--allow-download", action="store_true", help="let a named hub model download (needs a network)")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def aligner_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--max-link", type=int, default=None, help="largest n-m link, as n + m sentences (default 5)")
+    p.add_argument("--skip", type=float, default=None, help="score of an unlinked sentence (default tuned)")
+
+
+def read_document(source: str, lang: str | None, presplit: bool):
+    from workbench.documents import document_from_text, load_document
+
+    if source == "-":
+        if not lang:
+            raise WorkbenchError("reading standard input needs --lang.")
+        return document_from_text(sys.stdin.read(), lang, name="stdin", presplit=presplit)
+    return load_document(source, lang, presplit=presplit)
+
+
+def load_embedder(args: argparse.Namespace):
+    from workbench.embedding import DEFAULT_EMBEDDER, load_embedder
+
+    name = args.embedder or DEFAULT_EMBEDDER
+    if not args.quiet:
+        print(f"loading embedder {name} ...", file=sys.stderr)
+    return load_embedder(name, allow_download=args.allow_download, use_cache=not args.no_cache, threads=2)
+
+
+def progress_bar(args: argparse.Namespace, desc: str):
+    """A tqdm bar on stderr fed by (done, total) callbacks; None when quiet."""
+    if args.quiet:
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, desc=desc, unit="sent", file=sys.stderr, leave=False)
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    return update, bar.close
+
+
+def clip(text: str, width: int = 100) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= width else text[: width - 3] + "..."

@@ -1,0 +1,64 @@
+"""What corpus formats read and write: aligned units of text, independent of how a project stores them.
+
+A project (``workbench.projects``) turns its links into these units for export and builds links from them on
+import; the formats never see a project, so each can be tested and reused alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+STATUSES = ("auto", "confirmed", "flagged")
+
+
+@dataclass(frozen=True)
+class TranslationUnit:
+    """One alignment link as text: the joined source sentences and the joined target sentences.
+
+    ``source_segments``/``target_segments`` keep the sentences of an n-m link apart so that formats able to
+    carry them (JSONL, XLIFF 2.0) round-trip the link's inner structure; ``source``/``target`` are their join.
+    """
+
+    source_segments: tuple[str, ...]
+    target_segments: tuple[str, ...]
+    source_ids: tuple[str, ...] = ()
+    target_ids: tuple[str, ...] = ()
+    confidence: float | None = None
+    status: str = "auto"
+    note: str = ""
+    changed: str | None = None  # ISO 8601 UTC time of the link's last change
+
+    @property
+    def source(self) -> str:
+        return " ".join(self.source_segments)
+
+    @property
+    def target(self) -> str:
+        return " ".join(self.target_segments)
+
+
+@dataclass
+class ParallelCorpus:
+    """Units of one language pair, in document order."""
+
+    source_lang: str
+    target_lang: str
+    units: list[TranslationUnit] = field(default_factory=list)
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class MultilingualUnit:
+    """One source span with its text in every target language (multilingual TMX)."""
+
+    source: str
+    targets: dict[str, str]
+    source_ids: tuple[str, ...] = ()
+
+
+@dataclass
+class MultilingualCorpus:
+    source_lang: str
+    target_langs: list[str]
+    units: list[MultilingualUnit] = field(default_factory=list)
+    name: str = ""
