@@ -8,7 +8,7 @@ Everything downstream (translation, alignment, review, export) refers to sentenc
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -215,3 +215,18 @@ def _presplit_paragraph(body: str) -> Paragraph:
         sentences.append(Sentence(id=f"p1s{i + 1}", index=i, paragraph=0, start=pos, end=pos + len(line), text=line))
         pos += len(line) + 1
     return Paragraph(index=0, start=0, end=len(body), sentences=tuple(sentences))
+
+
+def render_document(
+    paragraphs: Sequence[str], lang: str, title: str | None = None, metadata: dict[str, Any] | None = None
+) -> str:
+    """Text that :func:`document_from_text` reads back: YAML front matter (title, lang, metadata), then paragraphs
+    separated by blank lines. How translated documents are written, so they reopen with their language and title."""
+    head: dict[str, Any] = {}
+    if title is not None:
+        head["title"] = title
+    head["lang"] = lang
+    head.update(metadata or {})
+    front = yaml.safe_dump(head, allow_unicode=True, sort_keys=False, width=1_000_000)
+    body = "\n\n".join(" ".join(p.split()) for p in paragraphs)
+    return f"---\n{front}---\n{body}\n"

@@ -12,11 +12,11 @@ import sys
 from collections.abc import Sequence
 
 from workbench import __version__
-from workbench.cli import alignment
+from workbench.cli import alignment, translation
 from workbench.errors import WorkbenchError
 
 # Order of the groups is the order of ``workbench --help``: the data flow of the product.
-_GROUPS = [alignment]
+_GROUPS = [alignment, translation]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -53,4 +53,3 @@ def _parser() -> argparse.ArgumentParser:
     for group in _GROUPS:
         group.register(sub)
     return parser
-

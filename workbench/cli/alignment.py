@@ -90,7 +90,7 @@ def _cmd_align(args: argparse.Namespace) -> int:
 
         fixed = read_beads(read_text_file(args.fixed)[0].splitlines())
     embedder = load_embedder(args)
-    update, close = progress_bar(args, "embedding")
+    update, close = progress_bar(args.quiet, "embedding")
     try:
         alignment = align_documents(src, tgt, embedder, params, fixed, progress=update, refine=not args.no_refine)
     finally:
@@ -201,7 +201,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     print(f"source: {len(src.paragraphs)} paragraphs, {len(src.sentences)} sentences ({src.lang})")
     print(f"target: {len(tgt.paragraphs)} paragraphs, {len(tgt.sentences)} sentences ({tgt.lang}, human translation)")
     embedder = load_embedder(args)
-    update, close = progress_bar(args, "embedding")
+    update, close = progress_bar(args.quiet, "embedding")
     try:
         alignment = align_documents(src, tgt, embedder, progress=update)
     finally:

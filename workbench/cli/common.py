@@ -43,13 +43,13 @@ def load_embedder(args: argparse.Namespace):
     return load_embedder(name, allow_download=args.allow_download, use_cache=not args.no_cache, threads=2)
 
 
-def progress_bar(args: argparse.Namespace, desc: str):
-    """A tqdm bar on stderr fed by (done, total) callbacks; None when quiet."""
-    if args.quiet:
+def progress_bar(quiet: bool, desc: str, unit: str = "sent"):
+    """A tqdm bar on stderr fed by (done, total) callbacks, and its close; (None, no-op) when quiet."""
+    if quiet:
         return None, lambda: None
     from tqdm import tqdm
 
-    bar = tqdm(total=0, desc=desc, unit="sent", file=sys.stderr, leave=False)
+    bar = tqdm(total=0, desc=desc, unit=unit, file=sys.stderr, leave=False, unit_scale=unit == "B")
 
     def update(done: int, total: int) -> None:
         bar.total = total
