@@ -137,8 +137,19 @@ def test_translations_are_cached_by_model_and_text(bergamot: BergamotEngine, tmp
 @needs_apertium
 def test_cli_translate_writes_one_document_a_language_and_reports_the_missing_pair(tmp_path: Path) -> None:
     result = subprocess.run(
-        [*WORKBENCH, "translate", "kosovo-dialogue", "--from", "en", "--to", "pt,de,es,fr"]
-        + ["--out", str(tmp_path), "--quiet", "--no-cache"],
+        [
+            *WORKBENCH,
+            "translate",
+            "kosovo-dialogue",
+            "--from",
+            "en",
+            "--to",
+            "pt,de,es,fr",
+            "--out",
+            str(tmp_path),
+            "--quiet",
+            "--no-cache",
+        ],
         capture_output=True,
         text=True,
         timeout=600,
