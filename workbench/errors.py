@@ -19,3 +19,7 @@ class ModelUnavailableError(WorkbenchError):
 
 class AlignmentError(WorkbenchError):
     """Alignment inputs that contradict each other (e.g. fixed links that cross)."""
+
+
+class ConflictError(WorkbenchError):
+    """A save based on a stale copy: someone else (another tab or process) changed the saved data meanwhile."""

@@ -19,5 +19,6 @@ def default_cache_dir() -> Path:
 
 
 def default_alignments_dir() -> Path:
-    """``alignments/`` in the project checkout: saved projects and exported corpora."""
-    return PROJECT_ROOT / "alignments"
+    """``$WORKBENCH_ALIGNMENTS`` if set, else ``alignments/`` in the project checkout: saved projects and exports."""
+    env = os.environ.get("WORKBENCH_ALIGNMENTS")
+    return Path(env).expanduser() if env else PROJECT_ROOT / "alignments"
