@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,12 @@ from workbench.embedding.sentence_transformers import SentenceTransformerEmbedde
 from workbench.paths import default_cache_dir
 
 DATA = Path(__file__).parent / "data"
+
+# argostranslate creates and reads its folders when first imported: keep every test away from the user's own
+# packages (tests that need packages install tiny ones into folders of their own).
+_ARGOS_HOME = Path(tempfile.mkdtemp(prefix="workbench-tests-argos-"))
+os.environ["ARGOS_PACKAGES_DIR"] = str(_ARGOS_HOME / "packages")
+os.environ["XDG_DATA_HOME"] = str(_ARGOS_HOME / "data")
 
 
 @pytest.fixture(scope="session")
