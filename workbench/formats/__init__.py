@@ -19,18 +19,14 @@ jsonl     everything, exactly
 
 from __future__ import annotations
 
-import contextlib
 import glob
 import io
-import os
 import re
-import stat
-import tempfile
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from workbench.errors import InputError, WorkbenchError
+from workbench.errors import InputError
 from workbench.formats.fields import LANG_RE, check_lang
 from workbench.formats.jsonl import export_jsonl, import_jsonl
 from workbench.formats.moses import export_moses, import_moses, moses_paths
@@ -38,6 +34,7 @@ from workbench.formats.tmx import export_multilingual_tmx, export_tmx, import_tm
 from workbench.formats.tsv import export_tsv, import_tsv
 from workbench.formats.units import MultilingualCorpus, MultilingualUnit, ParallelCorpus, TranslationUnit
 from workbench.formats.xliff import export_xliff, import_xliff
+from workbench.writing import write_bytes_atomic
 
 __all__ = [
     "FILE_SUFFIXES",
@@ -166,14 +163,14 @@ def write_corpus(corpus: ParallelCorpus, fmt: str, path: str | Path) -> list[Pat
     else:
         outputs = [(path, export_corpus(corpus, fmt))]
     for file_path, data in outputs:
-        _write_atomic(file_path, data)
+        write_bytes_atomic(file_path, data)
     return [file_path for file_path, _ in outputs]
 
 
 def write_multilingual_tmx(corpus: MultilingualCorpus, path: str | Path) -> Path:
     """Write a multilingual TMX (one ``<tu>`` a source span, one ``<tuv>`` a language) atomically."""
     path = Path(path)
-    _write_atomic(path, export_multilingual_tmx(corpus))
+    write_bytes_atomic(path, export_multilingual_tmx(corpus))
     return path
 
 
@@ -338,26 +335,3 @@ def _guess_or_none(path: Path) -> str | None:
         return guess_format(path)
     except InputError:
         return None
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise WorkbenchError(f"Cannot write {path} ({exc.strerror}); check that its folder is writable.") from None
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        if isinstance(exc, OSError):
-            raise WorkbenchError(f"Cannot write {path} ({exc.strerror}); check the disk and permissions.") from None
-        raise
