@@ -1,0 +1,45 @@
+"""Automatic spot-checks of a translation, link by link, and the sampled audit of a document.
+
+Checks take :class:`~workbench.formats.units.TranslationUnit` s (a document's links as text, in order) and the two
+language codes, and return :class:`Finding` s; they know nothing of projects or the app. One module a check family
+(``numbers``, ``names``, ``punctuation`` ...), registered in :data:`CHECK_KINDS`; ``reports`` turns findings into
+CSV, HTML and a pass/fail summary; ``audit`` draws and summarises a reviewer's sample.
+"""
+
+from workbench.checks.audit import (
+    AUDIT_CATEGORIES,
+    AuditSummary,
+    AuditVerdict,
+    audit_summary,
+    draw_audit_sample,
+    wilson_interval,
+)
+from workbench.checks.base import SEVERITIES, CheckContext, CheckKind, CheckThresholds, Finding, GlossaryEntry
+from workbench.checks.glossary import glossary_from_pairs, load_glossary
+from workbench.checks.reports import QualityGate, findings_to_csv, render_html_report, summarize
+from workbench.checks.round_trip import round_trip_scores
+from workbench.checks.runner import CHECK_KINDS, run_checks
+
+__all__ = [
+    "AUDIT_CATEGORIES",
+    "CHECK_KINDS",
+    "SEVERITIES",
+    "AuditSummary",
+    "AuditVerdict",
+    "CheckContext",
+    "CheckKind",
+    "CheckThresholds",
+    "Finding",
+    "GlossaryEntry",
+    "QualityGate",
+    "audit_summary",
+    "draw_audit_sample",
+    "findings_to_csv",
+    "glossary_from_pairs",
+    "load_glossary",
+    "render_html_report",
+    "round_trip_scores",
+    "run_checks",
+    "summarize",
+    "wilson_interval",
+]

@@ -1,0 +1,97 @@
+"""Text helpers the checks share: folding for matching across spelling conventions, words, scripts, month names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+
+WORD = re.compile(r"[^\W\d_]+")
+_LETTER = re.compile(r"[^\W\d_]")
+
+# Scripts whose words are separated by spaces; elsewhere (Chinese, Japanese, Thai ...) or where particles and
+# prefixes attach to words (Korean, Arabic, Hebrew), a term may sit inside a longer run of letters.
+SPACED_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "GEORGIAN", "DIGIT"})
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The space-separated words of a literal, for tables of codes and words that read better as one line."""
+    return frozenset(text.split())
+
+
+def fold(text: str) -> str:
+    """Case- and accent-folded text: ``Sérvia`` and ``servia`` compare equal, so do ``ß`` and ``ss``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)).casefold())
+
+
+def words(text: str) -> list[str]:
+    """The runs of letters in ``text`` (hyphens, apostrophes, digits and spaces separate words)."""
+    return WORD.findall(unicodedata.normalize("NFC", text))
+
+
+def letter_count(text: str) -> int:
+    return len(_LETTER.findall(text))
+
+
+def script_of(char: str) -> str:
+    """The Unicode script of a character, as the first word of its name (``LATIN``, ``CYRILLIC``, ``CJK`` ...)."""
+    if char.isdigit():
+        return "DIGIT"
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0] if name else ""
+
+
+def dominant_script(text: str) -> str:
+    """The script most of the letters of ``text`` are written in, or '' for text without letters."""
+    scripts = Counter(script_of(c) for c in _LETTER.findall(text))
+    return scripts.most_common(1)[0][0] if scripts else ""
+
+
+def term_pattern(term: str, *, allow_suffix: bool = False) -> re.Pattern[str]:
+    """A pattern finding ``term`` (already folded) as whole words in folded text.
+
+    Word boundaries are required only where the script separates words with spaces. ``allow_suffix`` lets the
+    last word continue (German ``Sicherheitsrats`` for ``Sicherheitsrat``, ``Kosovos`` for ``Kosovo``).
+    """
+    body = r"\s+".join(re.escape(part) for part in term.split())
+    before = r"(?<![^\W_])" if term and script_of(term[0]) in SPACED_SCRIPTS else ""
+    after = "" if allow_suffix or not term or script_of(term[-1]) not in SPACED_SCRIPTS else r"(?![^\W_])"
+    return re.compile(before + body + after)
+
+
+# Month names, folded, by language: enough to tell that "22. April" names the month "April 22" does. Languages
+# missing here simply get no month comparison.
+def _months(names: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(month.split("|")) for month in names.split())
+
+
+MONTHS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "en": _months("january february march april may june july august september october november december"),
+    "de": _months("januar|janner februar|feber marz april mai juni juli august september oktober november dezember"),
+    "fr": _months("janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre"),
+    "es": _months("enero febrero marzo abril mayo junio julio agosto septiembre|setiembre octubre noviembre diciembre"),
+    "pt": _months("janeiro fevereiro marco abril maio junho julho agosto setembro outubro novembro dezembro"),
+    "it": _months("gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre"),
+    "nl": _months("januari februari maart april mei juni juli augustus september oktober november december"),
+    "ca": _months("gener febrer marc abril maig juny juliol agost setembre octubre novembre desembre"),
+    "pl": _months(
+        "styczen|stycznia luty|lutego marzec|marca kwiecien|kwietnia maj|maja czerwiec|czerwca lipiec|lipca "
+        "sierpien|sierpnia wrzesien|wrzesnia pazdziernik|pazdziernika listopad|listopada grudzien|grudnia"
+    ),
+}
+MONTH_NAMES_EN = tuple(m[0].capitalize() for m in MONTHS["en"])
+
+
+def month_of(word: str, lang: str) -> int | None:
+    """The month (1-12) a folded word names in ``lang``, or None."""
+    for number, forms in enumerate(MONTHS.get(lang, ()), start=1):
+        if word in forms:
+            return number
+    return None
+
+
+def iter_words_with_offsets(text: str) -> Iterator[tuple[int, int, str]]:
+    for match in WORD.finditer(text):
+        yield match.start(), match.end(), match.group()
