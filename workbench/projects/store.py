@@ -1,0 +1,660 @@
+"""Projects on disk: ``<root>/<name>/project.sqlite``, one SQLite file a project, saved at every edit.
+
+Why SQLite: a transaction is atomic (a process killed in the middle of a save leaves the file as it was before
+that save, never half of it), write-ahead logging (WAL) lets the app, a second tab and the command line read
+while one of them writes, a project is one file to copy or delete, and it comes with Python: no server, no
+dependency. Why a save per edit: the app saves each change as it is made, so a closed tab or a crash loses at
+most the edit in flight, and each save writes only the rows its patch touches.
+
+Two writers never overwrite each other silently: a project in memory carries the revision it was loaded at,
+every save checks it against the file's inside the write transaction and bumps it, and a save from a stale copy
+raises :class:`~workbench.errors.ConflictError`. The edit log (table ``edits``) keeps every edit's patch, so
+undo and redo work after a reload. ``PRAGMA user_version`` is the format version: a file from a newer workbench
+is refused rather than misread; ``PRAGMA application_id`` tells a project file from any other SQLite file.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbench import __version__
+from workbench.documents import Document
+from workbench.errors import ConflictError, WorkbenchError
+from workbench.projects.errors import (
+    CorruptProjectError,
+    EditError,
+    ProjectExistsError,
+    ProjectNameError,
+    ProjectNotFoundError,
+    SchemaVersionError,
+)
+from workbench.projects.model import (
+    SOURCE,
+    STATUSES,
+    HistoryEntry,
+    Project,
+    ProjectSentence,
+    Side,
+    TargetAlignment,
+    utc_now,
+)
+from workbench.projects.patches import (
+    LINKS,
+    SENTENCES,
+    SIDE,
+    Patch,
+    Step,
+    apply_patch,
+    invert,
+    link_from_row,
+    patch_from_json,
+    patch_to_json,
+    side_record,
+)
+
+PROJECT_FILE = "project.sqlite"
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x57424E50  # "WBNP": a workbench project, whatever the file is called
+
+SCHEMA = """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,               -- name, created, modified, revision, written_by
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE sides (
+    key TEXT PRIMARY KEY,               -- 'source' or a target key ('de', 'pt-2')
+    position INTEGER NOT NULL,          -- 0 for the source, then targets in the order they were added
+    name TEXT NOT NULL,                 -- the document's name
+    lang TEXT NOT NULL,
+    title TEXT,
+    metadata TEXT NOT NULL,             -- JSON object: the document's front matter
+    signature TEXT NOT NULL             -- JSON object: how the links were made ('{}' for the source)
+);
+CREATE TABLE sentences (
+    side TEXT NOT NULL REFERENCES sides(key),
+    position INTEGER NOT NULL,          -- 0..n-1 in reading order; ids never change, positions shift
+    id TEXT NOT NULL,                   -- stable id: 'p3s2', 'p3s2.2' after a split
+    paragraph INTEGER NOT NULL,         -- 0-based paragraph of the document
+    text TEXT NOT NULL,
+    PRIMARY KEY (side, id)
+);
+CREATE INDEX sentences_order ON sentences (side, position);
+CREATE TABLE links (
+    target TEXT NOT NULL REFERENCES sides(key),
+    position INTEGER NOT NULL,          -- 0..n-1: links cover both sides in order
+    src TEXT NOT NULL,                  -- JSON list of source sentence ids
+    tgt TEXT NOT NULL,                  -- JSON list of target sentence ids
+    confidence REAL,                    -- NULL: imported without one
+    status TEXT NOT NULL CHECK (status IN ('auto', 'confirmed', 'flagged')),
+    note TEXT NOT NULL DEFAULT '',
+    changed TEXT NOT NULL               -- ISO 8601 UTC of the link's last change
+);
+CREATE INDEX links_order ON links (target, position);
+CREATE TABLE edits (
+    seq INTEGER PRIMARY KEY,            -- order of the edits
+    revision INTEGER NOT NULL,          -- the project's revision this edit made
+    op TEXT NOT NULL,                   -- merge_links, split_sentence, ...
+    args TEXT NOT NULL,                 -- JSON object: the operation's arguments
+    summary TEXT NOT NULL,              -- what the app lists: 'merge links 4 and 5 of de'
+    patch TEXT NOT NULL,                -- JSON list of steps (workbench.projects.patches)
+    state TEXT NOT NULL CHECK (state IN ('done', 'undone', 'discarded')),
+    at TEXT NOT NULL
+);
+"""
+
+# Names Windows gives to devices: a folder so named cannot be made or copied there.
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{k}" for k in range(1, 10)), *(f"lpt{k}" for k in range(1, 10))}
+_NAME = re.compile(r"[^\W_][\w.-]{0,99}")
+
+
+# --------------------------------------------------------------------------------------------- names, paths
+
+
+def check_project_name(name: str) -> str:
+    """A project name is one folder name inside the alignments folder, nothing that could lead out of it."""
+    if not isinstance(name, str) or not name.strip():
+        raise ProjectNameError("a project needs a name, e.g. 'kosovo-dialogue'.")
+    if "/" in name or "\\" in name or "\x00" in name:
+        raise ProjectNameError(f"project name {name!r} holds a path separator: a name is one folder, e.g. 'my-text'.")
+    if name.startswith("."):
+        raise ProjectNameError(
+            f"project name {name!r} starts with a dot: '.' and '..' are not names, and a dot-name hides."
+        )
+    if not _NAME.fullmatch(name) or name.endswith("."):
+        raise ProjectNameError(
+            f"project name {name!r} is not allowed: start with a letter or digit and use letters, digits, '-', '_' "
+            "and '.' (up to 100 characters, no dot at the end)."
+        )
+    if name.split(".")[0].lower() in _RESERVED:
+        raise ProjectNameError(f"project name {name!r} is reserved for a device on Windows; choose another.")
+    return name
+
+
+def project_dir(name: str, root: Path | None = None) -> Path:
+    """``<root>/<name>``, refused unless it lies directly inside ``root`` (a symlink out of it included)."""
+    from workbench.paths import default_alignments_dir
+
+    check_project_name(name)
+    base = Path(root) if root is not None else default_alignments_dir()
+    folder = base / name
+    if folder.resolve().parent != base.resolve():
+        raise ProjectNameError(f"project {name!r} would lie outside {base}; projects live directly inside it.")
+    return folder
+
+
+# --------------------------------------------------------------------------------------------- summaries
+
+
+@dataclass(frozen=True)
+class TargetSummary:
+    key: str
+    lang: str
+    links: int
+    confirmed: int
+    flagged: int
+
+
+@dataclass(frozen=True)
+class ProjectSummary:
+    """One line of the project list; ``error`` says why a project cannot be opened (the others still list)."""
+
+    name: str
+    path: Path
+    source_lang: str = ""
+    title: str | None = None
+    targets: tuple[TargetSummary, ...] = ()
+    modified: str = ""
+    revision: int = 0
+    error: str | None = None
+
+    @property
+    def target_keys(self) -> list[str]:
+        return [t.key for t in self.targets]
+
+
+def list_projects(root: Path | None = None) -> list[ProjectSummary]:
+    """Every project under ``root`` by name, with counts; a damaged one is listed with its ``error``."""
+    from workbench.paths import default_alignments_dir
+
+    base = Path(root) if root is not None else default_alignments_dir()
+    if not base.is_dir():
+        return []
+    out = []
+    for name in _project_names(base):
+        path = base / name / PROJECT_FILE
+        try:
+            check_project_name(name)
+            out.append(_summary(name, path))
+        except WorkbenchError as exc:
+            out.append(ProjectSummary(name, path, error=str(exc)))
+    return out
+
+
+def _project_names(base: Path) -> list[str]:
+    """Folders of ``base`` holding a project file (exports and other files may share the folder)."""
+    if not base.is_dir():
+        return []
+    return sorted(p.name for p in base.iterdir() if (p / PROJECT_FILE).is_file())
+
+
+def _summary(name: str, path: Path) -> ProjectSummary:
+    with _reading(name, path) as db:
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+        sides = db.execute("SELECT key, lang, title FROM sides ORDER BY position").fetchall()
+        counts = {
+            key: (total, confirmed or 0, flagged or 0)
+            for key, total, confirmed, flagged in db.execute(
+                "SELECT target, COUNT(*), SUM(status = 'confirmed'), SUM(status = 'flagged') FROM links GROUP BY target"
+            )
+        }
+        (problem,) = db.execute("PRAGMA quick_check(1)").fetchone()
+    if problem != "ok":
+        raise _damaged(name, path, problem)
+    source = [s for s in sides if s[0] == SOURCE]
+    if not source or "revision" not in meta:
+        raise _damaged(name, path, "it has no source side or no revision")
+    targets = tuple(
+        TargetSummary(key, lang, *counts.get(key, (0, 0, 0))) for key, lang, _title in sides if key != SOURCE
+    )
+    return ProjectSummary(
+        name, path, source[0][1], source[0][2], targets, meta.get("modified", ""), int(meta["revision"])
+    )
+
+
+# --------------------------------------------------------------------------------------------- create, open, delete
+
+
+def side_from_document(key: str, document: Document) -> Side:
+    """A side as a project keeps it: the document's sentences with their ids and paragraphs, and its metadata."""
+    sentences = [ProjectSentence(s.id, s.paragraph, s.text) for s in document.sentences]
+    return Side(key, document.name, document.lang, document.title, _jsonable(document.metadata), sentences)
+
+
+def create_project(name: str, source: Document, root: Path | None = None) -> Project:
+    """A new project holding the source document, saved under ``<root>/<name>/``; add targets next."""
+    return create_from_sides(name, side_from_document(SOURCE, source), [], root)
+
+
+def create_from_sides(name: str, source: Side, targets: Sequence[TargetAlignment], root: Path | None) -> Project:
+    """Write a complete first state into a new project file, all at once (importing a corpus makes one so).
+
+    The file is built under a temporary name and linked into place only when complete, so a project that is
+    half created never appears, and two processes creating the same name cannot both succeed.
+    """
+    folder = project_dir(name, root)
+    path = folder / PROJECT_FILE
+    if path.exists():
+        raise ProjectExistsError(
+            f"there is already a project named {name!r} (in {folder.parent}); choose another name."
+        )
+    now = utc_now()
+    project = Project(name, path, source, {t.key: t for t in targets}, 0, now, now, [])
+    problem = _inconsistency(project)
+    if problem:
+        raise EditError(f"cannot create project {name!r}: {problem}.")
+    made_folder = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{PROJECT_FILE}.{uuid.uuid4().hex}.tmp"
+    try:
+        db = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")  # recorded in the file: every later connection uses WAL
+            db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            db.executescript(SCHEMA)  # a temporary file: nobody sees it before it is complete
+            db.execute("BEGIN")
+            meta = {"name": name, "created": now, "modified": now, "revision": "0", "written_by": __version__}
+            db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+            _insert_side(db, SOURCE, _source_record(source))
+            _insert_rows(db, SENTENCES, SOURCE, 0, source.sentences)
+            for target in project.targets.values():
+                _insert_side(db, target.key, side_record(target))
+                _insert_rows(db, SENTENCES, target.key, 0, target.side.sentences)
+                _insert_rows(db, LINKS, target.key, 0, target.links)
+            db.execute("COMMIT")
+        finally:
+            db.close()
+        try:
+            os.link(tmp, path)  # fails if the name was taken meanwhile: never replace someone's project
+        except FileExistsError:
+            raise ProjectExistsError(
+                f"project {name!r} was just created by someone else; choose another name."
+            ) from None
+    except BaseException:
+        if made_folder:
+            _unlink_quietly(tmp)
+            with suppress(OSError):
+                folder.rmdir()
+        raise
+    finally:
+        _unlink_quietly(tmp)
+    return project
+
+
+def open_project(name: str, root: Path | None = None) -> Project:
+    """Load a project; a damaged file or one from a newer workbench raises an error naming the project."""
+    folder = project_dir(name, root)
+    path = folder / PROJECT_FILE
+    if not path.is_file():
+        known = ", ".join(_project_names(folder.parent)) or "none"
+        raise ProjectNotFoundError(f"there is no project named {name!r} in {folder.parent} (projects: {known}).")
+    with _reading(name, path) as db:
+        try:
+            project = _load(db, name, path)
+        except (KeyError, ValueError, TypeError, IndexError) as exc:
+            raise _damaged(name, path, f"unexpected contents ({type(exc).__name__}: {exc})") from None
+    problem = _inconsistency(project)
+    if problem:
+        raise _damaged(name, path, problem)
+    return project
+
+
+def delete_project(name: str, root: Path | None = None) -> None:
+    """Remove the project's folder and everything in it (a damaged project can be deleted too)."""
+    folder = project_dir(name, root)
+    if not (folder / PROJECT_FILE).is_file():
+        raise ProjectNotFoundError(f"there is no project named {name!r} in {folder.parent}.")
+    shutil.rmtree(folder)
+
+
+# --------------------------------------------------------------------------------------------- saving edits
+
+
+def save_edit(project: Project, op: str, args: dict[str, Any], summary: str, patch: Patch) -> HistoryEntry | None:
+    """Apply ``patch`` to the project and its file in one transaction, logged for undo; None if it is empty.
+
+    The file's revision must still be the project's: otherwise :class:`ConflictError` and nothing changes,
+    in memory or on disk. Undone edits waiting for redo are discarded (kept in the log, marked so).
+    """
+    if not patch:
+        return None
+    now = utc_now()
+    revision = project.revision + 1
+    with _saving(project, patch) as db:
+        _write_steps(db, patch)
+        db.execute("UPDATE edits SET state = 'discarded' WHERE state = 'undone'")
+        cursor = db.execute(
+            "INSERT INTO edits (revision, op, args, summary, patch, state, at) VALUES (?, ?, ?, ?, ?, 'done', ?)",
+            (revision, op, json.dumps(args, ensure_ascii=False), summary, patch_to_json(patch), now),
+        )
+        seq = int(cursor.lastrowid or 0)
+        _set_revision(db, revision, now)
+    entry = HistoryEntry(seq, op, summary, now)
+    project.history = [h for h in project.history if not h.undone] + [entry]
+    project.revision, project.modified = revision, now
+    return entry
+
+
+def step_history(project: Project, *, redo: bool) -> HistoryEntry:
+    """Undo the latest done edit, or redo the earliest undone one; saved like any edit (revision checked)."""
+    entry = project.next_redo() if redo else project.next_undo()
+    if entry is None:
+        raise EditError(f"there is nothing to {'redo' if redo else 'undo'} in project {project.name!r}.")
+    now = utc_now()
+    revision = project.revision + 1
+    with _reading(project.name, project.path) as db:
+        row = db.execute("SELECT patch, state FROM edits WHERE seq = ?", (entry.seq,)).fetchone()
+    expected = "undone" if redo else "done"
+    if row is None or row[1] != expected:
+        raise ConflictError(
+            f"project {project.name!r}: its history changed elsewhere (another tab or process). "
+            "Reload the project; nothing was changed."
+        )
+    try:
+        patch = patch_from_json(row[0])
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        raise _damaged(project.name, project.path, f"edit {entry.seq} in its history cannot be read ({exc})") from None
+    patch = patch if redo else invert(patch)
+    with _saving(project, patch) as db:
+        _write_steps(db, patch)
+        db.execute("UPDATE edits SET state = ? WHERE seq = ?", ("done" if redo else "undone", entry.seq))
+        _set_revision(db, revision, now)
+    changed = HistoryEntry(entry.seq, entry.op, entry.summary, entry.at, undone=not redo)
+    project.history = [changed if h.seq == entry.seq else h for h in project.history]
+    project.revision, project.modified = revision, now
+    return changed
+
+
+@contextmanager
+def _saving(project: Project, patch: Patch) -> Iterator[sqlite3.Connection]:
+    """A write transaction on an unchanged file with ``patch`` applied in memory; all undone if anything fails.
+
+    ``BEGIN IMMEDIATE`` takes the write lock before the revision is read, so check and write are one step for
+    every process; memory is changed first (a patch that does not fit fails before the file is touched) and
+    put back if the transaction does not commit.
+    """
+    with _connection(project.name, project.path) as db:
+        db.execute("BEGIN IMMEDIATE")
+        applied = False
+        try:
+            (current,) = db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+            if int(current) != project.revision:
+                raise ConflictError(
+                    f"project {project.name!r} was changed elsewhere (another tab, window or process) since this copy "
+                    f"was loaded: the file is at revision {current}, this copy at {project.revision}. Reload the "
+                    "project and make the change again; nothing was saved."
+                )
+            apply_patch(project, patch)
+            applied = True
+            yield db
+            db.execute("COMMIT")
+        except BaseException:
+            with suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            if applied:
+                apply_patch(project, invert(patch))
+            raise
+
+
+def _set_revision(db: sqlite3.Connection, revision: int, now: str) -> None:
+    db.executemany("UPDATE meta SET value = ? WHERE key = ?", [(str(revision), "revision"), (now, "modified")])
+
+
+def _write_steps(db: sqlite3.Connection, patch: Patch) -> None:
+    for step in patch:
+        if step.kind == SIDE:
+            if step.new is None:
+                db.execute("DELETE FROM sides WHERE key = ?", (step.key,))
+            elif step.old is None:
+                _insert_side(db, step.key, step.new)
+            else:
+                db.execute(
+                    "UPDATE sides SET name = ?, lang = ?, title = ?, metadata = ?, signature = ? WHERE key = ?",
+                    (*_side_values(step.new)[1:], step.key),
+                )
+            continue
+        table, column = _TABLES[step.kind]
+        removed, added = len(step.old), len(step.new)
+        cursor = db.execute(
+            f"DELETE FROM {table} WHERE {column} = ? AND position >= ? AND position < ?",
+            (step.key, step.start, step.start + removed),
+        )
+        if cursor.rowcount != removed:
+            raise CorruptProjectError(f"the saved {step.kind} of {step.key!r} do not match the project; reload it.")
+        if added != removed:
+            db.execute(
+                f"UPDATE {table} SET position = position + ? WHERE {column} = ? AND position >= ?",
+                (added - removed, step.key, step.start + removed),
+            )
+        _insert_rows(db, step.kind, step.key, step.start, step.new)
+
+
+_TABLES = {SENTENCES: ("sentences", "side"), LINKS: ("links", "target")}
+
+
+def _insert_rows(db: sqlite3.Connection, kind: str, key: str, start: int, rows: Sequence[Any]) -> None:
+    if kind == SENTENCES:
+        db.executemany(
+            "INSERT INTO sentences (side, position, id, paragraph, text) VALUES (?, ?, ?, ?, ?)",
+            [(key, start + k, s.id, s.paragraph, s.text) for k, s in enumerate(rows)],
+        )
+    else:
+        db.executemany(
+            "INSERT INTO links (target, position, src, tgt, confidence, status, note, changed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (key, start + k, json.dumps(x.src), json.dumps(x.tgt), x.confidence, x.status, x.note, x.changed)
+                for k, x in enumerate(rows)
+            ],
+        )
+
+
+def _side_values(record: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        record["position"],
+        record["name"],
+        record["lang"],
+        record["title"],
+        json.dumps(record["metadata"], ensure_ascii=False),
+        json.dumps(record["signature"], ensure_ascii=False),
+    )
+
+
+def _insert_side(db: sqlite3.Connection, key: str, record: dict[str, Any]) -> None:
+    db.execute(
+        "INSERT INTO sides (key, position, name, lang, title, metadata, signature) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (key, *_side_values(record)),
+    )
+
+
+def _source_record(side: Side) -> dict[str, Any]:
+    return {
+        "name": side.name,
+        "lang": side.lang,
+        "title": side.title,
+        "metadata": side.metadata,
+        "signature": {},
+        "position": 0,
+    }
+
+
+# --------------------------------------------------------------------------------------------- reading
+
+
+@contextmanager
+def _connection(name: str, path: Path) -> Iterator[sqlite3.Connection]:
+    """An open project file, its format checked; SQLite's errors become errors that name the project."""
+    if not path.is_file():  # never let SQLite create an empty file where a project was deleted
+        raise ProjectNotFoundError(f"project {name!r} no longer exists ({path} is gone); it was deleted elsewhere.")
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=10, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise _damaged(name, path, str(exc)) from None
+    try:
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA synchronous=FULL")  # a save the app reported survives a power cut too
+        (app_id,) = db.execute("PRAGMA application_id").fetchone()
+        (version,) = db.execute("PRAGMA user_version").fetchone()
+        if app_id != APPLICATION_ID:
+            raise _damaged(name, path, "it is an SQLite file but not a workbench project")
+        if version > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"project {name!r} was saved by a newer workbench (format version {version}; this one reads up to "
+                f"{SCHEMA_VERSION}). Upgrade the workbench to open it; the file was left as it is."
+            )
+        if version < 1:
+            raise _damaged(name, path, f"its format version {version} is unknown")
+        yield db
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise WorkbenchError(f"project {name!r} is busy: another process is saving it. Try again.") from None
+        raise _damaged(name, path, str(exc)) from None
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(name, path, str(exc)) from None
+    finally:
+        db.close()
+
+
+@contextmanager
+def _reading(name: str, path: Path) -> Iterator[sqlite3.Connection]:
+    """A read transaction: every SELECT inside sees the same saved state, whatever other writers do."""
+    with _connection(name, path) as db:
+        db.execute("BEGIN")
+        try:
+            yield db
+        finally:
+            with suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+
+
+def _load(db: sqlite3.Connection, name: str, path: Path) -> Project:
+    meta = dict(db.execute("SELECT key, value FROM meta"))
+    sides: dict[str, Side] = {}
+    records: dict[str, tuple[int, dict[str, Any]]] = {}
+    for key, position, doc_name, lang, title, metadata, signature in db.execute(
+        "SELECT key, position, name, lang, title, metadata, signature FROM sides ORDER BY position, key"
+    ):
+        sides[key] = Side(key, doc_name, lang, title, json.loads(metadata))
+        records[key] = (position, json.loads(signature))
+    if SOURCE not in sides:
+        raise ValueError("there is no source side")
+    for key, k, sid, paragraph, text in db.execute(
+        "SELECT side, position, id, paragraph, text FROM sentences ORDER BY side, position"
+    ):
+        side = sides[key]
+        if k != len(side.sentences):
+            raise ValueError(f"sentence positions of {key!r} are not 0..n-1")
+        side.sentences.append(ProjectSentence(sid, paragraph, text))
+    targets = {
+        key: TargetAlignment(key, side, [], records[key][1], records[key][0])
+        for key, side in sides.items()
+        if key != SOURCE
+    }
+    for key, k, src, tgt, confidence, status, note, changed in db.execute(
+        "SELECT target, position, src, tgt, confidence, status, note, changed FROM links ORDER BY target, position"
+    ):
+        target = targets[key]
+        if k != len(target.links):
+            raise ValueError(f"link positions of {key!r} are not 0..n-1")
+        target.links.append(link_from_row([json.loads(src), json.loads(tgt), confidence, status, note, changed]))
+    history = [
+        HistoryEntry(seq, op, summary, at, state == "undone")
+        for seq, op, summary, at, state in db.execute(
+            "SELECT seq, op, summary, at, state FROM edits WHERE state != 'discarded' ORDER BY seq"
+        )
+    ]
+    return Project(
+        name=name,
+        path=path,
+        source=sides[SOURCE],
+        targets=targets,
+        revision=int(meta["revision"]),
+        created=meta.get("created", ""),
+        modified=meta.get("modified", ""),
+        history=history,
+    )
+
+
+def _inconsistency(project: Project) -> str | None:
+    """What is wrong with a project's contents (links that do not cover both sides in order ...), or None."""
+    if not project.source.sentences:
+        return "the source side has no sentences"
+    for target in project.targets.values():
+        for side in (project.source, target.side):
+            if len(set(side.ids())) != len(side.sentences):
+                return f"the {side.describe()} has two sentences with one id"
+        src = [sid for link in target.links for sid in link.src]
+        tgt = [sid for link in target.links for sid in link.tgt]
+        if src != project.source.ids():
+            return f"the links of target {target.key!r} do not cover the source sentences once, in order"
+        if tgt != target.side.ids():
+            return f"the links of target {target.key!r} do not cover its sentences once, in order"
+        for k, link in enumerate(target.links):
+            if not link.src and not link.tgt:
+                return f"link {k} of target {target.key!r} is empty"
+            if link.status not in STATUSES:
+                return f"link {k} of target {target.key!r} has an unknown status {link.status!r}"
+    history = project.history
+    if any(a.undone and not b.undone for a, b in itertools.pairwise(history)):
+        return "its history has a done edit after an undone one"
+    return None
+
+
+def _damaged(name: str, path: Path, what: str) -> CorruptProjectError:
+    return CorruptProjectError(
+        f"project {name!r} cannot be opened: {path} is damaged ({what}). Restore it from a backup, or delete the "
+        f"project ('workbench project delete {name}'); other projects are not affected."
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    """Front matter as JSON keeps it (YAML dates become ISO strings), so a reload gives back the same values."""
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def _unlink_quietly(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with suppress(OSError):
+            Path(f"{path}{suffix}").unlink()
+
+
+__all__ = [
+    "APPLICATION_ID",
+    "PROJECT_FILE",
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "ProjectSummary",
+    "Step",
+    "TargetSummary",
+    "check_project_name",
+    "create_from_sides",
+    "create_project",
+    "delete_project",
+    "list_projects",
+    "open_project",
+    "project_dir",
+    "save_edit",
+    "side_from_document",
+    "step_history",
+]
