@@ -63,8 +63,8 @@ class CheckThresholds:
     langid_min_prob: float = 0.9
     #: A name matches a target word starting with this share of its letters (inflection: Kosovo -> Kosovos).
     names_stem_share: float = 0.6
-    #: ... or a target word this similar (difflib ratio) to it (spelling: Serbia -> Sérvia).
-    names_min_similarity: float = 0.8
+    #: ... or a target word with its first three letters and this similar (difflib ratio) to it (Serbia -> Sérvia).
+    names_min_similarity: float = 0.7
     #: A name found in no target of the links it occurs in, in at least this many links, is taken to be
     #: translated consistently (Security Council -> Sicherheitsrat), not omitted.
     names_consistent_links: int = 2

@@ -47,15 +47,12 @@ def load_glossary(
     """
     text, _ = read_text_file(path)
     lines = text.splitlines()
-    try:
-        dialect = csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel  # one column or one row: the error below says what is wrong
+    delimiter = _delimiter([line for line in lines if line.strip() and not line.lstrip().startswith("#")])
     headers = set(_HEADER_WORDS)
     if source_lang and target_lang:
         headers |= {source_lang.casefold(), target_lang.casefold()}
     pairs: list[tuple[str, str]] = []
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     for row in reader:
         number = reader.line_num
         cells = [cell.strip() for cell in row]
@@ -74,6 +71,18 @@ def load_glossary(
     if not pairs:
         raise InputError(f"{path} has no glossary entries: write one 'source term,target term' pair a line.")
     return glossary_from_pairs(pairs)
+
+
+def _delimiter(rows: list[str]) -> str:
+    """The separator found on every one of the first rows: tab, then semicolon, then comma (a term may hold one).
+
+    Chosen by this rule rather than csv.Sniffer, whose guesses on a few short rows are hard to predict.
+    """
+    sample = rows[:50]
+    for candidate in ("\t", ";", ","):
+        if sample and all(candidate in row for row in sample):
+            return candidate
+    return ","
 
 
 def _first_row(lines: list[str]) -> int:

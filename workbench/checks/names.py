@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections import defaultdict
+import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -42,7 +43,8 @@ class Name:
 
     text: str
     members: tuple[str, ...]
-    acronyms: tuple[str, ...]  # the members written all in capitals, folded
+    acronyms: tuple[str, ...]  # the members written all in capitals
+    candidates: tuple[str, ...]  # the members that make it a name (not months, common words, US/UN/EU)
 
     @property
     def key(self) -> str:
@@ -92,17 +94,17 @@ def find_names(segment: str, lang: str, vocabulary: _SourceVocabulary) -> list[N
     if _is_heading(segment):
         return []
     names: list[Name] = []
-    members: list[tuple[int, int, str]] = []  # start, end, word
-    has_candidate = False
+    members: list[tuple[int, int, str, bool]] = []  # start, end, word, whether a candidate
     pending_connectors = 0
 
     def close() -> None:
-        nonlocal members, has_candidate, pending_connectors
-        if members and has_candidate:
-            words = tuple(fold(w) for _, _, w in members)
-            acronyms = tuple(fold(w) for _, _, w in members if w.isupper() and len(w) >= 2)
-            names.append(Name(segment[members[0][0] : members[-1][1]], words, acronyms))
-        members, has_candidate, pending_connectors = [], False, 0
+        nonlocal members, pending_connectors
+        candidates = tuple(fold(w) for _, _, w, candidate in members if candidate)
+        if candidates:
+            words = tuple(fold(w) for _, _, w, _ in members)
+            acronyms = tuple(fold(w) for _, _, w, _ in members if w.isupper() and len(w) >= 2)
+            names.append(Name(segment[members[0][0] : members[-1][1]], words, acronyms, candidates))
+        members, pending_connectors = [], 0
 
     previous_end = 0
     for match in WORD.finditer(segment):
@@ -124,8 +126,7 @@ def find_names(segment: str, lang: str, vocabulary: _SourceVocabulary) -> list[N
                 and month_of(folded, lang) is None
                 and not (lang == "en" and folded in _WEEKDAYS)
             )
-            members.append((start, match.end(), word))
-            has_candidate = has_candidate or candidate
+            members.append((start, match.end(), word, candidate))
             pending_connectors = 0
         elif members and folded in CONNECTORS and pending_connectors < 2:
             pending_connectors += 1
@@ -133,6 +134,16 @@ def find_names(segment: str, lang: str, vocabulary: _SourceVocabulary) -> list[N
             close()
     close()
     return names
+
+
+_SPELLINGS = (("ph", "f"), ("th", "t"), ("k", "c"), ("w", "v"), ("y", "i"))
+
+
+def _spelling_key(word: str) -> str:
+    """A folded word with spelling variants merged (Balkans/Balcanes, Ukraine/Ucrânia) and doubled letters single."""
+    for written, said in _SPELLINGS:
+        word = word.replace(written, said)
+    return re.sub(r"(.)\1", r"\1", word)
 
 
 def _acronym_matches(acronym: str, target_acronyms: Sequence[str]) -> bool:
@@ -150,22 +161,29 @@ def _word_matches(word: str, target_words: Sequence[str], thresholds: CheckThres
     for candidate in target_words:
         if candidate.startswith(stem) or (len(stem) >= 5 and stem in candidate):  # inflection, compounds
             return True
-    for candidate in target_words:  # spelling adapted: Serbia -> Sérvia
-        if candidate[:1] == word[:1] and len(candidate) >= 4:
+    for candidate in target_words:  # spelling adapted: Serbia -> Sérvia, Ukraine -> Ucrânia
+        if candidate[:3] == word[:3] and len(candidate) >= 4:
             similar = difflib.SequenceMatcher(None, word, candidate[: len(word) + 1]).ratio()
             if similar >= thresholds.names_min_similarity:
                 return True
     return False
 
 
+def member_matches(name: Name, target: str, thresholds: CheckThresholds) -> dict[str, bool]:
+    """For each word of ``name``, whether ``target`` has it (inflected, respelt, or as a reordered acronym)."""
+    words = WORD.findall(target)
+    target_words = [_spelling_key(fold(w)) for w in words]
+    target_acronyms = [fold(w) for w in words if w.isupper() and len(w) >= 2]
+    return {
+        member: _word_matches(_spelling_key(member), target_words, thresholds)
+        or (member in name.acronyms and _acronym_matches(member, target_acronyms))
+        for member in name.members
+    }
+
+
 def name_in_target(name: Name, target: str, thresholds: CheckThresholds) -> bool:
     """Whether any word of ``name`` is found in ``target`` (any one will do: "Macron" for "Emmanuel Macron")."""
-    words = WORD.findall(target)
-    target_words = [fold(w) for w in words]
-    target_acronyms = [fold(w) for w in words if w.isupper() and len(w) >= 2]
-    return any(_word_matches(member, target_words, thresholds) for member in name.members) or any(
-        _acronym_matches(acronym, target_acronyms) for acronym in name.acronyms
-    )
+    return any(member_matches(name, target, thresholds).values())
 
 
 def check_names(context: CheckContext) -> Iterator[Finding]:
@@ -178,27 +196,32 @@ def check_names(context: CheckContext) -> Iterator[Finding]:
     vocabulary = _vocabulary(segments)
     thresholds = context.thresholds
     found: dict[int, list[tuple[Name, bool]]] = {}
-    occurrences: dict[str, int] = defaultdict(int)
-    matches: dict[str, int] = defaultdict(int)
+    # Per name word: in how many links it occurs, and in how many of their targets it is found.
+    occurrences: Counter[str] = Counter()
+    kept: Counter[str] = Counter()
     for index, unit in enumerate(units):
         if not is_paired(unit):
             continue
         names = [n for segment in unit.source_segments for n in find_names(segment, context.source_base, vocabulary)]
-        seen: dict[str, tuple[Name, bool]] = {}
-        for name in names:
-            if name.key not in seen:
-                seen[name.key] = (name, name_in_target(name, unit.target, thresholds))
-        for key, (_, matched) in seen.items():
-            occurrences[key] += 1
-            matches[key] += matched
-        found[index] = list(seen.values())
+        unique = {name.key: name for name in names}
+        seen: set[str] = set()
+        matched: set[str] = set()
+        results = []
+        for name in unique.values():
+            matches = member_matches(name, unit.target, thresholds)
+            seen.update(matches)
+            matched.update(member for member, ok in matches.items() if ok)
+            results.append((name, any(matches.values())))
+        occurrences.update(seen)
+        kept.update(matched)
+        found[index] = results
     consistent = 1 if context.source_base in NOUN_CAPITALISING else thresholds.names_consistent_links
-    for index, names in found.items():
-        missing = [
-            name.text
-            for name, matched in names
-            if not matched and not (matches[name.key] == 0 and occurrences[name.key] >= consistent)
-        ]
+
+    def translated(word: str) -> bool:
+        return kept[word] == 0 and occurrences[word] >= consistent
+
+    for index, results in found.items():
+        missing = [name.text for name, ok in results if not ok and not all(translated(w) for w in name.candidates)]
         if missing:
             quoted = ", ".join(missing)
             yield Finding(

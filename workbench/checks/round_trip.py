@@ -19,8 +19,10 @@ from workbench.checks.length import robust_z_scores
 
 
 def chrf_signature() -> str:
-    """sacrebleu's signature of the chrF used, so scores can be reproduced and compared."""
-    return str(CHRF().get_signature())
+    """sacrebleu's signature of the chrF used (``nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|version:...``)."""
+    metric = CHRF()
+    metric.sentence_score("a", ["a"])  # sacrebleu knows the number of references only once it has scored
+    return str(metric.get_signature())
 
 
 def round_trip_scores(sources: Sequence[str], back_translations: Sequence[str | None]) -> list[float]:
