@@ -9,6 +9,7 @@ target's list (``target.links[12]``), which is what the app shows and the edit o
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,6 +36,12 @@ _NO_SPACE_LANGS = {"zh", "ja", "th", "lo", "km", "my", "bo", "yue", "wuu"}
 def utc_now() -> str:
     """ISO 8601 UTC to the second, the form links carry as their last change and exports write."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` as it comes back from the file (tuples become lists, YAML dates ISO strings), so that a project
+    in memory equals the same project reloaded."""
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 
 
 def check_target_key(key: str) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from workbench.projects.model import SOURCE, Link, Project, ProjectSentence, Side, TargetAlignment
+from workbench.projects.model import SOURCE, Link, Project, ProjectSentence, Side, TargetAlignment, jsonable
 
 SIDE, SENTENCES, LINKS = "side", "sentences", "links"
 
@@ -45,7 +45,7 @@ def invert(patch: Sequence[Step]) -> Patch:
 def side_record(target: TargetAlignment) -> dict[str, Any]:
     """What a target keeps besides its rows: document name, language, title, metadata, signature, position."""
     side = target.side
-    return {
+    record = {
         "name": side.name,
         "lang": side.lang,
         "title": side.title,
@@ -53,6 +53,7 @@ def side_record(target: TargetAlignment) -> dict[str, Any]:
         "signature": target.signature,
         "position": target.position,
     }
+    return jsonable(record)
 
 
 def diff(kind: str, key: str, old: Sequence[Any], new: Sequence[Any]) -> Step | None:
@@ -93,7 +94,7 @@ class Draft:
 
     def set_signature(self, key: str, signature: dict[str, Any]) -> None:
         record = dict(side_record(self.project.target(key)))
-        record["signature"] = signature
+        record["signature"] = jsonable(signature)
         self._records[key] = record
 
     def steps(self) -> Patch:

@@ -47,6 +47,7 @@ from workbench.projects.model import (
     ProjectSentence,
     Side,
     TargetAlignment,
+    jsonable,
     utc_now,
 )
 from workbench.projects.patches import (
@@ -238,7 +239,7 @@ def _summary(name: str, path: Path) -> ProjectSummary:
 def side_from_document(key: str, document: Document) -> Side:
     """A side as a project keeps it: the document's sentences with their ids and paragraphs, and its metadata."""
     sentences = [ProjectSentence(s.id, s.paragraph, s.text) for s in document.sentences]
-    return Side(key, document.name, document.lang, document.title, _jsonable(document.metadata), sentences)
+    return Side(key, document.name, document.lang, document.title, jsonable(document.metadata), sentences)
 
 
 def create_project(name: str, source: Document, root: Path | None = None) -> Project:
@@ -626,11 +627,6 @@ def _damaged(name: str, path: Path, what: str) -> CorruptProjectError:
         f"project {name!r} cannot be opened: {path} is damaged ({what}). Restore it from a backup, or delete the "
         f"project ('workbench project delete {name}'); other projects are not affected."
     )
-
-
-def _jsonable(value: Any) -> Any:
-    """Front matter as JSON keeps it (YAML dates become ISO strings), so a reload gives back the same values."""
-    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 
 
 def _unlink_quietly(path: Path) -> None:

@@ -1,0 +1,690 @@
+"""Projects as the app and the command line use them: real SQLite files in a temporary alignments folder.
+
+Most tests start from the seed article and its German translation linked by the gold alignment (no model
+needed); the ones about realigning and re-embedding use the real e5 embedder from ``conftest.py``.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from workbench.alignment.beads import Bead, read_beads
+from workbench.documents import Document, document_from_text, load_document
+from workbench.errors import ConflictError, WorkbenchError
+from workbench.formats.units import ParallelCorpus, TranslationUnit
+from workbench.projects import (
+    AUTO,
+    CONFIRMED,
+    FLAGGED,
+    SOURCE,
+    CorpusError,
+    CorruptProjectError,
+    EditError,
+    Project,
+    ProjectExistsError,
+    ProjectNameError,
+    SchemaVersionError,
+    add_target,
+    add_target_from_corpus,
+    confirm,
+    create_project,
+    delete_project,
+    edit_sentence,
+    flag,
+    join_sentences,
+    list_projects,
+    merge_links,
+    move_sentence,
+    open_project,
+    project_from_corpus,
+    project_to_corpus,
+    project_to_multilingual,
+    realign,
+    redo,
+    remove_target,
+    source_spans,
+    split_link,
+    split_sentence,
+    unconfirm,
+    undo,
+)
+from workbench.projects.store import PROJECT_FILE
+
+DATA = Path(__file__).parent / "data"
+GOLD = read_beads((DATA / "kosovo-dialogue.en-de.align").read_text().splitlines())
+
+
+@pytest.fixture(scope="module")
+def en() -> Document:
+    return load_document("kosovo-dialogue")
+
+
+@pytest.fixture(scope="module")
+def de() -> Document:
+    return load_document("kosovo-dialogue.de")
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return tmp_path / "alignments"
+
+
+@pytest.fixture
+def project(root: Path, en: Document, de: Document) -> Project:
+    """The seed and its German translation, linked as the gold file says: 26 links, three of them 1-2 or 2-1."""
+    p = create_project("kd", en, root)
+    add_target(p, de, None, beads=GOLD)
+    return p
+
+
+def state(project: Project) -> tuple:
+    return copy.deepcopy((project.source, project.targets))
+
+
+def reloaded(project: Project) -> Project:
+    return open_project(project.name, project.path.parent.parent)
+
+
+def ids(project: Project, key: str = "de") -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    return [(link.src, link.tgt) for link in project.target(key).links]
+
+
+def gold_ids(en: Document, de: Document, beads: list[Bead] = GOLD) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    s, t = [x.id for x in en.sentences], [x.id for x in de.sentences]
+    return [(tuple(s[i] for i in b.src), tuple(t[j] for j in b.tgt)) for b in beads]
+
+
+# --------------------------------------------------------------------------------------------- creating, reopening
+
+
+def test_create_and_reopen_keeps_sentences_paragraphs_metadata_and_links(project: Project, en: Document) -> None:
+    again = reloaded(project)
+    assert again.source.ids() == [s.id for s in en.sentences] and again.source.texts() == en.sentence_texts()
+    assert [len(p) for p in again.source.paragraphs()] == [len(p.sentences) for p in en.paragraphs]
+    assert again.source.title == en.title and again.source.metadata["author"] == "Dong Yifan"
+    assert (again.source.lang, again.target("de").lang) == ("en", "de")
+    assert again.targets == project.targets and again.target("de").links[6].kind == "1-2"
+    assert again.revision == 1 and [h.op for h in again.history] == ["add_target"]
+    with pytest.raises(ProjectExistsError):
+        create_project("kd", en, project.path.parent.parent)
+
+
+def test_second_translation_in_one_language_gets_its_own_key(project: Project, de: Document) -> None:
+    second = add_target(project, de, None, beads=GOLD)
+    assert second.key == "de-2" and list(project.targets) == ["de", "de-2"]
+    with pytest.raises(ProjectExistsError):
+        add_target(project, de, "de", beads=GOLD)
+    remove_target(project, "de-2")
+    assert list(reloaded(project).targets) == ["de"]
+    undo(project)
+    assert list(reloaded(project).targets) == ["de", "de-2"]
+
+
+# --------------------------------------------------------------------------------------------- sentence edits
+
+
+def test_edit_source_sentence_changes_text_not_links_in_every_target(project: Project, de: Document) -> None:
+    add_target(project, de, "de-2", beads=GOLD)
+    before = state(project)
+    old_text = project.source.sentence("p2s1").text
+    edit_sentence(project, SOURCE, "p2s1", "  The Kosovo question is an old problem.  ")
+    assert project.source.sentence("p2s1").text == "The Kosovo question is an old problem."
+    for key in ("de", "de-2"):
+        assert ids(project, key) == [(x.src, x.tgt) for x in before[1][key].links]
+        k = project.target(key).link_of(SOURCE, "p2s1")
+        assert project.target(key).links[k].changed >= before[1][key].links[k].changed
+    assert edit_sentence(project, SOURCE, "p2s1", "The Kosovo question is an old problem.") is None  # no change
+    assert reloaded(project).source.sentence("p2s1").text.startswith("The Kosovo question")
+    undo(project)
+    assert project.source.sentence("p2s1").text == old_text and state(project) == before
+    redo(project)
+    assert reloaded(project).source.sentence("p2s1").text == "The Kosovo question is an old problem."
+
+
+def test_split_source_sentence_puts_both_halves_in_its_links_in_every_target(project: Project, de: Document) -> None:
+    add_target(project, de, "de-2", beads=GOLD)
+    before = state(project)
+    text = project.source.sentence("p2s1").text
+    at = text.index(",") + 1
+    split_sentence(project, SOURCE, "p2s1", at)
+    assert project.source.ids()[2:5] == ["p2s1", "p2s1.2", "p2s2"]  # a new id; nothing renumbered
+    assert project.source.sentence("p2s1").text == text[:at] and project.source.sentence("p2s1.2").paragraph == 1
+    for key in ("de", "de-2"):
+        assert project.target(key).links[2].src == ("p2s1", "p2s1.2")
+        assert project.target(key).links[2].tgt == ("p2s1",)
+    split_sentence(project, SOURCE, "p2s1", 5)
+    assert project.source.ids()[2:6] == ["p2s1", "p2s1.3", "p2s1.2", "p2s2"]  # ids stay unique
+    assert reloaded(project).targets == project.targets
+    undo(project)
+    undo(project)
+    assert state(project) == before and state(reloaded(project)) == before
+    redo(project)
+    assert project.target("de").links[2].src == ("p2s1", "p2s1.2")
+
+
+def test_join_source_sentences_merges_their_links_where_a_target_keeps_them_apart(
+    project: Project, en: Document, de: Document
+) -> None:
+    # de keeps p1s1 and p1s2 in two links; "de-2" has them in one 2-2 link.
+    together = [Bead((0, 1), (0, 1)), *GOLD[2:]]
+    add_target(project, de, "de-2", beads=together)
+    confirm(project, "de", 0)
+    flag(project, "de", 1, "check the date")
+    before = state(project)
+    first, second = (project.source.sentence(i).text for i in ("p1s1", "p1s2"))
+    join_sentences(project, SOURCE, "p1s2", "p1s1")  # either order names the same two neighbours
+    assert project.source.ids()[:2] == ["p1s1", "p2s1"]
+    assert project.source.sentence("p1s1").text == f"{first} {second}"
+    merged = project.target("de").links[0]
+    assert (merged.src, merged.tgt) == (("p1s1",), ("p1s1", "p1s2")) and len(project.target("de").links) == 25
+    assert merged.status == FLAGGED and merged.note == "check the date"  # a flag is never lost
+    kept = project.target("de-2").links[0]
+    assert (kept.src, kept.tgt) == (("p1s1",), ("p1s1", "p1s2")) and len(project.target("de-2").links) == 25
+    assert reloaded(project).targets == project.targets
+    undo(project)
+    assert state(project) == before and state(reloaded(project)) == before
+
+
+def test_join_target_sentences_and_split_them_again(project: Project) -> None:
+    before = state(project)
+    left, right = (project.target("de").side.sentence(i).text for i in ("p3s3", "p3s4"))
+    join_sentences(project, "de", "p3s3", "p3s4")
+    link = project.target("de").links[6]
+    assert (link.src, link.tgt) == (("p3s3",), ("p3s3",)) and project.source.ids() == before[0].ids()
+    assert project.target("de").side.sentence("p3s3").text == f"{left} {right}"
+    split_sentence(project, "de", "p3s3", len(left) + 1)
+    assert project.target("de").links[6].tgt == ("p3s3", "p3s3.2")
+    assert [s.text for s in project.target("de").side.sentences[6:8]] == [left, right]
+    undo(project)
+    undo(project)
+    assert state(project) == before
+
+
+# --------------------------------------------------------------------------------------------- link edits
+
+
+def test_merge_links_then_undo_and_redo(project: Project) -> None:
+    before = state(project)
+    merge_links(project, "de", 1, 0)
+    link = project.target("de").links[0]
+    assert (link.src, link.tgt) == (("p1s1", "p1s2"), ("p1s1", "p1s2"))
+    assert (link.status, link.confidence, len(project.target("de").links)) == (CONFIRMED, 1.0, 25)
+    after = state(project)
+    undo(project)
+    assert state(project) == before and state(reloaded(project)) == before
+    redo(project)
+    assert state(project) == after and state(reloaded(project)) == after
+
+
+def test_split_link_at_a_boundary_inside_it(project: Project) -> None:
+    before = state(project)
+    split_link(project, "de", 6, 1, 1)  # [p3s3]:[p3s3 p3s4] -> [p3s3]:[p3s3] + []:[p3s4]
+    assert ids(project)[6:8] == [(("p3s3",), ("p3s3",)), ((), ("p3s4",))]
+    assert [x.status for x in project.target("de").links[6:8]] == [CONFIRMED, CONFIRMED]
+    undo(project)
+    split_link(project, "de", 14, 1, 0)  # [p5s3 p5s4]:[p5s3] -> [p5s3]:[] + [p5s4]:[p5s3]
+    assert ids(project)[14:16] == [(("p5s3",), ()), (("p5s4",), ("p5s3",))]
+    undo(project)
+    assert state(project) == before
+
+
+def test_move_sentence_to_the_neighbouring_link(project: Project) -> None:
+    before = state(project)
+    move_sentence(project, "de", 6, "target", "next")  # p3s4 goes to the start of link 7
+    assert ids(project)[6:8] == [(("p3s3",), ("p3s3",)), (("p3s4",), ("p3s4", "p3s5"))]
+    move_sentence(project, "de", 7, "target", "previous")  # and back
+    assert ids(project) == [(x.src, x.tgt) for x in before[1]["de"].links]
+    split_link(project, "de", 6, 1, 1)
+    move_sentence(project, "de", 7, "target", "previous")  # a link left empty disappears
+    assert ids(project) == [(x.src, x.tgt) for x in before[1]["de"].links]
+    for _ in range(4):
+        undo(project)
+    assert state(project) == before
+
+
+# --------------------------------------------------------------------------------------------- review status
+
+
+def test_confirm_flag_unconfirm_and_undo(project: Project) -> None:
+    before = state(project)
+    confirm(project, "de", [0, 1, 2])
+    flag(project, "de", 3, "  the number differs  ")
+    unconfirm(project, "de", 0)
+    statuses = [x.status for x in project.target("de").links[:5]]
+    assert statuses == [AUTO, CONFIRMED, CONFIRMED, FLAGGED, AUTO]
+    assert project.target("de").links[3].note == "the number differs"
+    revision = project.revision
+    assert confirm(project, "de", [1, 2]) is None and project.revision == revision  # nothing to change
+    assert [x.status for x in reloaded(project).target("de").links[:5]] == statuses
+    assert reloaded(project).target("de").counts() == {"links": 26, AUTO: 23, CONFIRMED: 2, FLAGGED: 1}
+    undo(project)
+    assert project.target("de").links[0].status == CONFIRMED
+    undo(project)
+    undo(project)
+    assert state(project) == before
+
+
+def invalid_edits() -> list[tuple[str, Callable[[Project], object]]]:
+    return [
+        ("merge non-adjacent", lambda p: merge_links(p, "de", 0, 2)),
+        ("merge out of range", lambda p: merge_links(p, "de", 25, 26)),
+        ("split a 1-1 link", lambda p: split_link(p, "de", 0, 1, 0)),
+        ("split at an end", lambda p: split_link(p, "de", 6, 1, 2)),
+        ("split out of range", lambda p: split_link(p, "de", 6, 2, 1)),
+        ("move before the first link", lambda p: move_sentence(p, "de", 0, "source", "previous")),
+        ("move after the last link", lambda p: move_sentence(p, "de", 25, "target", "next")),
+        ("move in a bad direction", lambda p: move_sentence(p, "de", 3, "source", "up")),  # type: ignore[arg-type]
+        ("join non-adjacent", lambda p: join_sentences(p, SOURCE, "p1s1", "p2s1")),
+        ("join across a paragraph", lambda p: join_sentences(p, SOURCE, "p1s2", "p2s1")),
+        ("split a sentence at 0", lambda p: split_sentence(p, SOURCE, "p1s1", 0)),
+        ("split a sentence past its end", lambda p: split_sentence(p, "de", "p1s1", 10_000)),
+        ("empty text", lambda p: edit_sentence(p, SOURCE, "p1s1", "   ")),
+        ("unknown sentence", lambda p: edit_sentence(p, SOURCE, "p99s1", "x")),
+        ("unknown target", lambda p: confirm(p, "fr", 0)),
+        ("link index out of range", lambda p: flag(p, "de", -1, "x")),
+        ("nothing to redo", redo),
+    ]
+
+
+@pytest.mark.parametrize(("what", "edit"), invalid_edits(), ids=[name for name, _ in invalid_edits()])
+def test_invalid_edits_raise_and_change_nothing(project: Project, what: str, edit: Callable[[Project], object]) -> None:
+    before, revision = state(project), project.revision
+    with pytest.raises(WorkbenchError) as error:
+        edit(project)
+    assert str(error.value) and "Traceback" not in str(error.value)
+    assert state(project) == before and project.revision == revision
+    assert state(reloaded(project)) == before and reloaded(project).revision == revision
+
+
+def test_undo_then_redo_any_sequence_and_after_a_reload(project: Project) -> None:
+    edits: list[Callable[[Project], object]] = [
+        lambda p: merge_links(p, "de", 0, 1),
+        lambda p: split_sentence(p, SOURCE, "p3s1", 10),
+        lambda p: flag(p, "de", 2, "odd"),
+        lambda p: move_sentence(p, "de", 5, "target", "next"),
+        lambda p: join_sentences(p, "de", "p3s3", "p3s4"),
+        lambda p: edit_sentence(p, "de", "p2s1", "Neu."),
+        lambda p: split_link(p, "de", 0, 1, 1),
+        lambda p: confirm(p, "de", range(10, 20)),
+        lambda p: join_sentences(p, SOURCE, "p3s1", "p3s1.2"),
+    ]
+    states = [state(project)]
+    for edit in edits:
+        edit(project)
+        states.append(state(project))
+    fresh = reloaded(project)  # history survives a reload
+    assert [h.op for h in fresh.history][1:] == [h.op for h in project.history][1:]
+    for expected in reversed(states[:-1]):
+        undo(fresh)
+        assert state(fresh) == expected
+    for expected in states[1:]:
+        redo(fresh)
+        assert state(fresh) == expected
+    for _ in range(3):
+        undo(fresh)
+    assert flag(fresh, "de", 0, "new") is not None  # a new edit drops what was undone
+    assert not fresh.can_redo and not reloaded(fresh).can_redo
+    with pytest.raises(EditError, match="nothing to redo"):
+        redo(fresh)
+
+
+# --------------------------------------------------------------------------------------------- realigning
+
+
+def test_realign_keeps_confirmed_links_and_redoes_the_rest(project: Project, en: Document, de: Document, e5) -> None:
+    # Start from links that are right for the first 8 links and one big wrong link for the rest.
+    wrong = [*GOLD[:8], Bead(tuple(range(8, 27)), tuple(range(9, 28)))]
+    add_target(project, de, "de-2", beads=wrong)
+    merge_links(project, "de-2", 2, 3)  # a confirmed 2-2 link the aligner would never make
+    confirm(project, "de-2", [0, 1])
+    flag(project, "de-2", 7, "rest unchecked")  # the big link, from p3s5 on
+    confirmed = [x for x in project.target("de-2").links if x.status == CONFIRMED]
+    realign(project, e5, "de-2")
+    links = project.target("de-2").links
+    assert [x for x in links if x.status == CONFIRMED] == confirmed  # untouched, times included
+    expected = gold_ids(en, de)
+    assert [(x.src, x.tgt) for x in links[3:]] == expected[4:]  # everything else as the gold says
+    k = project.target("de-2").link_of(SOURCE, "p3s5")
+    assert (k, links[k].status, links[k].note) == (7, FLAGGED, "rest unchecked")  # the flag went with its sentence
+    assert ids(project, "de") == expected  # other targets are left alone
+    assert reloaded(project).targets == project.targets
+    undo(project)
+    assert project.target("de-2").links[-1].src == tuple(project.source.ids()[8:])
+
+
+def test_edit_then_realign_embeds_only_the_edited_text(project: Project, de: Document, e5, monkeypatch) -> None:
+    add_target(project, de, "de-2", e5, refine=False)
+    embedded: list[str] = []
+    inner_encode = e5.inner.encode
+
+    def recording(texts, progress=None):
+        embedded.extend(texts)
+        return inner_encode(texts, progress=progress)
+
+    monkeypatch.setattr(e5.inner, "encode", recording)
+    new_text = "The Kosovo issue has become a geopolitical risk in the Western Balkans and in Europe."
+    edit_sentence(project, SOURCE, "p2s1", new_text)
+    realign(project, e5, "de-2", refine=False)
+    assert embedded == [new_text]
+    embedded.clear()
+    edit_sentence(project, "de-2", "p2s2", "Die Ursache liegt in der Einmischung des Westens.")
+    realign(project, e5, refine=False)  # every target: de and de-2
+    assert embedded == ["Die Ursache liegt in der Einmischung des Westens."]
+    assert e5.last_misses == 1  # de-2's target side, embedded last, had the one new sentence
+    realign(project, e5, "de-2", refine=False)
+    assert embedded == ["Die Ursache liegt in der Einmischung des Westens."] and e5.last_misses == 0
+
+
+# --------------------------------------------------------------------------------------------- the file on disk
+
+
+CHILD = r"""
+import sys
+from pathlib import Path
+from workbench.projects import join_sentences, open_project, split_sentence
+root, limit = Path(sys.argv[1]), int(sys.argv[2])
+project = open_project("kd", root)
+at = project.source.sentence("p2s1").text.index(",") + 1
+done = 0
+while limit < 0 or done < limit:
+    if "p2s1.2" in project.source.ids():
+        join_sentences(project, "source", "p2s1", "p2s1.2")
+    else:
+        split_sentence(project, "source", "p2s1", at)
+    done += 1
+    print(project.revision, flush=True)
+"""
+
+
+def test_a_save_killed_midway_leaves_a_consistent_state(project: Project, root: Path) -> None:
+    base, text = project.revision, " ".join(project.source.texts())
+    for delay in (0.0, 0.002, 0.007):  # kill at different moments of a save
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(root), "-1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert child.stdout is not None and child.stderr is not None
+        lines = [child.stdout.readline() for _ in range(10)]
+        assert all(lines), child.stderr.read()
+        time.sleep(delay)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+        printed = [int(line) for line in [*lines, *child.stdout.read().split()]]
+        last = printed[-1]
+        saved = open_project("kd", root)  # loads and checks that links cover both sides once, in order
+        assert last <= saved.revision <= last + 1  # each save is all there or not at all
+        split = "p2s1.2" in saved.source.ids()
+        assert split == ((saved.revision - base) % 2 == 1)  # the sentence and the links agree with the revision
+        assert saved.target("de").links[2].src == (("p2s1", "p2s1.2") if split else ("p2s1",))
+        assert " ".join(saved.source.texts()) == text
+        assert len([h for h in saved.history if not h.undone]) == saved.revision
+        with sqlite3.connect(saved.path) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_second_writer_gets_a_conflict_instead_of_overwriting(project: Project, root: Path) -> None:
+    first, second = open_project("kd", root), open_project("kd", root)
+    merge_links(first, "de", 0, 1)
+    before = state(second)
+    with pytest.raises(ConflictError, match=r"(?i)reload"):
+        confirm(second, "de", 5)
+    with pytest.raises(ConflictError):
+        undo(second)
+    assert state(second) == before  # the stale copy is as it was
+    assert (
+        reloaded(first).target("de").links[0].src == ("p1s1", "p1s2")
+        and reloaded(first).target("de").links[5].status == AUTO
+    )
+    # another process saves while this one holds a copy
+    ran = subprocess.run([sys.executable, "-c", CHILD, str(root), "1"], capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    with pytest.raises(ConflictError):
+        flag(first, "de", 3, "x")
+    fresh = open_project("kd", root)
+    flag(fresh, "de", 3, "x")
+    assert reloaded(fresh).target("de").links[3].status == FLAGGED
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../escape", "/tmp/absolute", "a/b", "a\\b", "", " ", ".", "..", ".hidden", "CON", "nul.txt", "x" * 101, "end."],
+)
+def test_project_names_cannot_leave_the_alignments_folder(tmp_path: Path, en: Document, name: str) -> None:
+    root = tmp_path / "alignments"
+    with pytest.raises(ProjectNameError) as error:
+        create_project(name, en, root)
+    assert "name" in str(error.value)
+    with pytest.raises(ProjectNameError):
+        open_project(name, root)
+    with pytest.raises(ProjectNameError):
+        delete_project(name, root)
+    assert sorted(p.name for p in tmp_path.iterdir()) in ([], ["alignments"])
+    assert not (root.exists() and any(root.iterdir()))
+
+
+def test_a_symlink_out_of_the_alignments_folder_is_refused(tmp_path: Path, en: Document) -> None:
+    root, outside = tmp_path / "alignments", tmp_path / "elsewhere"
+    root.mkdir()
+    outside.mkdir()
+    (root / "link").symlink_to(outside)
+    with pytest.raises(ProjectNameError, match="outside"):
+        create_project("link", en, root)
+    assert list(outside.iterdir()) == []
+
+
+def test_corrupt_projects_are_reported_by_name_and_the_others_still_list(project: Project, root: Path) -> None:
+    good = project.path.read_bytes()
+    damaged = {
+        "garbage": os.urandom(5000),
+        "truncated": good[: len(good) // 3],
+        "empty": b"",
+    }
+    for name, data in damaged.items():
+        (root / name).mkdir()
+        (root / name / PROJECT_FILE).write_bytes(data)
+    (root / "foreign").mkdir()
+    with sqlite3.connect(root / "foreign" / PROJECT_FILE) as db:
+        db.execute("CREATE TABLE songs (title TEXT)")
+    (root / "no-tables").mkdir()
+    with sqlite3.connect(root / "no-tables" / PROJECT_FILE) as db:
+        db.execute("PRAGMA application_id = 1463963216")  # ours, but nothing inside
+        db.execute("PRAGMA user_version = 1")
+        db.execute("CREATE TABLE meta (key TEXT, value TEXT)")
+    bad = [*damaged, "foreign", "no-tables"]
+    for name in bad:
+        with pytest.raises(CorruptProjectError) as error:
+            open_project(name, root)
+        assert f"project {name!r}" in str(error.value) and "damaged" in str(error.value), str(error.value)
+    summaries = {s.name: s for s in list_projects(root)}
+    assert sorted(summaries) == sorted([*bad, "kd"])
+    assert summaries["kd"].error is None and summaries["kd"].target_keys == ["de"]
+    assert all(summaries[name].error and name in summaries[name].error for name in bad)
+    assert open_project("kd", root).targets == project.targets
+    delete_project("garbage", root)
+    assert "garbage" not in {s.name for s in list_projects(root)}
+
+
+def test_a_project_from_a_newer_workbench_is_refused_clearly(project: Project, root: Path) -> None:
+    with sqlite3.connect(project.path) as db:
+        db.execute("PRAGMA user_version = 99")
+    with pytest.raises(SchemaVersionError, match=r"newer workbench.*99"):
+        open_project("kd", root)
+    with pytest.raises(SchemaVersionError):
+        confirm(project, "de", 0)  # a copy opened earlier cannot write into it either
+    assert "newer" in (list_projects(root)[0].error or "")
+
+
+def test_list_projects_counts_links_and_review_status(project: Project, root: Path, en: Document) -> None:
+    confirm(project, "de", [0, 1, 2])
+    flag(project, "de", 4, "x")
+    create_project("another", en, root)
+    (root / "exports").mkdir()  # not a project: no project file
+    (root / "notes.txt").write_text("x")
+    summaries = list_projects(root)
+    assert [s.name for s in summaries] == ["another", "kd"]
+    kd = summaries[1]
+    assert (kd.source_lang, kd.target_keys, kd.revision, kd.error) == ("en", ["de"], 3, None)
+    assert (kd.targets[0].links, kd.targets[0].confirmed, kd.targets[0].flagged) == (26, 3, 1)
+    assert kd.modified.endswith("Z") and summaries[0].targets == ()
+
+
+# --------------------------------------------------------------------------------------------- corpora
+
+
+def test_project_to_corpus_filters(project: Project) -> None:
+    split_link(project, "de", 6, 1, 1)  # a 0-1 link at 7, confirmed
+    unconfirm(project, "de", [6, 7])
+    confirm(project, "de", [0, 1])
+    flag(project, "de", 2, "tense")
+    full = project_to_corpus(project, "de")
+    assert (full.source_lang, full.target_lang, full.name, len(full.units)) == ("en", "de", "kd", 27)
+    unit = full.units[6]
+    assert (
+        unit.source_ids == ("p3s3",)
+        and unit.target_ids == ("p3s3",)
+        and unit.source_segments == (project.source.sentence("p3s3").text,)
+    )
+    assert full.units[7].source_segments == () and full.units[7].target_ids == ("p3s4",)
+    assert full.units[2].status == FLAGGED and full.units[2].note == "tense" and full.units[2].changed.endswith("Z")
+    assert [u.source_ids[0] for u in project_to_corpus(project, "de", confirmed_only=True).units] == ["p1s1", "p1s2"]
+    assert len(project_to_corpus(project, "de", drop_unpaired=True).units) == 26
+    # Confidences as the gold file gives them are all 1.0: lower a few by importing a project with scores.
+    scored = project_from_corpus(
+        "scored",
+        ParallelCorpus("en", "de", [_unit("a", "x", 0.9), _unit("b", "y", 0.2, CONFIRMED), _unit("c", "z", 0.4)]),
+        project.path.parent.parent,
+    )
+    kept = project_to_corpus(scored, "de", min_confidence=0.5).units
+    assert [u.source for u in kept] == ["a", "b"]  # confirmed links pass whatever their score
+
+
+def _unit(source: str, target: str, confidence: float | None = None, status: str = AUTO) -> TranslationUnit:
+    return TranslationUnit((source,), (target,), confidence=confidence, status=status)
+
+
+def _doc(lines: list[str], lang: str) -> Document:
+    return document_from_text("\n".join(lines) + "\n", lang, presplit=True)
+
+
+def test_multilingual_corpus_groups_the_source_as_coarsely_as_every_target_needs(tmp_path: Path) -> None:
+    source = _doc(["S1", "S2", "S3", "S4", "S5"], "en")
+    p = create_project("multi", source, tmp_path)
+    # de: boundaries after S1, S3 and S4; fr: after S2, S3 and S4 (and an extra sentence, F3, after S3).
+    add_target(
+        p, _doc(["D1", "D2", "D3", "D4"], "de"), None, beads=read_beads(["[0]:[0]", "[1,2]:[1]", "[3]:[2]", "[4]:[3]"])
+    )
+    fr_beads = read_beads(["[0,1]:[0]", "[2]:[1]", "[]:[2]", "[3]:[3]", "[4]:[4]"])
+    add_target(p, _doc(["F1", "F2", "F3", "F4", "F5"], "fr"), None, beads=fr_beads)
+    assert source_spans(p) == [(0, 3), (3, 4), (4, 5)]
+    assert source_spans(p, ["de"]) == [(0, 1), (1, 3), (3, 4), (4, 5)]
+    corpus = project_to_multilingual(p)
+    assert (corpus.source_lang, corpus.target_langs) == ("en", ["de", "fr"])
+    assert [(u.source, u.targets) for u in corpus.units] == [
+        ("S1 S2 S3", {"de": "D1 D2", "fr": "F1 F2 F3"}),
+        ("S4", {"de": "D3", "fr": "F4"}),
+        ("S5", {"de": "D4", "fr": "F5"}),
+    ]
+    assert corpus.units[0].source_ids == ("p1s1", "p1s2", "p1s3")
+    confirm(p, "de", [2, 3])
+    confirm(p, "fr", [3])
+    only = project_to_multilingual(p, confirmed_only=True)
+    assert [(u.source, u.targets) for u in only.units] == [("S4", {"de": "D3", "fr": "F4"}), ("S5", {"de": "D4"})]
+    assert [u.source for u in project_to_multilingual(p, confirmed_only=True, drop_unpaired=True).units] == ["S4"]
+    add_target(
+        p, _doc(["E1", "E2", "E3", "E4", "E5"], "fr"), None, beads=read_beads([f"[{k}]:[{k}]" for k in range(5)])
+    )
+    with pytest.raises(CorpusError, match="both in fr"):
+        project_to_multilingual(p)
+    assert len(project_to_multilingual(p, ["fr-2"]).units) == 5
+
+
+def test_a_corpus_becomes_a_project_and_a_target_again(project: Project, root: Path) -> None:
+    confirm(project, "de", [0, 1])
+    flag(project, "de", 5, "name spelled differently")
+    corpus = project_to_corpus(project, "de")
+    copy_ = project_from_corpus("copy", corpus, root)
+    assert copy_.source.ids() == project.source.ids() and copy_.source.texts() == project.source.texts()
+    assert [s.paragraph for s in copy_.source.sentences] == [s.paragraph for s in project.source.sentences]
+    links, original = copy_.target("de").links, project.target("de").links
+    assert [(x.src, x.tgt, x.status, x.note, x.changed) for x in links] == [
+        (x.src, x.tgt, x.status, x.note, x.changed) for x in original
+    ]
+    added = add_target_from_corpus(project, corpus, "de-copy")
+    assert [(x.src, x.tgt, x.status) for x in added.links] == [(x.src, x.tgt, x.status) for x in original]
+    # units without ids get fresh ones
+    bare = ParallelCorpus("en", "pt", [_unit("One.", "Um."), TranslationUnit(("Two.", "Three."), ("Dois e três.",))])
+    plain = project_from_corpus("plain", bare, root)
+    assert plain.source.ids() == ["p1s1", "p1s2", "p1s3"] and ids(plain, "pt") == [
+        (("p1s1",), ("p1s1",)),
+        (("p1s2", "p1s3"), ("p1s2",)),
+    ]
+    # a corpus whose source is not the project's is refused, and nothing changes
+    revision = project.revision
+    other = ParallelCorpus("en", "de", [*corpus.units[:3], _unit("Not in the article.", "Nicht.")])
+    with pytest.raises(CorpusError, match="source"):
+        add_target_from_corpus(project, other)
+    assert project.revision == revision and reloaded(project).revision == revision
+
+
+# --------------------------------------------------------------------------------------------- command line
+
+
+def test_cli_new_list_show_delete(tmp_path: Path, e5_folder: Path, en: Document, de: Document) -> None:
+    cache = tmp_path / "cache"
+    (cache / "models").mkdir(parents=True)
+    (cache / "models" / e5_folder.name).symlink_to(e5_folder)  # the converted model, with a cache of our own
+    env = {**os.environ, "WORKBENCH_ALIGNMENTS": str(tmp_path / "alignments"), "WORKBENCH_CACHE": str(cache)}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "workbench.cli", "project", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+            stdin=subprocess.DEVNULL,  # nobody to answer a question
+        )
+
+    made = run(
+        "new",
+        "kd",
+        "--source",
+        "kosovo-dialogue",
+        "--from",
+        "en",
+        "--target",
+        "kosovo-dialogue.de",
+        "--lang",
+        "de",
+        "--quiet",
+    )
+    assert made.returncode == 0, made.stderr
+    assert "target de (de, 28 sentences): 26 links" in made.stdout
+    assert (cache / "embeddings.sqlite").exists()
+    listed = run("list")
+    assert listed.returncode == 0 and listed.stdout.startswith("kd") and "de 26 links, 0 confirmed" in listed.stdout
+    shown = run("show", "kd", "--lang", "de")
+    rows = [line.split() for line in shown.stdout.splitlines() if line[:4].strip().isdigit()]
+    assert len(rows) == 26 and rows[6][:2] == ["6", "1-2"] and all(0 <= float(r[2]) <= 1 for r in rows)
+    saved = open_project("kd", tmp_path / "alignments")
+    assert ids(saved) == gold_ids(en, de)  # the aligner gets the seed exactly right
+    for args in (
+        ("show", "missing"),
+        ("show", "kd", "--lang", "fr"),
+        ("new", "../escape", "--source", "kosovo-dialogue"),
+    ):
+        failed = run(*args)
+        assert failed.returncode == 2 and failed.stderr.startswith("workbench: error:"), failed.stderr
+        assert failed.stderr.count("\n") == 1 and "Traceback" not in failed.stderr
+    assert run("delete", "kd").returncode == 2  # not without --yes when nobody can be asked
+    assert run("delete", "kd", "--yes").returncode == 0
+    assert "no projects" in run("list").stdout
