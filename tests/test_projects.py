@@ -408,7 +408,7 @@ while limit < 0 or done < limit:
 
 def test_a_save_killed_midway_leaves_a_consistent_state(project: Project, root: Path) -> None:
     base, text = project.revision, " ".join(project.source.texts())
-    for delay in (0.0, 0.002, 0.007):  # kill at different moments of a save
+    for delay in (0.0, 0.004, 0.009, 0.015):  # a save takes ~20 ms (fsync): kill at different moments of one
         child = subprocess.Popen(
             [sys.executable, "-c", CHILD, str(root), "-1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )

@@ -71,13 +71,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 class _TargetFile(argparse.Action):
     """``--target FILE`` starts a new target; ``--lang``/``--key`` after it describe that target."""
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option=None):
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option: str | None = None
+    ) -> None:
         targets = [*getattr(namespace, self.dest, []), {"file": values, "lang": None, "key": None}]
         setattr(namespace, self.dest, targets)
 
 
 class _TargetSetting(argparse.Action):
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option=None):
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option: str | None = None
+    ) -> None:
         targets = getattr(namespace, self.dest, [])
         setting = str(option).lstrip("-")
         if not targets:

@@ -1,7 +1,9 @@
 """Alignment projects: a source document, its aligned targets, a reviewer's edits, saved as they are made.
 
 ```python
-from workbench.projects import create_project, add_target, open_project, merge_links, confirm, undo
+from workbench.documents import load_document
+from workbench.embedding import load_embedder
+from workbench.projects import add_target, create_project, merge_links, undo
 
 project = create_project("kosovo", load_document("kosovo-dialogue"))        # alignments/kosovo/project.sqlite
 add_target(project, load_document("kosovo-dialogue.de"), None, load_embedder())   # key "de"

@@ -210,6 +210,11 @@ class Project:
     modified: str = ""
     history: list[HistoryEntry] = field(default_factory=list)
 
+    @property
+    def folder(self) -> Path:
+        """The project's folder in the alignments folder: where its exports belong too."""
+        return self.path.parent
+
     def target(self, key: str) -> TargetAlignment:
         try:
             return self.targets[key]

@@ -2,9 +2,11 @@
 
 Why SQLite: a transaction is atomic (a process killed in the middle of a save leaves the file as it was before
 that save, never half of it), write-ahead logging (WAL) lets the app, a second tab and the command line read
-while one of them writes, a project is one file to copy or delete, and it comes with Python: no server, no
-dependency. Why a save per edit: the app saves each change as it is made, so a closed tab or a crash loses at
-most the edit in flight, and each save writes only the rows its patch touches.
+while one of them writes, a project is one file to copy or delete (SQLite's ``-wal``/``-shm`` companions exist
+only while it is open), and it comes with Python: no server, no dependency.
+
+Why a save per edit: the app saves each change as it is made, so a closed tab or a crash loses at most the edit
+in flight, and each save writes only the rows its patch touches (one transaction, a few rows).
 
 Two writers never overwrite each other silently: a project in memory carries the revision it was loaded at,
 every save checks it against the file's inside the write transaction and bumps it, and a save from a stale copy
@@ -195,7 +197,7 @@ def list_projects(root: Path | None = None) -> list[ProjectSummary]:
     for name in _project_names(base):
         path = base / name / PROJECT_FILE
         try:
-            check_project_name(name)
+            project_dir(name, base)  # what open_project would refuse (a bad name, a link out) is listed as such
             out.append(_summary(name, path))
         except WorkbenchError as exc:
             out.append(ProjectSummary(name, path, error=str(exc)))
