@@ -22,6 +22,7 @@ UNDETERMINED = "und"
 _LETTER = re.compile(r"[^\W\d_]")
 
 
+@functools.lru_cache(maxsize=256)
 def base_language(code: str) -> str:
     """The primary language subtag, lower-cased: ``pt-BR`` and ``pt_BR`` -> ``pt``; the model knows no regions."""
     return re.split(r"[-_]", code.strip(), maxsplit=1)[0].lower()

@@ -73,7 +73,7 @@ class CheckThresholds:
     #: Round trip: chrF this many robust standard deviations below the document's median ...
     round_trip_max_z: float = 2.5
     #: ... or below this chrF whatever the document does.
-    round_trip_min_chrf: float = 20.0
+    round_trip_min_chrf: float = 25.0
     #: Fewer scored links than this and only the absolute floor applies.
     round_trip_min_units: int = 5
     #: Floor on the robust spread of chrF scores (points).

@@ -17,6 +17,7 @@ Written by hand: no offline named-entity recogniser is installed, and one would 
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from collections import Counter
@@ -24,13 +25,21 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from workbench.checks.base import CheckContext, CheckThresholds, Finding, is_paired
-from workbench.checks.text import WORD, dominant_script, fold, month_of, word_set
+from workbench.checks.text import WORD, dominant_script, fold_word, month_of, word_set
 
 # Lower-case words that may join the words of one name: Council of Europe, Institute for ..., Luiz Inácio Lula da
 # Silva, Ludwig van Beethoven.
 CONNECTORS = word_set("of the for de del della di da do dos das du des la le von van der den al el bin ibn")
-# Capitalised in English, translated everywhere else.
-_WEEKDAYS = word_set("monday tuesday wednesday thursday friday saturday sunday")
+# Capitalised in English, translated (and lower-cased) elsewhere: weekdays, and the adjectives of languages,
+# peoples and compass points whose translations share no stem with them (English -> inglês, anglais; German ->
+# alemão, deutsch; Western -> ocidental, westlich). Adjectives that keep their stem (European -> europeia) need
+# no entry.
+_TRANSLATED_EN = word_set(
+    "monday tuesday wednesday thursday friday saturday sunday "
+    "english french german dutch greek swiss welsh irish scottish spanish chinese japanese turkish arabic "
+    "hungarian finnish danish norwegian swedish icelandic czech polish persian hebrew "
+    "western eastern northern southern"
+)
 # Source languages that capitalise every noun: capitals say nothing there about names.
 NOUN_CAPITALISING = frozenset({"de", "lb"})
 _OPENING = "\"“„«‹‘‚'([{¿¡-–—•*"
@@ -75,9 +84,9 @@ def _vocabulary(segments: Sequence[str]) -> _SourceVocabulary:
         for match in WORD.finditer(segment):
             word = match.group()
             if word[0].islower():
-                lower.add(fold(word))
+                lower.add(fold_word(word))
             elif word[0].isupper() and not _is_initial(segment, match.start()):
-                inside.add(fold(word))
+                inside.add(fold_word(word))
     return _SourceVocabulary(lower, inside)
 
 
@@ -99,10 +108,10 @@ def find_names(segment: str, lang: str, vocabulary: _SourceVocabulary) -> list[N
 
     def close() -> None:
         nonlocal members, pending_connectors
-        candidates = tuple(fold(w) for _, _, w, candidate in members if candidate)
+        candidates = tuple(fold_word(w) for _, _, w, candidate in members if candidate)
         if candidates:
-            words = tuple(fold(w) for _, _, w, _ in members)
-            acronyms = tuple(fold(w) for _, _, w, _ in members if w.isupper() and len(w) >= 2)
+            words = tuple(fold_word(w) for _, _, w, _ in members)
+            acronyms = tuple(fold_word(w) for _, _, w, _ in members if w.isupper() and len(w) >= 2)
             names.append(Name(segment[members[0][0] : members[-1][1]], words, acronyms, candidates))
         members, pending_connectors = [], 0
 
@@ -113,7 +122,7 @@ def find_names(segment: str, lang: str, vocabulary: _SourceVocabulary) -> list[N
         previous_end = match.end()
         if members and gap.strip(" -\u00a0'’"):  # punctuation other than a hyphen or an apostrophe ends a name
             close()
-        folded = fold(word)
+        folded = fold_word(word)
         if word[0].isupper() and len(word) >= 2:
             initial = _is_initial(segment, start)
             if initial and folded not in vocabulary.capitalised_inside:
@@ -124,7 +133,7 @@ def find_names(segment: str, lang: str, vocabulary: _SourceVocabulary) -> list[N
                 not (acronym and len(word) <= 2)
                 and not (folded in vocabulary.lower and not (acronym and len(word) >= 3))
                 and month_of(folded, lang) is None
-                and not (lang == "en" and folded in _WEEKDAYS)
+                and not (lang == "en" and folded in _TRANSLATED_EN)
             )
             members.append((start, match.end(), word, candidate))
             pending_connectors = 0
@@ -136,11 +145,12 @@ def find_names(segment: str, lang: str, vocabulary: _SourceVocabulary) -> list[N
     return names
 
 
-_SPELLINGS = (("ph", "f"), ("th", "t"), ("k", "c"), ("w", "v"), ("y", "i"))
+_SPELLINGS = (("ph", "f"), ("th", "t"), ("k", "c"), ("w", "v"), ("b", "v"), ("y", "i"))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _spelling_key(word: str) -> str:
-    """A folded word with spelling variants merged (Balkans/Balcanes, Ukraine/Ucrânia) and doubled letters single."""
+    """A folded word with spelling variants merged (Balkans/Balcanes, Serbian/sérvio) and doubled letters single."""
     for written, said in _SPELLINGS:
         word = word.replace(written, said)
     return re.sub(r"(.)\1", r"\1", word)
@@ -169,11 +179,15 @@ def _word_matches(word: str, target_words: Sequence[str], thresholds: CheckThres
     return False
 
 
-def member_matches(name: Name, target: str, thresholds: CheckThresholds) -> dict[str, bool]:
-    """For each word of ``name``, whether ``target`` has it (inflected, respelt, or as a reordered acronym)."""
+def target_vocabulary(target: str) -> tuple[list[str], list[str]]:
+    """A target's words as matching keys, and its acronyms folded: computed once per link."""
     words = WORD.findall(target)
-    target_words = [_spelling_key(fold(w)) for w in words]
-    target_acronyms = [fold(w) for w in words if w.isupper() and len(w) >= 2]
+    return [_spelling_key(fold_word(w)) for w in words], [fold_word(w) for w in words if w.isupper() and len(w) >= 2]
+
+
+def member_matches(name: Name, target: tuple[list[str], list[str]], thresholds: CheckThresholds) -> dict[str, bool]:
+    """For each word of ``name``, whether the target has it (inflected, respelt, or as a reordered acronym)."""
+    target_words, target_acronyms = target
     return {
         member: _word_matches(_spelling_key(member), target_words, thresholds)
         or (member in name.acronyms and _acronym_matches(member, target_acronyms))
@@ -183,7 +197,7 @@ def member_matches(name: Name, target: str, thresholds: CheckThresholds) -> dict
 
 def name_in_target(name: Name, target: str, thresholds: CheckThresholds) -> bool:
     """Whether any word of ``name`` is found in ``target`` (any one will do: "Macron" for "Emmanuel Macron")."""
-    return any(member_matches(name, target, thresholds).values())
+    return any(member_matches(name, target_vocabulary(target), thresholds).values())
 
 
 def check_names(context: CheckContext) -> Iterator[Finding]:
@@ -207,8 +221,9 @@ def check_names(context: CheckContext) -> Iterator[Finding]:
         seen: set[str] = set()
         matched: set[str] = set()
         results = []
+        target = target_vocabulary(unit.target)
         for name in unique.values():
-            matches = member_matches(name, unit.target, thresholds)
+            matches = member_matches(name, target, thresholds)
             seen.update(matches)
             matched.update(member for member, ok in matches.items() if ok)
             results.append((name, any(matches.values())))

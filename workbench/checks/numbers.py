@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
 from workbench.checks.base import CheckContext, Finding, is_paired
-from workbench.checks.text import MONTH_NAMES_EN, MONTHS, fold, month_of, word_set
+from workbench.checks.text import MONTH_NAMES_EN, MONTHS, fold, fold_word, month_of, word_set
 from workbench.language_id import base_language
 
 # Languages writing a decimal comma (and grouping with "." or a space). Everything else writes a decimal point.
@@ -86,9 +86,14 @@ def extract_numbers(text: str, lang: str) -> list[Decimal]:
     return [value.normalize() for value in values]
 
 
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+
+
 def _ascii_digits(text: str) -> str:
     """Any Unicode decimal digit (Arabic-Indic, Devanagari, full-width ...) as its ASCII digit."""
-    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in text)
+    if text.isascii():
+        return text
+    return _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), text)
 
 
 def _read_number(token: str, comma: bool) -> Iterator[Decimal]:
@@ -149,7 +154,7 @@ def date_months(text: str, lang: str) -> list[int]:
         word = match.group()
         if lang == "en" and not word[0].isupper():  # English capitalises months; lower-case "may" is a verb
             continue
-        month = month_of(fold(word), lang)
+        month = month_of(fold_word(word), lang)
         if month is None:
             continue
         if _AFTER_NUMBER.search(text[max(0, match.start() - 16) : match.start()]) or _BEFORE_NUMBER.search(
@@ -162,7 +167,7 @@ def date_months(text: str, lang: str) -> list[int]:
 def named_months(text: str, lang: str) -> set[int]:
     """Every month named anywhere in ``text`` (a date's month may be written without its number)."""
     lang = base_language(lang)
-    return {m for word in re.findall(r"[^\W\d_]+", text) if (m := month_of(fold(word), lang)) is not None}
+    return {m for word in re.findall(r"[^\W\d_]+", text) if (m := month_of(fold_word(word), lang)) is not None}
 
 
 def _format(value: Decimal) -> str:

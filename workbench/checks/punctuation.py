@@ -10,6 +10,7 @@ Written by hand: translate-toolkit's pofilter counts brackets and straight quote
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 
@@ -26,6 +27,8 @@ LOW_SINGLE_OPENING = word_set("bg bs cs de et hr is ka lb lt mk sk sl sr")
 
 def _pair_imbalance(text: str, opening: str, closing: str) -> tuple[int, int]:
     """(openings never closed, closings never opened) for one kind of pair."""
+    if opening not in text and closing not in text:
+        return 0, 0
     depth = unopened = 0
     for char in text:
         if char == opening:
@@ -72,9 +75,13 @@ def quote_problems(text: str, lang: str) -> list[str]:
     return problems
 
 
+# Single quotes are left out: ’ and ' are apostrophes as often as quotation marks.
+_QUOTE = re.compile("[" + "".join(sorted(DOUBLE_QUOTES)) + "«»‹›「」『』]")
+_BRACKET = re.compile("[" + re.escape("".join(BRACKETS)) + "]")
+
+
 def _has_quotes(text: str) -> bool:
-    # Single quotes are left out: ’ and ' are apostrophes as often as quotation marks.
-    return any(c in DOUBLE_QUOTES or c in "«»‹›「」『』" for c in unicodedata.normalize("NFKC", text))
+    return bool(_QUOTE.search(unicodedata.normalize("NFKC", text)))
 
 
 def _describe_brackets(problems: dict[str, tuple[int, int]]) -> list[str]:
@@ -108,8 +115,8 @@ def check_brackets(context: CheckContext) -> Iterator[Finding]:
             )
             continue
         added = []
-        if any(c in BRACKETS for c in unicodedata.normalize("NFKC", target)) and not any(
-            c in BRACKETS for c in unicodedata.normalize("NFKC", source)
+        if _BRACKET.search(unicodedata.normalize("NFKC", target)) and not _BRACKET.search(
+            unicodedata.normalize("NFKC", source)
         ):
             added.append("brackets")
         if _has_quotes(target) and not _has_quotes(source):

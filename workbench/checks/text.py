@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
 
 WORD = re.compile(r"[^\W\d_]+")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -20,10 +20,27 @@ def word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# The accents of Latin, Greek and Cyrillic letters (the combining diacritical mark blocks). Vowel signs of Indic
+# and other scripts are combining marks too, but dropping them would merge different words, so they stay.
+_ACCENTS = {
+    code: None
+    for first, last in ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F))
+    for code in range(first, last + 1)
+}
+
+
 def fold(text: str) -> str:
     """Case- and accent-folded text: ``Sérvia`` and ``servia`` compare equal, so do ``ß`` and ``ss``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)).casefold())
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text).translate(_ACCENTS)
+    return unicodedata.normalize("NFC", decomposed.casefold())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def fold_word(word: str) -> str:
+    """:func:`fold` for one word, cached: a document repeats its words, and checks fold every word they look at."""
+    return fold(word)
 
 
 def words(text: str) -> list[str]:
@@ -43,9 +60,13 @@ def script_of(char: str) -> str:
     return name.split(" ", 1)[0] if name else ""
 
 
-def dominant_script(text: str) -> str:
-    """The script most of the letters of ``text`` are written in, or '' for text without letters."""
-    scripts = Counter(script_of(c) for c in _LETTER.findall(text))
+def dominant_script(text: str, sample: int = 5000) -> str:
+    """The script most of the letters of ``text`` are written in, or '' for text without letters.
+
+    Judged on at most ``sample`` letters spread evenly over the text: a whole document's worth adds nothing.
+    """
+    letters = _LETTER.findall(text)
+    scripts = Counter(script_of(c) for c in letters[:: max(1, len(letters) // sample)])
     return scripts.most_common(1)[0][0] if scripts else ""
 
 
@@ -84,14 +105,12 @@ MONTHS: dict[str, tuple[tuple[str, ...], ...]] = {
 MONTH_NAMES_EN = tuple(m[0].capitalize() for m in MONTHS["en"])
 
 
+_MONTH_INDEX: dict[str, dict[str, int]] = {
+    lang: {form: number for number, forms in enumerate(months, start=1) for form in forms}
+    for lang, months in MONTHS.items()
+}
+
+
 def month_of(word: str, lang: str) -> int | None:
     """The month (1-12) a folded word names in ``lang``, or None."""
-    for number, forms in enumerate(MONTHS.get(lang, ()), start=1):
-        if word in forms:
-            return number
-    return None
-
-
-def iter_words_with_offsets(text: str) -> Iterator[tuple[int, int, str]]:
-    for match in WORD.finditer(text):
-        yield match.start(), match.end(), match.group()
+    return _MONTH_INDEX.get(lang, {}).get(word)

@@ -67,7 +67,8 @@ def check_untranslated(context: CheckContext) -> Iterator[Finding]:
             continue
         if len(words(target)) < thresholds.langid_min_words:
             continue
-        code, probability = detect_language(target, [context.source_base, context.target_base])
+        # The first few hundred characters tell the language as well as the whole, at a fraction of the time.
+        code, probability = detect_language(target[:400], [context.source_base, context.target_base])
         if code == context.source_base and probability >= thresholds.langid_min_prob:
             yield Finding(
                 "untranslated",
