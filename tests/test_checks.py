@@ -406,6 +406,19 @@ def test_a_german_source_counts_only_words_the_translation_keeps(gold_units):
     assert finding.unit_index == 1 and finding.details["missing"] == ["Macron", "Scholz"]
 
 
+def test_title_case_headings_are_skipped_but_sentences_full_of_names_are_not():
+    title = load_document("kosovo-dialogue").title
+    german_title = load_document("kosovo-dialogue.de").title
+    assert title.startswith("Restoring dialogue")
+    heading = "Restoring Dialogue, the Only Correct Way to Relieve Tensions in Northern Kosovo"
+    assert only("names", [unit(heading, german_title)]) == []
+    source = "Fu Cong, China's envoy to the United Nations, met Emmanuel Macron in New York."
+    target = "Fu Cong, der Gesandte Chinas bei den Vereinten Nationen, traf Emmanuel Macron in New York."
+    assert only("names", [unit(source, target)]) == []
+    [finding] = only("names", [unit(source, target.replace("Emmanuel Macron", "ihn"))])
+    assert finding.details["missing"] == ["Emmanuel Macron"]
+
+
 def test_names_are_not_compared_across_scripts():
     assert only("names", [unit("Later, Macron urged Kosovo.", "Позже Макрон призвал Косово.")], "en", "ru") == []
 
@@ -433,6 +446,14 @@ def test_glossary_source_terms_match_whole_words_only(gold_units):
     assert "Vereinte Nationen" in finding.message
     mutually = unit("The units reach a mutually acceptable solution.", "Die Einheiten finden eine Lösung.")
     assert only("glossary", [mutually], glossary=glossary) == []
+
+
+def test_glossary_target_terms_may_inflect_every_word(gold_units):
+    fu_cong = pair(gold_units, "Fu Cong")
+    assert "Vereinten Nationen" in fu_cong.target
+    assert only("glossary", [fu_cong], glossary=glossary_from_pairs({"UN": "Vereinte Nationen"})) == []
+    glossary = glossary_from_pairs({"UN": "Organisation der Vereinten Nationen"})
+    assert kinds(only("glossary", [fu_cong], glossary=glossary)) == ["glossary"]
 
 
 def test_glossary_in_portuguese():
@@ -559,7 +580,11 @@ def test_findings_come_in_document_order_and_settings_are_checked(seed):
         run_checks(units, "en", "de", kinds=["spelling"])
     with pytest.raises(InputError, match="Unknown check threshold"):
         run_checks(units, "en", "de", thresholds={"min_confidance": 0.2})
-    assert CheckThresholds.from_mapping({"min_confidence": 0.05}).min_confidence == 0.05
+    assert CheckThresholds.from_mapping({"min_confidence": "0.05", "skip_context": 3}) == CheckThresholds(
+        min_confidence=0.05, skip_context=3
+    )
+    with pytest.raises(InputError, match="skip_context must be a int"):
+        CheckThresholds.from_mapping({"skip_context": 2.5})
     with pytest.raises(ValueError, match="severity"):
         Finding("numbers", "fatal", "x", 0)
 

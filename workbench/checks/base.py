@@ -82,11 +82,21 @@ class CheckThresholds:
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> CheckThresholds:
         """Thresholds from user settings (a dict, a TOML table); unknown names are an error, not ignored."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(values) - names)
+        defaults = {f.name: f.default for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - set(defaults))
         if unknown:
-            raise InputError(f"Unknown check threshold(s) {unknown}; known: {', '.join(sorted(names))}.")
-        return cls(**dict(values))
+            raise InputError(f"Unknown check threshold(s) {unknown}; known: {', '.join(sorted(defaults))}.")
+        converted = {}
+        for name, value in values.items():
+            kind = type(defaults[name])  # int or float; settings may arrive as text from a command line
+            try:
+                number = float(value)
+                if kind is int and not number.is_integer():
+                    raise ValueError
+            except (TypeError, ValueError):
+                raise InputError(f"Check threshold {name} must be a {kind.__name__} number, not {value!r}.") from None
+            converted[name] = kind(number)
+        return cls(**converted)
 
 
 @dataclass(frozen=True)

@@ -91,10 +91,12 @@ def _vocabulary(segments: Sequence[str]) -> _SourceVocabulary:
 
 
 def _is_heading(segment: str) -> bool:
-    """All capitals or Title Case: headings capitalise words that are no names."""
-    long_words = [w for w in WORD.findall(segment) if len(w) >= 4]
+    """All capitals, or Title Case without a full stop: headings capitalise words that are no names."""
     if segment.isupper():
         return True
+    if segment.rstrip().rstrip(_CLOSING)[-1:] in (".", "!", "?", "…"):
+        return False  # a sentence, however many names it holds
+    long_words = [w for w in WORD.findall(segment) if len(w) >= 4]
     return len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words)
 
 

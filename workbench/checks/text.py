@@ -74,9 +74,11 @@ def term_pattern(term: str, *, allow_suffix: bool = False) -> re.Pattern[str]:
     """A pattern finding ``term`` (already folded) as whole words in folded text.
 
     Word boundaries are required only where the script separates words with spaces. ``allow_suffix`` lets the
-    last word continue (German ``Sicherheitsrats`` for ``Sicherheitsrat``, ``Kosovos`` for ``Kosovo``).
+    last word continue (German ``Sicherheitsrats`` for ``Sicherheitsrat``, ``Kosovos`` for ``Kosovo``) and each
+    earlier word take an ending of up to three letters (``Vereinten Nationen`` for ``Vereinte Nationen``).
     """
-    body = r"\s+".join(re.escape(part) for part in term.split())
+    inner_ending = r"[^\W\d_]{0,3}" if allow_suffix else ""
+    body = (inner_ending + r"\s+").join(re.escape(part) for part in term.split())
     before = r"(?<![^\W_])" if term and script_of(term[0]) in SPACED_SCRIPTS else ""
     after = "" if allow_suffix or not term or script_of(term[-1]) not in SPACED_SCRIPTS else r"(?![^\W_])"
     return re.compile(before + body + after)
