@@ -670,8 +670,11 @@ def test_cli_new_list_show_delete(tmp_path: Path, e5_folder: Path, en: Document,
     assert made.returncode == 0, made.stderr
     assert "target de (de, 28 sentences): 26 links" in made.stdout
     assert (cache / "embeddings.sqlite").exists()
+    (tmp_path / "alignments" / "broken").mkdir()
+    (tmp_path / "alignments" / "broken" / PROJECT_FILE).write_bytes(b"not a database" * 100)
     listed = run("list")
-    assert listed.returncode == 0 and listed.stdout.startswith("kd") and "de 26 links, 0 confirmed" in listed.stdout
+    assert listed.returncode == 0 and "de 26 links, 0 confirmed" in listed.stdout.splitlines()[1]
+    assert listed.stdout.startswith("broken  UNREADABLE: project 'broken' cannot be opened")
     shown = run("show", "kd", "--lang", "de")
     rows = [line.split() for line in shown.stdout.splitlines() if line[:4].strip().isdigit()]
     assert len(rows) == 26 and rows[6][:2] == ["6", "1-2"] and all(0 <= float(r[2]) <= 1 for r in rows)
@@ -687,4 +690,5 @@ def test_cli_new_list_show_delete(tmp_path: Path, e5_folder: Path, en: Document,
         assert failed.stderr.count("\n") == 1 and "Traceback" not in failed.stderr
     assert run("delete", "kd").returncode == 2  # not without --yes when nobody can be asked
     assert run("delete", "kd", "--yes").returncode == 0
+    assert run("delete", "broken", "--yes").returncode == 0  # a damaged project can be deleted
     assert "no projects" in run("list").stdout
