@@ -656,6 +656,7 @@ def flagged(seed) -> tuple[list[Finding], list[TranslationUnit]]:
     units = [
         unit(source[7], target[8].replace("90 Prozent", "9 Prozent")),
         unit(source[0], "<script>alert('x')</script> & nichts"),
+        unit(source[2], ""),
     ]
     return run_checks(units, "en", "de"), units
 
@@ -675,7 +676,9 @@ def test_html_report_escapes_text_and_summarises(flagged):
     page = render_html_report(findings, units, source_lang="en", target_lang="de", title="Kosovo <en-de>")
     assert "<script>" not in page and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; nichts" in page
     assert "Kosovo &lt;en-de&gt;" in page
+    assert [f.kind for f in findings] == ["numbers", "names", "brackets", "empty_side"]
     assert page.count('class="finding ') == len(findings)
+    assert page.index("<td>empty_side</td>") < page.index("<td>numbers</td>") < page.index("<td>names</td>")
     assert "<td>numbers</td>" in page and "Result: failed" in page
     assert "http" not in page  # self-contained: no external assets
 

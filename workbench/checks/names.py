@@ -6,10 +6,10 @@ also writes in lower case are common words ("Resolution 1244" next to "a resolut
 check's business, and two-letter acronyms (US, UN, EU) are too often localised (USA, ONU, UE) to count alone.
 
 A name is found in the target through case and accent folding and a shared stem, because translations inflect
-and adapt names (Kosovo -> Kosovos, kosovarischen; Serbia -> Serbien, Sérvia; NATO -> OTAN). A name the target
-never has in any of the several links it occurs in is taken as consistently translated (Western -> westlich,
-Security Council -> Sicherheitsrat), not lost. German capitalises every noun, so for a German source a word
-counts as a name only where the target keeps it somewhere.
+and adapt names (Kosovo -> Kosovos, kosovarischen; Serbia -> Serbien, Sérvia; NATO -> OTAN). A name's word that no
+target has in any of the two or more links it occurs in is taken as consistently translated (Assembly ->
+Versammlung, Security Council -> Sicherheitsrat), not lost. German capitalises every noun, so for a German
+source a word counts as a name only where the target keeps it somewhere.
 
 Written by hand: no offline named-entity recogniser is installed, and one would still need this matching.
 """

@@ -50,8 +50,10 @@ def summarize(findings: Sequence[Finding], thresholds: QualityGate | None = None
     """
     gate = thresholds or QualityGate()
     by_severity = Counter(f.severity for f in findings)
+    # Registered kinds in the registry's order, then any others a caller made up, in order of appearance.
+    order = {kind: position for position, kind in enumerate(CHECK_KINDS)}
     by_kind: dict[str, dict[str, int]] = {}
-    for finding in findings:
+    for finding in sorted(findings, key=lambda f: order.get(f.kind, len(order))):
         counts = by_kind.setdefault(finding.kind, dict.fromkeys(SEVERITIES, 0))
         counts[finding.severity] += 1
     violations = []
@@ -106,8 +108,8 @@ th, td { border: 1px solid #ccc; padding: .35rem .6rem; text-align: left; vertic
 th { background: #f3f3f3; }
 .error { color: #a00; font-weight: bold; } .warning { color: #a60; } .info { color: #357; }
 .finding { border: 1px solid #ddd; border-left: 4px solid #999; padding: .5rem .8rem; margin: .6rem 0; }
-.finding.error { border-left-color: #c00; } .finding.warning { border-left-color: #e90; }
-.finding.info { border-left-color: #58a; }
+.finding.sev-error { border-left-color: #c00; } .finding.sev-warning { border-left-color: #e90; }
+.finding.sev-info { border-left-color: #58a; }
 .finding .text { font-weight: normal; color: #222; margin: .2rem 0; }
 .finding .label { color: #666; font-size: .85em; display: inline-block; width: 4.5rem; }
 .details { color: #555; font-size: .85em; font-family: monospace; }
@@ -161,7 +163,7 @@ def render_html_report(
         ids = " ".join((*unit.source_ids, *unit.target_ids))
         where = f"link {finding.unit_index}" + (f" ({ids})" if ids else "")
         parts.append(
-            f'<div class="finding {severity}"><div><span class="{severity}">{e(finding.severity)}</span> '
+            f'<div class="finding sev-{severity}"><div><span class="{severity}">{e(finding.severity)}</span> '
             f"· {e(finding.kind)} · {e(where)}</div>"
             f"<div>{e(finding.message)}</div>"
             f'<div class="text"><span class="label">source</span>{e(unit.source) or "<em>(none)</em>"}</div>'
