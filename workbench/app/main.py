@@ -1,0 +1,41 @@
+"""The app's entry point (``streamlit run workbench/app/main.py``, or ``workbench app``): pages and the sidebar."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench.app import state
+from workbench.paths import default_alignments_dir
+
+st.set_page_config(page_title="workbench", page_icon="🔗", layout="wide")
+state.init()
+
+pages = [
+    st.Page(state.VIEWS["open"], title="Open", icon="📂", url_path="open", default=True),
+    st.Page(state.VIEWS["translate"], title="Translate", icon="🌐", url_path="translate"),
+    st.Page(state.VIEWS["review"], title="Review", icon="✏️", url_path="review"),
+    st.Page(state.VIEWS["pictures"], title="Pictures", icon="📈", url_path="pictures"),
+    st.Page(state.VIEWS["spotcheck"], title="Spot-check", icon="🔎", url_path="spotcheck"),
+    st.Page(state.VIEWS["export"], title="Export", icon="📦", url_path="export"),
+    st.Page(state.VIEWS["models"], title="Models", icon="⚙️", url_path="models"),
+]
+page = st.navigation(pages)
+
+with st.sidebar:
+    project = state.project()
+    if project is None:
+        st.caption("No project open.")
+    else:
+        st.markdown(f"**{project.name}** · {project.source.lang} · {len(project.source.sentences)} sentences")
+        for key, target in project.targets.items():
+            counts = target.counts()
+            st.caption(f"{key}: {counts['confirmed']}/{counts['links']} confirmed, {counts['flagged']} flagged")
+        st.caption(f"Saved · revision {project.revision}")
+    st.caption(f"Projects in {default_alignments_dir()}")
+
+state.show_messages()
+try:
+    page.run()
+except Exception as exc:  # Streamlit's own rerun/stop signals are BaseExceptions and pass through
+    state.show_error(exc)
+state.sync_url()

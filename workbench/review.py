@@ -1,0 +1,216 @@
+"""What a reviewer looks at in a project: links filtered, paged and ranked, and all targets side by side.
+
+The app's Review page draws these; nothing here aligns, translates or embeds, so paging or filtering a
+2,000-link project is a walk over lists in memory, cheap enough to repeat on every rerun of the page.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from workbench.projects import AUTO, CONFIRMED, FLAGGED, Link, Project, source_spans
+
+#: Below this a link is "low confidence" (red); from HIGH_CONFIDENCE on it is likely right (green). The
+#: aligner's confidences are calibrated on the development gold sets, so these read as rough probabilities.
+LOW_CONFIDENCE = 0.5
+HIGH_CONFIDENCE = 0.8
+
+_STATUS_RANK = {CONFIRMED: 0, AUTO: 1, FLAGGED: 2}  # a span shows the weakest claim among its links
+
+
+def confidence_band(confidence: float | None) -> str:
+    """``"low"``, ``"medium"``, ``"high"``, or ``"none"`` for a link imported without a confidence."""
+    if confidence is None:
+        return "none"
+    if confidence < LOW_CONFIDENCE:
+        return "low"
+    return "medium" if confidence < HIGH_CONFIDENCE else "high"
+
+
+@dataclass(frozen=True)
+class LinkFilter:
+    """Which links of a target to list; the fields combine with "and". The default keeps every link.
+
+    ``statuses``: only links with one of these statuses (``{"auto"}`` lists what is not reviewed yet).
+    ``below``: only links whose confidence is under it (links without a confidence count as low).
+    ``text``: only links whose source or target text contains it, ignoring case.
+    """
+
+    statuses: frozenset[str] | None = None
+    below: float | None = None
+    text: str = ""
+
+    def keeps(self, link: Link, source: str, target: str) -> bool:
+        if self.statuses is not None and link.status not in self.statuses:
+            return False
+        if self.below is not None and link.confidence is not None and link.confidence >= self.below:
+            return False
+        needle = self.text.strip().casefold()
+        return not needle or needle in source.casefold() or needle in target.casefold()
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """One link as a row of the review table: its texts joined, its confidence band and its status."""
+
+    index: int
+    kind: str
+    confidence: float | None
+    band: str
+    status: str
+    note: str
+    source_ids: tuple[str, ...]
+    target_ids: tuple[str, ...]
+    source: str
+    target: str
+
+
+def link_view(project: Project, target_key: str, index: int) -> LinkView:
+    """The link at ``index`` of a target, with its texts."""
+    target = project.target(target_key)
+    link = target.links[index]
+    source_text = {s.id: s.text for s in project.source.sentences if s.id in link.src}
+    target_text = {s.id: s.text for s in target.side.sentences if s.id in link.tgt}
+    return _view(project, target_key, index, link, source_text, target_text)
+
+
+def link_views(project: Project, target_key: str, indices: Sequence[int]) -> list[LinkView]:
+    """Rows for the links at ``indices`` (one page of the table), texts looked up once for all of them."""
+    target = project.target(target_key)
+    source_text = {s.id: s.text for s in project.source.sentences}
+    target_text = {s.id: s.text for s in target.side.sentences}
+    return [_view(project, target_key, k, target.links[k], source_text, target_text) for k in indices]
+
+
+def _view(
+    project: Project, target_key: str, index: int, link: Link, source_text: dict[str, str], target_text: dict[str, str]
+) -> LinkView:
+    target = project.target(target_key)
+    return LinkView(
+        index=index,
+        kind=link.kind,
+        confidence=link.confidence,
+        band=confidence_band(link.confidence),
+        status=link.status,
+        note=link.note,
+        source_ids=link.src,
+        target_ids=link.tgt,
+        source=project.source.joiner().join(source_text[i] for i in link.src),
+        target=target.side.joiner().join(target_text[j] for j in link.tgt),
+    )
+
+
+def filter_links(project: Project, target_key: str, link_filter: LinkFilter | None = None) -> list[int]:
+    """Indices of the links of a target that ``link_filter`` keeps, in document order."""
+    target = project.target(target_key)
+    if link_filter is None or link_filter == LinkFilter():
+        return list(range(len(target.links)))
+    needs_text = bool(link_filter.text.strip())
+    source_text = {s.id: s.text for s in project.source.sentences} if needs_text else {}
+    target_text = {s.id: s.text for s in target.side.sentences} if needs_text else {}
+    kept = []
+    for k, link in enumerate(target.links):
+        source = " ".join(source_text[i] for i in link.src) if needs_text else ""
+        text = " ".join(target_text[j] for j in link.tgt) if needs_text else ""
+        if link_filter.keeps(link, source, text):
+            kept.append(k)
+    return kept
+
+
+def page_count(n_items: int, per_page: int) -> int:
+    """Pages needed for ``n_items`` (at least one, so an empty list still has a page to show)."""
+    return max(1, math.ceil(n_items / per_page))
+
+
+def page_items(items: Sequence[int], page: int, per_page: int) -> list[int]:
+    """The items of 1-based ``page``; a page past the end shows the last one (after a filter shrank the list)."""
+    page = min(max(1, page), page_count(len(items), per_page))
+    return list(items[(page - 1) * per_page : page * per_page])
+
+
+def page_holding(items: Sequence[int], item: int, per_page: int) -> int | None:
+    """The 1-based page of ``items`` that shows ``item``, or None if the list does not hold it."""
+    try:
+        return list(items).index(item) // per_page + 1
+    except ValueError:
+        return None
+
+
+def next_weakest(project: Project, target_key: str, candidates: Sequence[int], current: int | None) -> int | None:
+    """The unreviewed link to look at next: the lowest confidence first, ties in document order.
+
+    Among ``candidates`` (the filtered links) with status auto: the one ranked right after ``current`` if
+    ``current`` is among them, else the weakest. None when every candidate is reviewed.
+    """
+    links = project.target(target_key).links
+    ranked = sorted(
+        (k for k in candidates if links[k].status == AUTO),
+        key=lambda k: (-1.0 if links[k].confidence is None else links[k].confidence, k),
+    )
+    if not ranked:
+        return None
+    if current in ranked:
+        position = ranked.index(current)
+        return ranked[position + 1] if position + 1 < len(ranked) else ranked[0]
+    return ranked[0]
+
+
+@dataclass(frozen=True)
+class SpanCell:
+    """One target's text for a source span, with the weakest status and the lowest confidence of its links."""
+
+    text: str
+    status: str
+    confidence: float | None
+    links: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SpanRow:
+    """A stretch of source sentences that every target links as a whole, and each target's text for it."""
+
+    start: int
+    end: int
+    source: str
+    cells: dict[str, SpanCell]
+
+
+def multilingual_rows(project: Project, target_keys: Sequence[str] | None = None) -> list[SpanRow]:
+    """The source in spans every target agrees with (:func:`~workbench.projects.source_spans`), all targets beside.
+
+    Target sentences of a 0-n link belong to the span of the link before them (the first span at the start),
+    as in the multilingual TMX export, so every target sentence appears once.
+    """
+    keys = list(project.targets) if target_keys is None else list(target_keys)
+    if not keys:
+        return []
+    spans = source_spans(project, keys)
+    span_of = [0] * len(project.source.sentences)
+    for k, (start, end) in enumerate(spans):
+        span_of[start:end] = [k] * (end - start)
+    source_pos = {sid: i for i, sid in enumerate(project.source.ids())}
+    grouped: dict[str, list[list[int]]] = {}
+    for key in keys:
+        groups: list[list[int]] = [[] for _ in spans]
+        current = 0
+        for index, link in enumerate(project.target(key).links):
+            if link.src:
+                current = span_of[source_pos[link.src[0]]]
+            groups[current].append(index)
+        grouped[key] = groups
+    texts = {key: {s.id: s.text for s in project.target(key).side.sentences} for key in keys}
+    rows = []
+    for k, (start, end) in enumerate(spans):
+        cells = {}
+        for key in keys:
+            target = project.target(key)
+            links = [target.links[i] for i in grouped[key][k]]
+            confidences = [x.confidence for x in links if x.confidence is not None]
+            status = max((x.status for x in links), key=lambda s: _STATUS_RANK.get(s, 1), default=AUTO)
+            text = target.side.joiner().join(texts[key][t] for x in links for t in x.tgt)
+            cells[key] = SpanCell(text, status, min(confidences) if confidences else None, tuple(grouped[key][k]))
+        source = project.source.joiner().join(s.text for s in project.source.sentences[start:end])
+        rows.append(SpanRow(start, end, source, cells))
+    return rows

@@ -1,0 +1,132 @@
+"""What a person brings to open: a document (uploaded or pasted) whose language is guessed, or a corpus to review.
+
+The app's Open page and anything else that takes files from people use these, so the rules live in one place:
+which suffixes mean a document and which a corpus, how the language is guessed (front matter first, then
+py3langid on the text), and which project name is free. Everything raises :class:`InputError` with a message
+that says what to do.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.documents import Document, document_from_text
+from workbench.errors import InputError
+from workbench.formats import ParallelCorpus, read_corpus
+from workbench.language_id import UNDETERMINED, detect_language
+from workbench.reading import decode_bytes
+
+DOCUMENT_SUFFIXES = (".txt", ".md")
+CORPUS_SUFFIXES = (".tmx", ".tsv", ".xlf", ".xliff", ".jsonl")
+
+# The identifier reads character n-grams: a few thousand characters decide as well as the whole text.
+_DETECTION_CHARS = 20_000
+_UNSAFE = re.compile(r"[^\w.-]+")
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    """A language and where it came from, so the app can say "detected (97%)" and let the user correct it."""
+
+    lang: str  # "und" when the text gives nothing to judge
+    probability: float
+    how: str  # "front matter" or "detected"
+
+    def describe(self) -> str:
+        if self.how == "front matter":
+            return f"{self.lang} (from the document's front matter)"
+        if self.lang == UNDETERMINED:
+            return "unknown (no letters to judge): choose it"
+        return f"{self.lang} (detected, {self.probability:.0%} sure)"
+
+
+def upload_kind(name: str) -> str:
+    """``"document"`` or ``"corpus"`` from a file name's suffix; anything else is refused with the choices."""
+    suffix = Path(name).suffix.lower()
+    if suffix in DOCUMENT_SUFFIXES:
+        return "document"
+    if suffix in CORPUS_SUFFIXES:
+        return "corpus"
+    raise InputError(
+        f"{name}: open a document ({', '.join(DOCUMENT_SUFFIXES)}) or an aligned corpus to review "
+        f"({', '.join(CORPUS_SUFFIXES)}); save other files as UTF-8 text first."
+    )
+
+
+def decode_upload(data: bytes, name: str) -> str:
+    """The text of an uploaded document (UTF-8, UTF-16 with a BOM, Latin-1 ...); binary files are refused."""
+    text, _encoding = decode_bytes(data, name=name)
+    return text
+
+
+def guess_language(text: str) -> LanguageGuess:
+    """The language a text says it is in (``lang:`` in its front matter), else the one py3langid finds."""
+    head = text[:_DETECTION_CHARS]
+    try:
+        probe = document_from_text(head, UNDETERMINED, name="probe")
+    except InputError:  # nothing but front matter in the first characters: judge the text as it is
+        probe = None
+    if probe is not None and probe.lang != UNDETERMINED:
+        return LanguageGuess(probe.lang, 1.0, "front matter")
+    lang, probability = detect_language(probe.text if probe is not None else head)
+    return LanguageGuess(lang, probability, "detected")
+
+
+def document_from_upload(text: str, name: str, lang: str) -> Document:
+    """Segment an uploaded or pasted text in ``lang`` (front matter's ``lang:`` still wins, as for files)."""
+    lang = lang.strip()
+    if not lang or lang == UNDETERMINED:
+        raise InputError(f"say which language {name} is in (an ISO 639-1 code such as 'en').")
+    stem = Path(name).stem if Path(name).suffix.lower() in DOCUMENT_SUFFIXES else name
+    return document_from_text(text, lang, name=stem or "pasted", markdown=name.lower().endswith(".md"))
+
+
+def corpus_from_upload(
+    data: bytes, name: str, source_lang: str | None = None, target_lang: str | None = None
+) -> ParallelCorpus:
+    """Read an uploaded corpus (TMX, TSV, XLIFF, JSONL) through the formats' own readers.
+
+    TSV does not name its languages: pass them, or let :func:`guess_corpus_languages` propose them.
+    """
+    if upload_kind(name) != "corpus":
+        raise InputError(f"{name} is a document, not an aligned corpus.")
+    safe = _UNSAFE.sub("_", Path(name).name).strip("._") or "upload.tsv"
+    with tempfile.TemporaryDirectory(prefix="workbench-upload-") as folder:
+        path = Path(folder) / safe
+        path.write_bytes(data)
+        corpus = read_corpus(path, source_lang=source_lang or None, target_lang=target_lang or None)
+    if not corpus.units:
+        raise InputError(f"{name} holds no translation units to review.")
+    if not corpus.name:
+        corpus.name = Path(safe).name.split(".")[0]
+    return corpus
+
+
+def guess_corpus_languages(data: bytes, name: str) -> tuple[LanguageGuess, LanguageGuess]:
+    """Source and target languages of a corpus file: as the file names them, else detected from its texts."""
+    if Path(name).suffix.lower() != ".tsv":
+        corpus = corpus_from_upload(data, name)
+        return LanguageGuess(corpus.source_lang, 1.0, "file"), LanguageGuess(corpus.target_lang, 1.0, "file")
+    corpus = corpus_from_upload(data, name, UNDETERMINED, UNDETERMINED)
+    guesses = []
+    for texts in ([u.source for u in corpus.units], [u.target for u in corpus.units]):
+        lang, probability = detect_language(" ".join(texts)[:_DETECTION_CHARS])
+        guesses.append(LanguageGuess(lang, probability, "detected"))
+    return guesses[0], guesses[1]
+
+
+def free_project_name(base: str, taken: set[str] | list[str]) -> str:
+    """A project name made from ``base`` (a file or seed name) that no project has yet: ``name``, ``name-2`` ..."""
+    cleaned = _UNSAFE.sub("-", base).strip("-._") or "project"
+    cleaned = cleaned[:90]
+    if not cleaned[0].isalnum():
+        cleaned = f"p{cleaned}"
+    taken = set(taken)
+    candidate, k = cleaned, 1
+    while candidate in taken:
+        k += 1
+        candidate = f"{cleaned}-{k}"
+    return candidate
