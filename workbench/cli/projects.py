@@ -15,6 +15,7 @@ from workbench.cli.common import clip, embedding_options, load_embedder, progres
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
+    from workbench.documents import Document
     from workbench.projects import Project
 
 
@@ -45,8 +46,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="KEY",
         help="key of the --target before it (default: its language; pt-2 for a second pt)",
     )
-    # --translate LANGS (translate the source offline and align each translation as a target) belongs here,
-    # beside --target: add it to this parser and handle it in _cmd_new where the targets are read.
+    p.add_argument(
+        "--translate",
+        metavar="LANGS",
+        help="translate the source offline into these languages (pt,es,fr) and align each as a target",
+    )
+    p.add_argument("--engine", help="with --translate: use only this engine (argos, bergamot, apertium)")
     p.add_argument("--no-refine", action="store_true", help="skip the aligner's second pass")
     embedding_options(p)
     p.set_defaults(handler=_cmd_new)
@@ -65,7 +70,40 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--yes", action="store_true", help="do not ask first")
     p.set_defaults(handler=_cmd_delete)
 
-    # `project export` and `project import` (workbench.formats over workbench.projects.corpus) register here.
+    from workbench.formats import FORMATS
+
+    p = sub.add_parser("export", help="export a project's links as an aligned corpus (TMX, XLIFF, TSV, Moses, JSONL)")
+    p.add_argument("name", help="the project")
+    p.add_argument(
+        "--lang",
+        dest="keys",
+        action="append",
+        metavar="KEY",
+        help="the target to export (default: the only one); repeat with --format tmx for one multilingual TMX",
+    )
+    p.add_argument("--format", dest="fmt", choices=list(FORMATS), default="tmx")
+    p.add_argument("--confirmed-only", action="store_true", help="only links a reviewer confirmed")
+    p.add_argument("--min-confidence", type=float, metavar="X", help="only links of at least this confidence")
+    p.add_argument("--no-unpaired", action="store_true", help="leave out 0-n and n-0 links")
+    p.add_argument("--out", type=Path, help="file to write (default: in the project's folder in alignments/)")
+    p.set_defaults(handler=_cmd_export)
+
+    p = sub.add_parser(
+        "import",
+        help="make a project from a corpus (TMX, XLIFF, TSV, Moses, JSONL) or align a source and its translation",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="a corpus file; or SOURCE TRANSLATION (documents); "
+                   "or SOURCE.xx TARGET.yy Moses files")  # fmt: skip
+    p.add_argument("--name", help="the project to create (default: from the file name)")
+    p.add_argument("--into", metavar="PROJECT", help="add the target to this existing project instead")
+    p.add_argument("--key", help="the new target's key (default: its language)")
+    p.add_argument("--format", dest="fmt", choices=list(FORMATS), help="the corpus format (default: from the suffix)")
+    p.add_argument("--from", dest="src_lang", help="source language (ISO 639-1) where the file does not say")
+    p.add_argument("--to", dest="tgt_lang", help="target language (ISO 639-1) where the file does not say")
+    p.add_argument("--presplit", action="store_true", help="two documents of one sentence a line, taken as given")
+    p.add_argument("--no-refine", action="store_true", help="skip the aligner's second pass")
+    embedding_options(p)
+    p.set_defaults(handler=_cmd_import)
 
 
 class _TargetFile(argparse.Action):
@@ -118,6 +156,10 @@ def _cmd_new(args: argparse.Namespace) -> int:
         if spec["key"] is not None:
             check_target_key(spec["key"])
         targets.append((read_document(spec["file"], spec["lang"], False), spec["key"]))
+    translations, failures = _translations(args, source)
+    if args.translate and not translations and not targets:
+        raise WorkbenchError("none of the --translate languages can be translated here (see above); nothing made.")
+    targets += translations
     embedder = load_embedder(args) if targets else None
     project = create_project(args.name, source, root)
     try:
@@ -132,7 +174,38 @@ def _cmd_new(args: argparse.Namespace) -> int:
         raise
     print(f"created project {project.name} in {project.path.parent}")
     _print_summary(project)
-    return 0
+    return 2 if failures else 0
+
+
+def _translations(args: argparse.Namespace, source: Document) -> tuple[list[tuple[Document, str | None]], int]:
+    """Translate the source into each --translate language; a pair that cannot be translated is one error line
+    and the others still go on (as with ``workbench translate``)."""
+    if not args.translate:
+        return [], 0
+    from workbench.paths import default_cache_dir
+    from workbench.translation.cache import TranslationCache
+    from workbench.translation.documents import translate_document
+    from workbench.translation.router import Router
+
+    langs = [code.strip() for code in args.translate.split(",") if code.strip()]
+    router = Router()
+    cache = TranslationCache(default_cache_dir() / "translations.sqlite")
+    done: list[tuple[Document, str | None]] = []
+    failures = 0
+    for lang in langs:
+        try:
+            route = router.route(source.lang, lang, engine=args.engine)
+            update, close = progress_bar(args.quiet, f"translating {source.lang}->{lang}")
+            try:
+                done.append((translate_document(source, route, cache=cache, progress=update).document, lang))
+            finally:
+                close()
+            if not args.quiet:
+                print(f"{source.lang}->{lang}: {route.describe()}", file=sys.stderr)
+        except WorkbenchError as exc:
+            failures += 1
+            print(f"workbench: error: {source.lang}->{lang}: {' '.join(str(exc).split())}", file=sys.stderr)
+    return done, failures
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -213,3 +286,118 @@ def _print_summary(project: Project) -> None:
             f"{counts['confirmed']} confirmed, {counts['flagged']} flagged{mean}"
             + (f"; by {made_by}" if made_by else "")
         )
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from workbench.formats import FILE_SUFFIXES, write_corpus, write_multilingual_tmx
+    from workbench.projects import open_project, project_to_corpus, project_to_multilingual
+
+    project = open_project(args.name, _root())
+    keys = args.keys or list(project.targets)
+    if not keys:
+        raise WorkbenchError(f"project {args.name!r} has no targets to export; add one first.")
+    filters = {
+        "confirmed_only": args.confirmed_only,
+        "min_confidence": args.min_confidence,
+        "drop_unpaired": args.no_unpaired,
+    }
+    src = project.source.lang
+    if len(keys) > 1:
+        if args.fmt != "tmx":
+            raise WorkbenchError(
+                f"project {args.name!r} has targets {', '.join(keys)}: pick one with --lang KEY, or export them all "
+                "together with --format tmx (a multilingual TMX)."
+            )
+        corpus = project_to_multilingual(project, keys, **filters)
+        out = args.out or project.path.parent / f"{project.name}.{src}-{'-'.join(keys)}.tmx"
+        written = [write_multilingual_tmx(corpus, out)]
+        count = len(corpus.units)
+    else:
+        corpus = project_to_corpus(project, keys[0], **filters)
+        suffix = FILE_SUFFIXES[args.fmt]
+        out = args.out or project.path.parent / f"{project.name}.{src}-{keys[0]}{suffix}"
+        written = write_corpus(corpus, args.fmt, out)
+        count = len(corpus.units)
+    for path in written:
+        print(path)
+    print(f"{count} links exported", file=sys.stderr)
+    return 0
+
+
+_CORPUS_SUFFIXES = {".tmx", ".xlf", ".xliff", ".tsv", ".jsonl"}
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from workbench.formats import read_corpus
+    from workbench.projects import (
+        add_target,
+        add_target_from_corpus,
+        create_project,
+        delete_project,
+        open_project,
+        project_from_corpus,
+    )
+
+    root = _root()
+    files = [Path(f) for f in args.files]
+    if len(files) > 2:
+        raise WorkbenchError("import takes one corpus file, or two files: a source and its translation.")
+    first = files[0]
+    is_corpus = args.fmt is not None or (len(files) == 1 and first.suffix.lower() in _CORPUS_SUFFIXES)
+    if is_corpus:
+        if len(files) == 2 and args.fmt != "moses":
+            raise WorkbenchError("two files are read as Moses only with --format moses; a corpus is one file.")
+        corpus = read_corpus(
+            first,
+            args.fmt,
+            source_lang=args.src_lang,
+            target_lang=args.tgt_lang,
+            target_path=files[1] if len(files) == 2 else None,
+        )
+        if args.into:
+            project = open_project(args.into, root)
+            target = add_target_from_corpus(project, corpus, args.key)
+        else:
+            project = project_from_corpus(args.name or _name_from(first), corpus, root, key=args.key)
+            target = next(iter(project.targets.values()))
+        print(f"imported {len(target.links)} links into project {project.name}, target {target.key}")
+        _print_summary(project)
+        return 0
+    if args.into:
+        if len(files) != 1:
+            raise WorkbenchError("with --into, give only the translation: it is aligned to the project's source.")
+        project = open_project(args.into, root)
+        target_doc = read_document(str(first), args.tgt_lang, args.presplit)
+        created = False
+    else:
+        if len(files) != 2:
+            raise WorkbenchError(
+                f"{first.name} is not a corpus file (.tmx, .xlf, .tsv, .jsonl, or --format); to align a document and "
+                "its translation give both files: workbench import SOURCE TRANSLATION."
+            )
+        source = read_document(str(first), args.src_lang, args.presplit)
+        target_doc = read_document(str(files[1]), args.tgt_lang, args.presplit)
+        project = create_project(args.name or _name_from(first), source, root)
+        created = True
+    embedder = load_embedder(args)
+    try:
+        update, close = progress_bar(args.quiet, f"aligning {args.key or target_doc.lang}")
+        try:
+            target = add_target(project, target_doc, args.key, embedder, progress=update, refine=not args.no_refine)
+        finally:
+            close()
+    except BaseException:
+        if created:
+            delete_project(project.name, root)
+        raise
+    print(f"aligned {len(target.links)} links into project {project.name}, target {target.key}")
+    _print_summary(project)
+    return 0
+
+
+def _name_from(path: Path) -> str:
+    """A project name from a file name: 'kosovo-dialogue.en-de.tmx' -> 'kosovo-dialogue'."""
+    import re
+
+    stem = path.name.split(".")[0]
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-_") or "imported"
