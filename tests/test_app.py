@@ -180,7 +180,7 @@ def test_open_tmx_to_review_keeps_statuses(root: Path) -> None:
     assert not at.exception and title(at) == "Review"
     frame = at.dataframe[0].value
     assert list(frame["Target"]) == ["Guten Morgen.", "Es regnet.", "Tschüss."]
-    assert list(frame["Status"])[:2] == ["✅ confirmed", "🚩 flagged"]
+    assert list(frame["Status"])[:2] == ["confirmed", "flagged"]
     assert [link.status for link in open_project("greetings", root).target("de").links] == [
         "confirmed",
         "flagged",
@@ -261,23 +261,23 @@ def test_review_edit_confirm_flag_undo_redo(root: Path) -> None:
     at = start(project=name, page="review")
     assert title(at) == "Review"
     text_area(at, "Target p1s1").set_value("Frase zero, revista.")
-    button(at, "💾 Save text").click().run()
+    button(at, "Save text").click().run()
     assert open_project(name, root).target("pt").side.sentence("p1s1").text == "Frase zero, revista."
     assert at.dataframe[0].value["Target"][0] == "Frase zero, revista."
 
-    button(at, "✅ Confirm").click().run()
+    button(at, "Confirm").click().run()
     at.text_input(key=next(t.key for t in at.text_input if t.label == "Note")).set_value("odd number")
     at.number_input(key=next(n.key for n in at.number_input if n.label == "Link")).set_value(3).run()
     at.text_input(key=next(t.key for t in at.text_input if t.label == "Note")).set_value("odd number")
-    button(at, "🚩 Flag").click().run()
+    button(at, "Flag").click().run()
     saved = open_project(name, root).target("pt")
     assert saved.links[0].status == CONFIRMED
     assert (saved.links[3].status, saved.links[3].note) == (FLAGGED, "odd number")
     assert "1** confirmed · **1** flagged" in next(m.value for m in at.markdown if "links ·" in m.value)
 
-    button(at, "↶ Undo").click().run()
+    button(at, "Undo").click().run()
     assert open_project(name, root).target("pt").links[3].status == "auto"
-    button(at, "↷ Redo").click().run()
+    button(at, "Redo").click().run()
     assert open_project(name, root).target("pt").links[3].status == FLAGGED
     assert any("Redone" in s.value for s in at.success)
 
@@ -285,7 +285,7 @@ def test_review_edit_confirm_flag_undo_redo(root: Path) -> None:
 def test_review_merge_split_and_move(root: Path) -> None:
     name = given_project(root, "structure")
     at = start(project=name, page="review")
-    button(at, "⤓ Merge with next").click().run()
+    button(at, "Merge with next").click().run()
     links = open_project(name, root).target("pt").links
     assert (links[0].src, links[0].tgt, links[0].status) == (("p1s1", "p2s1"), ("p1s1", "p2s1"), CONFIRMED)
     assert at.dataframe[0].value["Type"][0] == "2-2"
@@ -294,7 +294,7 @@ def test_review_merge_split_and_move(root: Path) -> None:
     links = open_project(name, root).target("pt").links
     assert [x.kind for x in links[:2]] == ["1-1", "1-1"]
 
-    button(at, "Target ↓ to next link").click().run()
+    button(at, "Target to next link").click().run()
     links = open_project(name, root).target("pt").links
     assert (links[0].kind, links[1].kind) == ("1-0", "1-2")
     assert not errors(at)
@@ -321,9 +321,9 @@ def test_review_filters_and_next_weakest(root: Path) -> None:
     at = start(project=name, page="review")  # link 0 is selected; "next" skips it if it is the weakest
     expected = [k for k in ranked if k != 0]
     for k in expected[:3]:
-        button(at, "⏭ Next weakest link").click().run()
-        assert next(m.value for m in at.markdown if m.value.startswith("### ")).startswith(f"### 🟥 Link {k} ")
-    button(at, "✅ Confirm, next").click().run()  # confirm, then back to the weakest link still unreviewed
+        button(at, "Next weakest link").click().run()
+        assert next(m.value for m in at.markdown if m.value.startswith("### ")).startswith(f"### Link {k} ")
+    button(at, "Confirm, next").click().run()  # confirm, then back to the weakest link still unreviewed
     assert open_project(name, root).target("pt").links[expected[2]].status == CONFIRMED
     assert f"Link {ranked[0]} " in next(m.value for m in at.markdown if m.value.startswith("### "))
     at.toggle(key="filter_low").set_value(True).run()
@@ -342,13 +342,13 @@ def test_review_conflict_with_another_tab_offers_reload(root: Path) -> None:
     at = start(project=name, page="review")
     other = open_project(name, root)  # another tab (or the command line) saves first
     confirm(other, "pt", 5)
-    button(at, "✅ Confirm").click().run()
+    button(at, "Confirm").click().run()
     assert not at.exception
     assert any("changed in another tab or process" in e for e in errors(at))
     assert open_project(name, root).target("pt").links[0].status == "auto"  # nothing overwritten
     button(at, "Reload").click().run()
     assert not any("changed in another tab" in e for e in errors(at))
-    button(at, "✅ Confirm").click().run()
+    button(at, "Confirm").click().run()
     saved = open_project(name, root).target("pt").links
     assert saved[0].status == CONFIRMED and saved[5].status == CONFIRMED
 
@@ -365,8 +365,8 @@ def test_review_all_languages_view(root: Path) -> None:
     frame = at.dataframe[0].value
     assert list(frame.columns) == ["Sentences", "Source (en)", "pt (pt)", "de (de)"]
     assert len(frame) == 12
-    assert frame["de (de)"][0].endswith("Satz 0 über Äpfel.")
-    assert frame["pt (pt)"][11].endswith("Frase 11 fala de maçãs número 11. Uma frase a mais.")
+    assert frame["de (de)"][0] == "Satz 0 über Äpfel."
+    assert frame["pt (pt)"][11] == "Frase 11 fala de maçãs número 11. Uma frase a mais."
 
 
 def test_large_document_pages_and_edits_without_realigning(root: Path) -> None:
@@ -382,7 +382,7 @@ def test_large_document_pages_and_edits_without_realigning(root: Path) -> None:
     at.number_input(key=next(n.key for n in at.number_input if n.label == "Link")).set_value(1960).run()
     started = time.perf_counter()
     text_area(at, "Target p1961s1").set_value("Frase revista no fim do documento.")
-    button(at, "💾 Save text").click().run()
+    button(at, "Save text").click().run()
     edited = time.perf_counter() - started
     project = open_project(name, root)
     assert project.target("pt").side.sentence("p1961s1").text == "Frase revista no fim do documento."
@@ -433,7 +433,7 @@ def test_export_every_format_with_filters_and_save(root: Path, downloads: list) 
     kept = import_tmx(downloads[-1][0]).units
     assert all(u.source and u.target for u in kept)
     assert all(u.status == "confirmed" or u.confidence >= 0.5 for u in kept)
-    next(b for b in at.button if b.label.startswith("💾 Save into")).click().run()
+    next(b for b in at.button if b.label.startswith("Save into")).click().run()
     assert (root / name / "export.en-pt.tmx").is_file()
 
 

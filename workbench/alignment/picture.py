@@ -88,12 +88,17 @@ def draw_alignment(
     (the one selected for review) in blue.
     """
     n_src, n_tgt = window.src_end - window.src_start, window.tgt_end - window.tgt_start
-    size = min(9.0, 3.0 + 0.08 * max(n_src, n_tgt))
-    figure = Figure(figsize=(size + 1.5, size), layout="constrained")
+    size = min(7.0, 2.5 + 0.06 * max(n_src, n_tgt))
+    figure = Figure(figsize=(size + 2.5, size), layout="constrained")
     ax = figure.add_subplot()
     extent = (window.tgt_start - 0.5, window.tgt_end - 0.5, window.src_end - 0.5, window.src_start - 0.5)
     if n_src and n_tgt:
-        image = ax.imshow(similarity, cmap="Greys", vmin=0.0, vmax=1.0, extent=extent, interpolation="nearest")
+        # Multilingual embeddings put unrelated sentences at a cosine of 0.7 or more: stretch the grey scale over
+        # the window's own range so the diagonal of translations stands out.
+        low, high = float(np.percentile(similarity, 5)), float(similarity.max())
+        image = ax.imshow(
+            similarity, cmap="Greys", vmin=low, vmax=max(high, low + 1e-3), extent=extent, interpolation="nearest"
+        )
         figure.colorbar(image, ax=ax, shrink=0.6, label="cosine similarity")
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
@@ -124,7 +129,7 @@ def draw_confidences(confidences: Sequence[float | None], window: Window | None 
     ``window`` shades the links the alignment picture shows. Links without a confidence are counted apart.
     """
     known = np.array([c for c in confidences if c is not None], dtype=float)
-    figure = Figure(figsize=(10, 3.2), layout="constrained")
+    figure = Figure(figsize=(9, 2.8), layout="constrained")
     hist_ax, track_ax = figure.subplots(1, 2, width_ratios=[1, 2])
     bins = np.linspace(0.0, 1.0, 21)
     counts, edges = np.histogram(known, bins=bins)

@@ -7,17 +7,17 @@ import streamlit as st
 from workbench.app import state
 from workbench.paths import default_alignments_dir
 
-st.set_page_config(page_title="workbench", page_icon="🔗", layout="wide")
+st.set_page_config(page_title="workbench", page_icon=":material/link:", layout="wide")
 state.init()
 
 pages = [
-    st.Page(state.VIEWS["open"], title="Open", icon="📂", url_path="open", default=True),
-    st.Page(state.VIEWS["translate"], title="Translate", icon="🌐", url_path="translate"),
-    st.Page(state.VIEWS["review"], title="Review", icon="✏️", url_path="review"),
-    st.Page(state.VIEWS["pictures"], title="Pictures", icon="📈", url_path="pictures"),
-    st.Page(state.VIEWS["spotcheck"], title="Spot-check", icon="🔎", url_path="spotcheck"),
-    st.Page(state.VIEWS["export"], title="Export", icon="📦", url_path="export"),
-    st.Page(state.VIEWS["models"], title="Models", icon="⚙️", url_path="models"),
+    st.Page(state.VIEWS["open"], title="Open", icon=":material/folder_open:", url_path="open", default=True),
+    st.Page(state.VIEWS["translate"], title="Translate", icon=":material/translate:", url_path="translate"),
+    st.Page(state.VIEWS["review"], title="Review", icon=":material/edit_note:", url_path="review"),
+    st.Page(state.VIEWS["pictures"], title="Pictures", icon=":material/insights:", url_path="pictures"),
+    st.Page(state.VIEWS["spotcheck"], title="Spot-check", icon=":material/fact_check:", url_path="spotcheck"),
+    st.Page(state.VIEWS["export"], title="Export", icon=":material/download:", url_path="export"),
+    st.Page(state.VIEWS["models"], title="Models", icon=":material/settings:", url_path="models"),
 ]
 page = st.navigation(pages)
 

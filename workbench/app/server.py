@@ -42,6 +42,8 @@ def streamlit_command(port: int, address: str = ADDRESS) -> list[str]:
         "false",
         "--client.showErrorDetails",
         "none",
+        "--client.toolbarMode",
+        "minimal",
     ]
 
 

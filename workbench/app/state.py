@@ -130,7 +130,7 @@ def require_project() -> Project:
     current = project()
     if current is None:
         st.info("Open a document or a project first.")
-        st.page_link(VIEWS["open"], label="Go to Open", icon="📂")
+        st.page_link(VIEWS["open"], label="Go to Open", icon=":material/folder_open:")
         st.stop()
     return current
 
@@ -237,8 +237,8 @@ def attempt(action: Callable[..., T], *args: Any, done: str | None = None, **kwa
 def show_messages() -> None:
     """Draw the messages flashed since the last run, and the conflict banner while there is a conflict."""
     if st.session_state.get(CONFLICT):
-        st.error(CONFLICT_MESSAGE, icon="⚠️")
-        st.button("Reload", key="conflict-reload", on_click=reload_project, type="primary")
+        st.error(CONFLICT_MESSAGE, icon=":material/warning:")
+        st.button("Reload", key="conflict-reload", on_click=reload_project, type="primary", icon=":material/refresh:")
     for kind, message in st.session_state.get(MESSAGES, []):
         {"error": st.error, "success": st.success, "warning": st.warning}.get(kind, st.info)(message)
     st.session_state[MESSAGES] = []

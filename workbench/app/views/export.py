@@ -55,9 +55,19 @@ def main() -> None:
         units = len(corpus.units)
     st.caption(f"{units} units · {len(data):,} bytes · {file_name}")
     left, right = st.columns(2)
-    left.download_button(f"⬇ Download {LABELS[fmt]}", data, file_name, mime, key=f"download-{fmt}", type="primary")
-    if right.button(f"💾 Save into {project.path.parent}", key=f"save-{fmt}"):
-        folder = project.path.parent
+    left.download_button(
+        f"Download {LABELS[fmt]}",
+        data,
+        file_name,
+        mime,
+        key=f"download-{fmt}",
+        type="primary",
+        icon=":material/download:",
+    )
+    folder = project.path.parent
+    if right.button(
+        f"Save into {folder.parent.name}/{folder.name}/", key=f"save-{fmt}", icon=":material/save:", help=str(folder)
+    ):
         if fmt == MULTILINGUAL:
             written = state.attempt(write_multilingual_tmx, multi, folder / file_name)
             paths = [written] if written else []

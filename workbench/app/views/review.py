@@ -34,6 +34,7 @@ from workbench.projects import (
 from workbench.review import (
     LOW_CONFIDENCE,
     LinkFilter,
+    confidence_band,
     filter_links,
     link_view,
     link_views,
@@ -44,8 +45,12 @@ from workbench.review import (
     page_items,
 )
 
-MARKERS = {"low": "🟥", "medium": "🟧", "high": "🟩", "none": "⬜"}
-STATUS_LABELS = {AUTO: "", CONFIRMED: "✅ confirmed", FLAGGED: "🚩 flagged"}
+#: Cell colours by confidence band and by status, the same in the table and in the all-languages view (plain
+#: colours rather than emoji, which not every browser has a font for).
+BAND_COLOURS = {"low": "#f6c6c4", "medium": "#fde3b5", "high": "#cdebd3", "none": "#e6e6e6"}
+STATUS_COLOURS = {CONFIRMED: "#9fd8ac", FLAGGED: "#f0a39c"}
+BAND_BADGES = {"low": "red", "medium": "orange", "high": "green", "none": "gray"}
+STATUS_LABELS = {AUTO: "", CONFIRMED: "confirmed", FLAGGED: "flagged"}
 STATUS_FILTERS = {
     "All": None,
     "Unconfirmed": frozenset({AUTO}),
@@ -61,7 +66,7 @@ def main() -> None:
     st.title("Review")
     if not project.targets:
         st.info("This project has no target yet.")
-        st.page_link(state.VIEWS["translate"], label="Translate or add a translation", icon="🌐")
+        st.page_link(state.VIEWS["translate"], label="Translate or add a translation", icon=":material/translate:")
         return
     keys = list(project.targets)
     key = state.target_key(project)
@@ -101,7 +106,8 @@ def _toolbar(project: Project, key: str) -> None:
     cols = st.columns(5)
     next_undo, next_redo = project.next_undo(), project.next_redo()
     cols[0].button(
-        "↶ Undo",
+        "Undo",
+        icon=":material/undo:",
         disabled=next_undo is None,
         help=f"Undo: {next_undo.summary}" if next_undo else "Nothing to undo",
         on_click=_history,
@@ -109,7 +115,8 @@ def _toolbar(project: Project, key: str) -> None:
         width="stretch",
     )
     cols[1].button(
-        "↷ Redo",
+        "Redo",
+        icon=":material/redo:",
         disabled=next_redo is None,
         help=f"Redo: {next_redo.summary}" if next_redo else "Nothing to redo",
         on_click=_history,
@@ -117,14 +124,16 @@ def _toolbar(project: Project, key: str) -> None:
         width="stretch",
     )
     cols[2].button(
-        "⏭ Next weakest link",
+        "Next weakest link",
+        icon=":material/skip_next:",
         on_click=_select_weakest,
         args=(project, key),
         help="The unconfirmed link with the lowest confidence (among the filtered links)",
         width="stretch",
     )
     if cols[3].button(
-        "⟳ Realign unconfirmed",
+        "Realign unconfirmed",
+        icon=":material/sync:",
         help="Align again everything between confirmed links (edited texts included); confirmed links stay",
         width="stretch",
     ):
@@ -137,7 +146,13 @@ def _toolbar(project: Project, key: str) -> None:
             "success", f"Realigned in {took:.1f} s." if entry else f"Realigned in {took:.1f} s: no link changed."
         )
         st.rerun()
-    cols[4].button("Reload", help="Read the project again from disk", on_click=state.reload_project, width="stretch")
+    cols[4].button(
+        "Reload",
+        icon=":material/refresh:",
+        help="Read the project again from disk",
+        on_click=state.reload_project,
+        width="stretch",
+    )
 
 
 def _filters(project: Project, key: str) -> list[int]:
@@ -167,7 +182,7 @@ def _table(project: Project, key: str, indices: list[int]) -> None:
     frame = pd.DataFrame(
         {
             "#": [f"▶ {v.index}" if v.index == selected else str(v.index) for v in views],
-            "Conf.": [f"{MARKERS[v.band]} {'' if v.confidence is None else f'{v.confidence:.2f}'}" for v in views],
+            "Conf.": ["" if v.confidence is None else f"{v.confidence:.2f}" for v in views],
             "Type": [v.kind for v in views],
             "Status": [STATUS_LABELS.get(v.status, v.status) for v in views],
             "Source": [v.source for v in views],
@@ -175,9 +190,12 @@ def _table(project: Project, key: str, indices: list[int]) -> None:
             "Note": [v.note for v in views],
         }
     )
+    bands = [f"background-color: {BAND_COLOURS[v.band]}" for v in views]
+    statuses = [f"background-color: {STATUS_COLOURS[v.status]}" if v.status in STATUS_COLOURS else "" for v in views]
+    styled = frame.style.apply(lambda _: bands, subset=["Conf."]).apply(lambda _: statuses, subset=["Status"])
     table_key = f"table-{key}-{page}-{project.revision}-{hash(st.session_state[FILTER])}"
     st.dataframe(
-        frame,
+        styled,
         key=table_key,
         on_select=functools.partial(_on_table_select, table_key, chosen),
         selection_mode="single-row",
@@ -185,9 +203,9 @@ def _table(project: Project, key: str, indices: list[int]) -> None:
         height=35 * (len(frame) + 1) + 3,
         column_config={
             "#": st.column_config.TextColumn(width=60),
-            "Conf.": st.column_config.TextColumn(width=80, help="🟥 below 0.5 · 🟧 0.5-0.8 · 🟩 0.8 and above"),
+            "Conf.": st.column_config.TextColumn(width=60, help="Red below 0.5, orange 0.5 to 0.8, green from 0.8"),
             "Type": st.column_config.TextColumn(width=50),
-            "Status": st.column_config.TextColumn(width=110),
+            "Status": st.column_config.TextColumn(width=90),
             "Source": st.column_config.TextColumn(width="large"),
             "Target": st.column_config.TextColumn(width="large"),
         },
@@ -219,9 +237,10 @@ def _panel(project: Project, key: str) -> None:
             args=(f"link-input-{index}",),
         )
         confidence = "no confidence" if view.confidence is None else f"confidence {view.confidence:.2f}"
+        status = {CONFIRMED: ":green-badge[:material/check: confirmed]", FLAGGED: ":red-badge[:material/flag: flagged]"}
         head[1].markdown(
-            f"### {MARKERS[view.band]} Link {index} · {view.kind} · {confidence} · "
-            f"{STATUS_LABELS.get(view.status) or 'not reviewed'}"
+            f"### Link {index} · {view.kind} · :{BAND_BADGES[view.band]}-badge[{confidence}] "
+            f"{status.get(view.status, ':gray-badge[not reviewed]')}"
         )
         if view.note:
             st.caption(f"Note: {view.note}")
@@ -229,7 +248,8 @@ def _panel(project: Project, key: str) -> None:
         _sentence_editors(project, SOURCE, view.source_ids, left, "Source")
         _sentence_editors(project, key, view.target_ids, right, "Target")
         st.button(
-            "💾 Save text",
+            "Save text",
+            icon=":material/save:",
             key="save-text",
             on_click=_save_texts,
             args=(project, key, index),
@@ -263,28 +283,74 @@ def _sentence_editors(project: Project, side: str, ids: tuple[str, ...], where: 
 
 
 def _status_actions(project: Project, key: str, index: int, note: str) -> None:
-    cols = st.columns([1, 1.3, 1, 3, 1], vertical_alignment="bottom")
-    cols[0].button("✅ Confirm", key="confirm", on_click=_edit, args=(confirm, project, key, index), type="primary")
-    cols[1].button("✅ Confirm, next", key="confirm-next", on_click=_confirm_next, args=(project, key, index))
-    cols[2].button("Unconfirm", key="unconfirm", on_click=_edit, args=(unconfirm, project, key, index))
+    cols = st.columns([1, 1.2, 1.2, 2.6, 1], vertical_alignment="bottom")
+    cols[0].button(
+        "Confirm",
+        icon=":material/check:",
+        key="confirm",
+        on_click=_edit,
+        args=(confirm, project, key, index),
+        type="primary",
+    )
+    cols[1].button(
+        "Confirm, next",
+        icon=":material/done_all:",
+        key="confirm-next",
+        on_click=_confirm_next,
+        args=(project, key, index),
+        help="Confirm this link and go to the weakest link not reviewed yet",
+    )
+    cols[2].button(
+        "Unconfirm",
+        icon=":material/remove_done:",
+        key="unconfirm",
+        on_click=_edit,
+        args=(unconfirm, project, key, index),
+    )
     note_key = f"note-{key}-{index}-{hashlib.sha1(note.encode()).hexdigest()[:8]}"
     cols[3].text_input("Note", value=note, key=note_key, placeholder="what is wrong here")
-    cols[4].button("🚩 Flag", key="flag", on_click=_flag, args=(project, key, index, note_key))
+    cols[4].button("Flag", icon=":material/flag:", key="flag", on_click=_flag, args=(project, key, index, note_key))
 
 
 def _structure_actions(project: Project, key: str, index: int, src: tuple[str, ...], tgt: tuple[str, ...]) -> None:
     n = len(project.target(key).links)
     cols = st.columns(6)
-    cols[0].button("⤒ Merge with previous", disabled=index == 0, on_click=_merge, args=(project, key, index, index - 1))
-    cols[1].button("⤓ Merge with next", disabled=index >= n - 1, on_click=_merge, args=(project, key, index, index + 1))
+    cols[0].button(
+        "Merge with previous",
+        icon=":material/vertical_align_top:",
+        disabled=index == 0,
+        on_click=_merge,
+        args=(project, key, index, index - 1),
+        width="stretch",
+        wrap=True,
+    )
+    cols[1].button(
+        "Merge with next",
+        icon=":material/vertical_align_bottom:",
+        disabled=index >= n - 1,
+        on_click=_merge,
+        args=(project, key, index, index + 1),
+        width="stretch",
+        wrap=True,
+    )
     moves = [
-        ("source", "previous", "Source ↑ to previous link", bool(src) and index > 0),
-        ("source", "next", "Source ↓ to next link", bool(src) and index < n - 1),
-        ("target", "previous", "Target ↑ to previous link", bool(tgt) and index > 0),
-        ("target", "next", "Target ↓ to next link", bool(tgt) and index < n - 1),
+        ("source", "previous", "Source to previous link", bool(src) and index > 0),
+        ("source", "next", "Source to next link", bool(src) and index < n - 1),
+        ("target", "previous", "Target to previous link", bool(tgt) and index > 0),
+        ("target", "next", "Target to next link", bool(tgt) and index < n - 1),
     ]
     for col, (which, direction, label, enabled) in zip(cols[2:], moves, strict=True):
-        col.button(label, disabled=not enabled, on_click=_move, args=(project, key, index, which, direction))
+        col.button(
+            label,
+            icon=":material/arrow_upward:" if direction == "previous" else ":material/arrow_downward:",
+            disabled=not enabled,
+            on_click=_move,
+            args=(project, key, index, which, direction),
+            help=f"Move the {'first' if direction == 'previous' else 'last'} {which} sentence of this link into the "
+            f"{direction} link",
+            width="stretch",
+            wrap=True,
+        )
     if len(src) > 1 or len(tgt) > 1:
         with st.expander(f"Split this {len(src)}-{len(tgt)} link in two"):
             cols = st.columns(3, vertical_alignment="bottom")
@@ -326,26 +392,25 @@ def _all_languages(project: Project) -> None:
         "Sentences": [f"{r.start + 1}-{r.end}" if r.end - r.start > 1 else str(r.start + 1) for r in chosen],
         f"Source ({project.source.lang})": [r.source for r in chosen],
     }
-    from workbench.review import confidence_band
-
+    colours: dict[str, list[str]] = {}
     for key in keys:
-        column = []
-        for row in chosen:
-            cell = row.cells[key]
-            mark = (
-                "✅"
-                if cell.status == CONFIRMED
-                else "🚩"
-                if cell.status == FLAGGED
-                else MARKERS[confidence_band(cell.confidence)]
-            )
-            column.append(f"{mark} {cell.text}" if cell.text else f"{mark} —")
-        data[f"{key} ({project.target(key).lang})"] = column
-    st.dataframe(pd.DataFrame(data), hide_index=True, height=35 * (len(chosen) + 1) + 3)
+        column = f"{key} ({project.target(key).lang})"
+        data[column] = [row.cells[key].text or "—" for row in chosen]
+        colours[column] = [_cell_css(row.cells[key].status, row.cells[key].confidence) for row in chosen]
+    frame = pd.DataFrame(data)
+    styled = frame.style
+    for column, css in colours.items():
+        styled = styled.apply(lambda _, css=css: css, subset=[column])
+    st.dataframe(styled, hide_index=True, height=35 * (len(chosen) + 1) + 3)
     if pages > 1:
         st.pagination(
             pages, default=page, key=f"multi-pager-{page}", on_change=_on_multi_page, args=(f"multi-pager-{page}",)
         )
+
+
+def _cell_css(status: str, confidence: float | None) -> str:
+    colour = STATUS_COLOURS.get(status) or BAND_COLOURS[confidence_band(confidence)]
+    return f"background-color: {colour}"
 
 
 # --------------------------------------------------------------------------------------------- callbacks

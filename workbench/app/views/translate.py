@@ -73,7 +73,7 @@ def _machine_translation(project: Project) -> None:
                 st.success(f"{src}→{wanted}: {router.route(src, wanted).describe()}")
             except WorkbenchError as exc:
                 st.warning(str(exc))
-        st.page_link(state.VIEWS["models"], label="Install a model on the Models page", icon="⚙️")
+        st.page_link(state.VIEWS["models"], label="Install a model on the Models page", icon=":material/settings:")
     if st.button("Translate and align", type="primary", disabled=not choice, key="translate_go"):
         added = []
         for lang in choice:

@@ -1,0 +1,269 @@
+"""The library pieces the app draws on: review lists, uploads, alignment pictures, a side as a document, the server.
+
+No Streamlit here: these run as any other library code, on real projects, documents and corpora.
+"""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from workbench.alignment.beads import Bead
+from workbench.alignment.picture import (
+    draw_alignment,
+    draw_confidences,
+    link_window,
+    similarity_matrix,
+    window_similarity,
+)
+from workbench.app.server import MAIN_SCRIPT, check_port, free_port, streamlit_command
+from workbench.cli import main as cli_main
+from workbench.documents import document_from_text, load_document
+from workbench.embedding import CachedEmbedder
+from workbench.errors import InputError, WorkbenchError
+from workbench.formats import ParallelCorpus, TranslationUnit
+from workbench.formats.tmx import export_tmx
+from workbench.formats.tsv import export_tsv
+from workbench.projects import (
+    AUTO,
+    CONFIRMED,
+    FLAGGED,
+    add_target,
+    confirm,
+    create_project,
+    edit_sentence,
+    flag,
+    merge_links,
+)
+from workbench.review import (
+    LinkFilter,
+    confidence_band,
+    filter_links,
+    link_view,
+    link_views,
+    multilingual_rows,
+    next_weakest,
+    page_count,
+    page_holding,
+    page_items,
+)
+from workbench.translation.sides import side_document
+from workbench.uploads import (
+    corpus_from_upload,
+    document_from_upload,
+    free_project_name,
+    guess_corpus_languages,
+    guess_language,
+    upload_kind,
+)
+
+
+def _project(tmp_path: Path, confidences: list[float]):
+    n = len(confidences)
+    source = document_from_text(" ".join(f"Apple number {k} is red." for k in range(n)), "en", name="s")
+    target = document_from_text(" ".join(f"A maçã {k} é vermelha." for k in range(n)), "pt", name="t")
+    project = create_project("review", source, tmp_path)
+    add_target(project, target, "pt", beads=[Bead((k,), (k,), c) for k, c in enumerate(confidences)])
+    return project
+
+
+# --------------------------------------------------------------------------------------------- review
+
+
+def test_confidence_bands() -> None:
+    assert [confidence_band(c) for c in (None, 0.0, 0.49, 0.5, 0.79, 0.8, 1.0)] == [
+        "none",
+        "low",
+        "low",
+        "medium",
+        "medium",
+        "high",
+        "high",
+    ]
+
+
+def test_filters_combine_status_confidence_and_text(tmp_path: Path) -> None:
+    project = _project(tmp_path, [0.9, 0.2, 0.6, 0.1, 0.95])
+    confirm(project, "pt", 3)
+    flag(project, "pt", 1, "wrong")
+    assert filter_links(project, "pt") == [0, 1, 2, 3, 4]
+    assert filter_links(project, "pt", LinkFilter(statuses=frozenset({AUTO}))) == [0, 2, 4]
+    assert filter_links(project, "pt", LinkFilter(statuses=frozenset({FLAGGED}))) == [1]
+    assert filter_links(project, "pt", LinkFilter(below=0.5)) == [1, 3]
+    assert filter_links(project, "pt", LinkFilter(statuses=frozenset({AUTO}), below=0.7)) == [2]
+    assert filter_links(project, "pt", LinkFilter(text="MAÇÃ 4")) == [4]  # either side, any case
+    assert filter_links(project, "pt", LinkFilter(text="number 2")) == [2]
+
+
+def test_views_join_texts_and_follow_edits(tmp_path: Path) -> None:
+    project = _project(tmp_path, [0.9, 0.2, 0.6])
+    merge_links(project, "pt", 0, 1)
+    edit_sentence(project, "pt", "p1s2", "A segunda maçã.")
+    view = link_view(project, "pt", 0)
+    assert (view.kind, view.status, view.band) == ("2-2", CONFIRMED, "high")
+    assert view.source == "Apple number 0 is red. Apple number 1 is red."
+    assert view.target == "A maçã 0 é vermelha. A segunda maçã."
+    assert [v.index for v in link_views(project, "pt", [1, 0])] == [1, 0]
+    assert link_views(project, "pt", [0])[0] == view
+
+
+def test_pages() -> None:
+    items = list(range(0, 230, 2))  # 115 items
+    assert page_count(len(items), 50) == 3 and page_count(0, 50) == 1
+    assert page_items(items, 1, 50)[0] == 0 and len(page_items(items, 3, 50)) == 15
+    assert page_items(items, 9, 50) == page_items(items, 3, 50)  # past the end: the last page
+    assert page_holding(items, 100, 50) == 2 and page_holding(items, 101, 50) is None
+
+
+def test_next_weakest_ranks_unreviewed_links(tmp_path: Path) -> None:
+    project = _project(tmp_path, [0.9, 0.2, 0.6, 0.1, 0.95, 0.2])
+    everything = filter_links(project, "pt")
+    assert next_weakest(project, "pt", everything, None) == 3
+    assert next_weakest(project, "pt", everything, 3) == 1
+    assert next_weakest(project, "pt", everything, 1) == 5  # ties in document order
+    confirm(project, "pt", 3)
+    assert next_weakest(project, "pt", everything, 3) == 1  # reviewed: back to the weakest left
+    assert next_weakest(project, "pt", [0, 2, 4], None) == 2  # within the filtered links only
+    confirm(project, "pt", [0, 1, 2, 4, 5])
+    assert next_weakest(project, "pt", everything, 0) is None
+
+
+def test_multilingual_rows_group_spans_every_target_agrees_on(tmp_path: Path) -> None:
+    project = _project(tmp_path, [0.9, 0.2, 0.6, 0.7])
+    german = document_from_text("Apfel null und eins sind rot. Apfel zwei. Apfel drei. Noch einer.", "de", name="d")
+    add_target(project, german, "de", beads=[Bead((0, 1), (0,), 0.5), Bead((2,), (1,), 0.9), Bead((3,), (2, 3), 0.4)])
+    flag(project, "pt", 1, "check")
+    rows = multilingual_rows(project)
+    assert [(r.start, r.end) for r in rows] == [(0, 2), (2, 3), (3, 4)]
+    first = rows[0]
+    assert first.source == "Apple number 0 is red. Apple number 1 is red."
+    assert first.cells["pt"].text == "A maçã 0 é vermelha. A maçã 1 é vermelha."
+    assert (first.cells["pt"].status, first.cells["pt"].confidence, first.cells["pt"].links) == (FLAGGED, 0.2, (0, 1))
+    assert first.cells["de"].text == "Apfel null und eins sind rot."
+    assert rows[2].cells["de"].text == "Apfel drei. Noch einer."
+    assert multilingual_rows(project, ["de"])[0].cells.keys() == {"de"}
+
+
+# --------------------------------------------------------------------------------------------- uploads
+
+
+def test_upload_kinds() -> None:
+    assert upload_kind("a.TXT") == upload_kind("b.md") == "document"
+    assert {upload_kind(n) for n in ("c.tmx", "d.tsv", "e.xlf", "f.jsonl")} == {"corpus"}
+    with pytest.raises(InputError, match=r"\.txt"):
+        upload_kind("scan.pdf")
+
+
+def test_language_guess_front_matter_then_detection() -> None:
+    assert guess_language("---\nlang: fr\n---\nThis text is English.").how == "front matter"
+    assert guess_language("---\nlang: fr\n---\nThis text is English.").lang == "fr"
+    guess = guess_language("Der Bundestag hat am Donnerstag ein neues Gesetz verabschiedet.")
+    assert (guess.lang, guess.how) == ("de", "detected") and guess.probability > 0.9
+    assert "detected" in guess.describe()
+    assert guess_language("12345 678").lang == "und"
+
+
+def test_document_from_upload_needs_a_language() -> None:
+    doc = document_from_upload("Hoy llueve mucho en Madrid. Mañana hará sol.\n\nBien.", "saludo.md", "es")
+    assert (doc.name, doc.lang, len(doc.sentences), len(doc.paragraphs)) == ("saludo", "es", 3, 2)
+    with pytest.raises(InputError, match="which language"):
+        document_from_upload("Hola.", "x.txt", "und")
+
+
+def test_corpus_uploads_tmx_and_tsv() -> None:
+    corpus = ParallelCorpus("en", "de", [TranslationUnit(("Good morning.",), ("Guten Morgen.",))], name="g")
+    read = corpus_from_upload(export_tmx(corpus), "g.tmx")
+    assert (read.source_lang, read.target_lang, read.units[0].target) == ("en", "de", "Guten Morgen.")
+    tsv = export_tsv(
+        ParallelCorpus("en", "de", [TranslationUnit(("The house is big and old.",), ("Das Haus ist groß und alt.",))])
+    )
+    src, tgt = guess_corpus_languages(tsv, "houses.tsv")
+    assert (src.lang, tgt.lang, src.how) == ("en", "de", "detected")
+    assert guess_corpus_languages(export_tmx(corpus), "g.tmx")[1].lang == "de"
+    with pytest.raises(InputError, match="TSV"):
+        corpus_from_upload(tsv, "houses.tsv")  # TSV does not say its languages
+    with pytest.raises(InputError):
+        corpus_from_upload(b"<tmx><oops", "broken.tmx")
+
+
+def test_free_project_names() -> None:
+    assert free_project_name("kosovo-dialogue", set()) == "kosovo-dialogue"
+    assert free_project_name("kosovo-dialogue", {"kosovo-dialogue", "kosovo-dialogue-2"}) == "kosovo-dialogue-3"
+    assert free_project_name("my notes (v2)!", set()) == "my-notes-v2"
+    assert free_project_name("...", set()) == "project"
+
+
+# --------------------------------------------------------------------------------------------- side as document
+
+
+def test_side_document_keeps_sentences_and_paragraphs(tmp_path: Path) -> None:
+    doc = load_document("kosovo-dialogue")
+    project = create_project("side", doc, tmp_path)
+    edit_sentence(project, "source", "p2s1", "An edited sentence, with a comma.")
+    rebuilt = side_document(project.source)
+    assert rebuilt.sentence_texts() == project.source.texts()
+    assert [s.id for s in rebuilt.sentences] == project.source.ids()
+    assert len(rebuilt.paragraphs) == len(doc.paragraphs)
+    assert all(rebuilt.text[s.start : s.end] == s.text for s in rebuilt.sentences)
+    assert (rebuilt.title, rebuilt.lang) == (doc.title, "en")
+
+
+# --------------------------------------------------------------------------------------------- pictures
+
+
+def test_link_window_and_similarity() -> None:
+    beads = [Bead((0,), (0,), 0.9), Bead((1, 2), (1,), 0.4), Bead((), (2,), 0.2), Bead((3,), (3, 4), 0.7)]
+    assert link_window(beads, 1, 3) == link_window(beads, 1, 3)
+    window = link_window(beads, 1, 3)
+    assert (window.src_start, window.src_end, window.tgt_start, window.tgt_end) == (1, 3, 1, 3)
+    assert link_window(beads, 2, 99).last == 4
+    vectors = np.eye(3, dtype=np.float32)
+    assert similarity_matrix(vectors, vectors[[1, 0]]).tolist() == [[0, 1], [1, 0], [0, 0]]
+    assert similarity_matrix(vectors[:0], vectors).shape == (0, 3)
+
+
+def test_pictures_draw_for_real_embeddings(e5: CachedEmbedder) -> None:
+    src = ["The cat sleeps.", "It rains in Lisbon.", "Prices rose by 5%."]
+    tgt = ["O gato dorme.", "Chove em Lisboa.", "Os preços subiram 5%."]
+    beads = [Bead((0,), (0,), 0.9), Bead((1,), (1,), 0.3), Bead((2,), (2,), 0.6)]
+    window = link_window(beads, 0, 3)
+    similarity = window_similarity(e5, src, tgt, window)
+    assert similarity.shape == (3, 3)
+    assert all(similarity[k, k] == similarity[k].max() for k in range(3))  # translations are most similar
+    figure = draw_alignment(similarity, beads, window, highlight=1)
+    assert isinstance(figure, Figure)
+    boxes = [p for p in figure.axes[0].patches]
+    assert len(boxes) == 3 and boxes[1].get_linewidth() == 3  # the selected link stands out
+    spread = draw_confidences([0.9, 0.3, None, 0.6], window)
+    assert "1 without confidence" in spread.axes[0].get_title()
+    spread.savefig(Path("/dev/null"), format="png")  # renders without pyplot
+
+
+# --------------------------------------------------------------------------------------------- server and CLI
+
+
+def test_streamlit_command_binds_to_localhost_only() -> None:
+    command = streamlit_command(8765)
+    assert command[1:5] == ["-m", "streamlit", "run", str(MAIN_SCRIPT)]
+    options = dict(zip(command[5::2], command[6::2], strict=True))
+    assert options["--server.address"] == "127.0.0.1" and options["--server.port"] == "8765"
+    assert options["--server.headless"] == "true" and options["--browser.gatherUsageStats"] == "false"
+    assert MAIN_SCRIPT.is_file()
+
+
+def test_busy_or_bad_port_is_refused_with_advice(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(WorkbenchError, match=f"port {port} .* in use"):
+            check_port(port)
+        assert cli_main(["app", "--port", str(port)]) == 2
+    assert "--port" in capsys.readouterr().err
+    with pytest.raises(WorkbenchError, match="not a TCP port"):
+        check_port(70000)
+    check_port(free_port())
