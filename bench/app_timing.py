@@ -22,10 +22,11 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
+from workbench.alignment.beads import Bead
 from workbench.app.server import running_app
 from workbench.documents import document_from_text, load_document
 from workbench.paths import default_cache_dir
-from workbench.projects import create_project
+from workbench.projects import add_target, create_project
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
@@ -69,6 +70,40 @@ def edit(page: Page, text: str) -> float:
     return time.perf_counter() - started
 
 
+def large_project(root: Path, n: int = 2000) -> str:
+    """A 2,000-sentence en-pt project with given 1-1 links (no model runs), as a long document would be."""
+    source = document_from_text("\n\n".join(f"Sentence {k} of a long report on apples." for k in range(n)), "en")
+    target = document_from_text("\n\n".join(f"Frase {k} de um longo relatório sobre maçãs." for k in range(n)), "pt")
+    project = create_project("large", source, root)
+    add_target(project, target, "pt", beads=[Bead((k,), (k,), 0.5 + (k % 50) / 100) for k in range(n)])
+    return "large"
+
+
+def large(page: Page, url: str, name: str) -> tuple[float, float, float]:
+    """Seconds to open Review on the large project (table drawn), to jump to link 1960, and to show an edit there."""
+    started = time.perf_counter()
+    page.goto(f"{url}/review?project={name}", timeout=120_000)
+    page.locator('[data-testid="stDataFrame"] [role="gridcell"]').first.wait_for(state="attached", timeout=120_000)
+    opened = time.perf_counter() - started
+    idle(page)
+    link = page.get_by_label("Link", exact=True)
+    link.fill("1960")
+    started = time.perf_counter()
+    link.press("Enter")
+    page.get_by_label("Target p1961s1").wait_for(timeout=60_000)
+    page.locator('[data-testid="stDataFrame"]').get_by_text("Frase 1950 ").first.wait_for(state="attached")
+    jumped = time.perf_counter() - started
+    idle(page)
+    box = page.get_by_label("Target p1961s1")
+    box.fill("Frase revista perto do fim.")
+    started = time.perf_counter()
+    page.get_by_role("button", name="Save text").click()
+    page.locator('[data-testid="stDataFrame"]').get_by_text("Frase revista perto do fim.").first.wait_for(
+        state="attached", timeout=60_000
+    )
+    return opened, jumped, time.perf_counter() - started
+
+
 def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="workbench-app-timing-"))
     root, cache = work / "alignments", work / "cache"
@@ -79,6 +114,7 @@ def main() -> int:
     for lang in LANGS:
         create_project(f"seed-{lang}", seed, root)
         create_project(f"seed-{lang}-again", seed, root)
+    large_name = large_project(root)
     env = {"WORKBENCH_ALIGNMENTS": str(root), "WORKBENCH_CACHE": str(cache)}
     cold: dict[str, tuple[float, float]] = {}
     warm: dict[str, tuple[float, float]] = {}
@@ -95,6 +131,7 @@ def main() -> int:
             edits.append(edit(page, f"Frase editada número {k} para medir o tempo."))
         for lang in LANGS:
             cached[lang] = translate(page, url, f"seed-{lang}-again", lang)
+        opened, jumped, edited = large(page, url, large_name)
         browser.close()
     print("| click on Translate to the aligned table (Review page shown) | pt | es | fr |")
     print("|---|---|---|---|")
@@ -108,6 +145,10 @@ def main() -> int:
     print(
         f"\nedit shown in the table: median {statistics.median(edits):.2f} s, "
         f"max {max(edits):.2f} s ({len(edits)} edits)"
+    )
+    print(
+        f"2,000-link project: Review opened (table drawn) in {opened:.1f} s, jump to link 1960 (page 40) "
+        f"{jumped:.1f} s, an edit there shown in {edited:.1f} s"
     )
     return 0
 
