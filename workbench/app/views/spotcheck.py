@@ -26,7 +26,6 @@ from workbench.review import page_holding
 from workbench.spot_check import CheckRun, check_target
 
 RUNS = "spotcheck_runs"  # (project, revision, target) -> CheckRun: a rerun of the page never checks again
-_SEVERITY_ICON = {"error": "🟥", "warning": "🟧", "info": "🟦"}
 
 
 def main() -> None:
@@ -111,7 +110,7 @@ def _findings(project: Project, key: str, run: CheckRun) -> None:
     rows = [
         {
             "link": f.unit_index,
-            "": _SEVERITY_ICON.get(f.severity, ""),
+            "severity": f.severity,
             "kind": f.kind,
             "finding": f.message,
             "source": run.units[f.unit_index].source,
