@@ -19,7 +19,7 @@ from workbench.alignment.beads import Bead
 from workbench.documents import document_from_text, load_document
 from workbench.formats import ParallelCorpus, TranslationUnit
 from workbench.formats.tmx import export_tmx, import_tmx
-from workbench.projects import CONFIRMED, FLAGGED, add_target, confirm, create_project, open_project
+from workbench.projects import CONFIRMED, FLAGGED, add_target, confirm, create_project, merge_links, open_project
 
 MAIN = Path(__file__).resolve().parent.parent / "workbench" / "app" / "main.py"
 
@@ -253,6 +253,24 @@ def test_add_an_existing_translation(root: Path) -> None:
     assert target.signature["embedder"] and len(target.links) >= 20
 
 
+def test_missing_model_and_missing_project_are_messages(root: Path) -> None:
+    create_project("nomodel", load_document("kosovo-dialogue"), root)
+    at = start(project="nomodel", page="translate")
+    at.session_state["embedder_name"] = str(root / "no-such-model")  # as if the chosen model were not installed
+    at.segmented_control(key="existing_from").set_value("Seed document").run()
+    button(at, "Align and add").click().run()
+    assert not at.exception
+    assert any("cannot load" in e and "no-such-model" in e for e in errors(at)), errors(at)
+    assert not open_project("nomodel", root).targets
+
+    gone = start(project="deleted-meanwhile")  # a bookmark to a project deleted since
+    assert not gone.exception and title(gone) == "Open"
+    assert any("Could not reopen project 'deleted-meanwhile'" in e for e in errors(gone)), errors(gone)
+    assert "project" not in gone.query_params
+    gone.switch_page("views/review.py").run()
+    assert any("Open a document or a project first" in i.value for i in gone.info)
+
+
 # --------------------------------------------------------------------------------------------- Review
 
 
@@ -335,6 +353,21 @@ def test_review_filters_and_next_weakest(root: Path) -> None:
     at.text_input(key="filter_text").set_value("").run()
     at.segmented_control(key="filter_status").set_value("Flagged").run()
     assert any("No link matches" in i.value for i in at.info)
+
+
+def test_review_realign_keeps_confirmed_links(root: Path) -> None:
+    name = given_project(root, "realign", n=6)
+    project = open_project(name, root)
+    merge_links(project, "pt", 2, 3)  # a confirmed 2-2 link the aligner would not make
+    at = start(project=name, page="review")
+    button(at, "Realign unconfirmed").click().run()
+    assert not at.exception and not errors(at), errors(at)
+    assert any(s.value.startswith("Realigned in") for s in at.success)
+    saved = open_project(name, root)
+    links = saved.target("pt").links
+    assert (links[2].src, links[2].status) == (("p3s1", "p4s1"), CONFIRMED)
+    assert saved.target("pt").signature["kept_confirmed"] == 1 and saved.history[-1].op == "realign"
+    assert all(link.confidence is not None for link in links)
 
 
 def test_review_conflict_with_another_tab_offers_reload(root: Path) -> None:

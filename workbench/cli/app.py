@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -31,4 +32,21 @@ def _cmd_app(args: argparse.Namespace) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         env["WORKBENCH_ALIGNMENTS"] = str(folder)  # read by the app's process through workbench.paths
     print(f"workbench app: http://{ADDRESS}:{args.port} (Ctrl+C stops it)", file=sys.stderr)
-    return subprocess.call(streamlit_command(args.port), env=env)
+    server = subprocess.Popen(streamlit_command(args.port), env=env)
+    # Stopped by Ctrl+C or a plain kill, this process stops the server with it instead of leaving it running.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)

@@ -109,9 +109,10 @@ def _translate_one(project: Project, lang: str) -> str | None:
 
 
 def _align(project: Project, document: Document, key: str | None, bar: Any, started: float) -> str | None:
-    embedder = state.current_embedder()
-    bar.progress(0.0, text="aligning ...")
-
+    bar.progress(0.0, text="loading the embedding model ...")
+    embedder = state.attempt(state.current_embedder)  # a missing model is a message, not a crash
+    if embedder is None:
+        return None
     aligned = state.progress_callback(bar, "aligning, sentences embedded")
     target = state.attempt(add_target, project, document, key, embedder, aligned)
     if target is None:
