@@ -140,11 +140,13 @@ def _toolbar(project: Project, key: str) -> None:
         bar = st.progress(0.0, text="realigning ...")
         started = time.perf_counter()
         progress = state.progress_callback(bar, "realigning, sentences embedded")
-        entry = state.attempt(realign, project, state.current_embedder(), key, progress)
+        errors_before = len(st.session_state.get(state.MESSAGES, []))
+        embedder = state.attempt(state.current_embedder)
+        entry = state.attempt(realign, project, embedder, key, progress) if embedder is not None else None
         took = time.perf_counter() - started
-        state.flash(
-            "success", f"Realigned in {took:.1f} s." if entry else f"Realigned in {took:.1f} s: no link changed."
-        )
+        failed = len(st.session_state.get(state.MESSAGES, [])) > errors_before or st.session_state.get(state.CONFLICT)
+        if not failed:
+            state.flash("success", f"Realigned in {took:.1f} s" + ("." if entry else ": no link changed."))
         st.rerun()
     cols[4].button(
         "Reload",
