@@ -39,6 +39,7 @@ from workbench.projects import (
     flag,
     merge_links,
 )
+from workbench.projects.documents import side_document
 from workbench.review import (
     LinkFilter,
     confidence_band,
@@ -51,7 +52,6 @@ from workbench.review import (
     page_holding,
     page_items,
 )
-from workbench.translation.sides import side_document
 from workbench.uploads import (
     corpus_from_upload,
     document_from_upload,

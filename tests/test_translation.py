@@ -20,11 +20,11 @@ from workbench.translation.cache import TranslationCache
 from workbench.translation.documents import translate_document
 from workbench.translation.router import Router
 
-# Apertium comes from Debian: ./setup.sh installs it where apt-get exists. CI sets WORKBENCH_REQUIRE_ENGINES so
+# Apertium comes from Debian: ./setup.sh installs it where apt-get exists. CI sets WORKBENCH_REQUIRE_SYSTEM_PACKAGES so
 # that a missing engine fails there instead of skipping.
 WORKBENCH = [sys.executable, "-m", "workbench.cli"]
 needs_apertium = pytest.mark.skipif(
-    shutil.which("apertium") is None and not os.environ.get("WORKBENCH_REQUIRE_ENGINES"),
+    shutil.which("apertium") is None and not os.environ.get("WORKBENCH_REQUIRE_SYSTEM_PACKAGES"),
     reason="apertium is not installed (./setup.sh installs it where apt-get exists)",
 )
 

@@ -80,12 +80,18 @@ def confidence_colour(confidence: float | None) -> tuple[float, float, float, fl
 
 
 def draw_alignment(
-    similarity: np.ndarray, beads: Sequence[Bead], window: Window, title: str = "", highlight: int | None = None
+    similarity: np.ndarray,
+    beads: Sequence[Bead],
+    window: Window,
+    title: str = "",
+    highlight: int | None = None,
+    confidences: Sequence[float | None] | None = None,
 ) -> Figure:
     """The window's similarity matrix (source down, target across) with each link as a box coloured by confidence.
 
     A 1-0 or 0-1 link has no area: it is drawn as a thin bar on its one side. ``highlight`` outlines one link
-    (the one selected for review) in blue.
+    (the one selected for review) in blue. ``confidences`` (one a bead) overrides the beads' own, so links that
+    have none (imported without one) are drawn grey rather than as sure.
     """
     n_src, n_tgt = window.src_end - window.src_start, window.tgt_end - window.tgt_start
     size = min(7.0, 2.5 + 0.06 * max(n_src, n_tgt))
@@ -105,7 +111,7 @@ def draw_alignment(
     src_at, tgt_at = window.src_start, window.tgt_start
     for k, bead in enumerate(beads[window.first : window.last], start=window.first):
         height, width = len(bead.src), len(bead.tgt)
-        colour = confidence_colour(bead.confidence)
+        colour = confidence_colour(bead.confidence if confidences is None else confidences[k])
         x, y = tgt_at - 0.5, src_at - 0.5
         if width == 0:  # 1-0: a source sentence with no target
             x, width = x - 0.15, 0.3

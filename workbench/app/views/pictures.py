@@ -45,7 +45,14 @@ def main() -> None:
         "coloured by confidence (red doubtful, green sure); the selected link is outlined in blue."
     )
     st.pyplot(
-        draw_alignment(similarity, beads, window, f"{project.name}: {project.source.lang} → {key}", highlight),
+        draw_alignment(
+            similarity,
+            beads,
+            window,
+            f"{project.name}: {project.source.lang} → {key}",
+            highlight,
+            [link.confidence for link in target.links],
+        ),
         width="content",
     )
     st.subheader("Confidences")

@@ -13,9 +13,9 @@ from workbench.app import state
 from workbench.documents import Document
 from workbench.errors import WorkbenchError
 from workbench.projects import Project, add_target, remove_target
+from workbench.projects.documents import side_document
 from workbench.seeds import list_seeds, seed_path
 from workbench.translation.documents import translate_document
-from workbench.translation.sides import side_document
 from workbench.uploads import DOCUMENT_SUFFIXES, decode_upload, document_from_upload, guess_language
 
 

@@ -8,7 +8,7 @@ segmenting again, so the sentences translated are exactly the project's.
 from __future__ import annotations
 
 from workbench.documents import Document, Paragraph, Sentence
-from workbench.projects import Side
+from workbench.projects.model import Side
 
 
 def side_document(side: Side) -> Document:
