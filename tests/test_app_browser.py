@@ -139,6 +139,12 @@ def test_browser_review_flow(app_url: tuple[str, Path], tmp_path: Path) -> None:
             page.locator('[data-testid="stImage"] img').nth(1).wait_for(timeout=180_000)
             shoot(page, shots / "screenshot-pictures.png", 1500)
 
+            # Spot-check: the checks run on the translation and say what they found.
+            nav(page, "Spot-check")
+            page.get_by_role("button", name="Run checks").click()
+            page.get_by_text("Warnings").first.wait_for(timeout=120_000)
+            shoot(page, shots / "screenshot-spotcheck.png", 1000)
+
             # Export: the TMX download holds the edit, confirmed.
             nav(page, "Export")
             download_button = page.get_by_role("button", name="Download TMX 1.4b")

