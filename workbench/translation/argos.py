@@ -76,8 +76,8 @@ class ArgosEngine(TranslationEngine):
             return f"argostranslate is not installed ({exc}); run ./setup.sh."
         if not self.packages():
             return (
-                f"no Argos packages are installed in {self.packages_dir}; install an .argosmodel file "
-                "(workbench engines --install-argos FILE) or, with a network, from the Argos index."
+                f"no Argos packages are installed in {self.packages_dir}; install an .argosmodel file (the app's "
+                "Models page, or workbench engines --install-argos FILE) or, with a network, from the Argos index."
             )
         return None
 

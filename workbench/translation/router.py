@@ -160,8 +160,11 @@ class Router:
 
     def how_to_get(self, src: str, tgt: str) -> str:
         """One sentence on what to install for a pair."""
-        tips = [f"install the Argos package translate-{src}_{tgt} (an .argosmodel file: workbench engines "
-                f"--install-argos FILE; with a network: workbench engines --download-argos {src}-{tgt})"]  # fmt: skip
+        tips = [
+            f"install the Argos package translate-{src}_{tgt}: its .argosmodel file through the app's Models page "
+            f"or `workbench engines --install-argos FILE`, or with a network `workbench engines --download-argos "
+            f"{src}-{tgt}`"
+        ]
         for suggestion in self.suggestions():
             if suggestion.pairs and any(src in p and tgt in p for p in suggestion.pairs):
                 tips.append(suggestion.how)
