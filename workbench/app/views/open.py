@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import streamlit as st
 
 from workbench.app import state
 from workbench.documents import Document
 from workbench.paths import default_alignments_dir
-from workbench.projects import ProjectSummary, create_project, list_projects, open_project, project_from_corpus
+from workbench.projects import (
+    ProjectSummary,
+    create_project,
+    delete_project,
+    list_projects,
+    open_project,
+    project_from_corpus,
+)
 from workbench.seeds import DEFAULT_SEED, list_seeds, seed_path
 from workbench.uploads import (
     CORPUS_SUFFIXES,
@@ -140,9 +148,10 @@ def _language_input(label: str, guess: LanguageGuess, key: str) -> str:
 
 
 def _project_row(summary: ProjectSummary) -> None:
-    left, right = st.columns([5, 1], vertical_alignment="center")
+    left, right, far = st.columns([5, 1, 1], vertical_alignment="center")
     if summary.error:
         left.warning(f"**{summary.name}**: {summary.error}")
+        _delete_control(far, summary.name)
         return
     targets = ", ".join(f"{t.key} ({t.confirmed}/{t.links} confirmed, {t.flagged} flagged)" for t in summary.targets)
     left.markdown(
@@ -156,6 +165,20 @@ def _project_row(summary: ProjectSummary) -> None:
             state.set_project(opened)
             st.switch_page(state.VIEWS["review"] if opened.targets else state.VIEWS["translate"])
         state.show_messages()
+    _delete_control(far, summary.name)
+
+
+def _delete_control(where: Any, name: str) -> None:
+    """Delete behind a popover and a tick box: deleting a project cannot be undone."""
+    with where.popover("Delete", icon=":material/delete:"):
+        sure = st.checkbox(f"Delete {name} and all its work for good", key=f"delete-sure-{name}")
+        if st.button("Delete project", key=f"delete-project-{name}", disabled=not sure, type="primary"):
+            root = default_alignments_dir()
+            state.attempt(delete_project, name, root, done=f"Deleted {name}.")
+            current = state.project()
+            if current is not None and current.name == name and not (current.path.parent).exists():
+                state.set_project(None)
+            st.rerun()
 
 
 main()
