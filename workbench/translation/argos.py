@@ -219,8 +219,10 @@ class ArgosEngine(TranslationEngine):
                 package = Package(path)
                 if not hasattr(package, "tokenizer"):
                     raise ModelUnavailableError(f"the Argos package in {path} has no tokenizer model.")
+                # compute_type "auto" as argostranslate sets it: int8 where the CPU supports it (the speed users
+                # of Argos get), the model's own type elsewhere.
                 translator = ctranslate2.Translator(
-                    str(path / "model"), device="cpu", inter_threads=1, intra_threads=self.threads
+                    str(path / "model"), device="cpu", inter_threads=1, intra_threads=self.threads, compute_type="auto"
                 )
                 self._translators[path] = (translator, package.tokenizer, package.target_prefix)
             return self._translators[path]
