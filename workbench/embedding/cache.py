@@ -1,19 +1,18 @@
 """An on-disk embedding cache keyed by embedder name and text.
 
-Realigning after a reviewer edits one sentence must embed that sentence only. SQLite gives us atomic writes,
-safe concurrent readers (the app and the command line at once) and one file to delete, with no server.
+Realigning after a reviewer edits one sentence must embed that sentence only. The file is a
+:class:`~workbench.cache_store.CacheStore` (SQLite).
 """
 
 from __future__ import annotations
 
 import hashlib
-import sqlite3
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from workbench.cache_store import CacheStore
 from workbench.embedding.base import Embedder, Progress
 
 _SCHEMA = """
@@ -30,35 +29,18 @@ class EmbeddingCache:
     """Vectors stored as float32 bytes under (embedder name, sha256 of the text)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        # Usable from any thread (the app runs each rerun in a new one); the lock keeps calls one at a time.
-        self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-        self._lock = threading.Lock()
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(_SCHEMA)
-        self._db.commit()
+        self._store = CacheStore(path, _SCHEMA)
 
     def get_many(self, model: str, texts: Sequence[str], dim: int) -> dict[int, np.ndarray]:
         """Cached vectors by position in ``texts``."""
-        with self._lock:
-            return self._get_many(model, texts, dim)
-
-    def _get_many(self, model: str, texts: Sequence[str], dim: int) -> dict[int, np.ndarray]:
-        hashes = [_hash(t) for t in texts]
         positions: dict[bytes, list[int]] = {}
-        for k, h in enumerate(hashes):
-            positions.setdefault(h, []).append(k)
+        for k, text in enumerate(texts):
+            positions.setdefault(_hash(text), []).append(k)
         found: dict[int, np.ndarray] = {}
-        keys = list(positions)
-        for start in range(0, len(keys), 500):  # SQLite limits the number of bound parameters
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN ({marks})",
-                [model, *chunk],
-            )
-            for text_hash, blob in rows:
+        sql = "SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN ({marks})"
+        with self._store.lock:
+            for text_hash, blob in self._store.select_in(sql, [model], list(positions)):
                 vector = np.frombuffer(blob, dtype=np.float32)
                 if len(vector) == dim:
                     for k in positions[text_hash]:
@@ -69,11 +51,10 @@ class EmbeddingCache:
         rows = [
             (model, _hash(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in zip(texts, vectors, strict=True)
         ]
-        with self._lock, self._db:
-            self._db.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)", rows)
+        self._store.put("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)", rows)
 
     def close(self) -> None:
-        self._db.close()
+        self._store.close()
 
 
 class CachedEmbedder(Embedder):
