@@ -217,6 +217,15 @@ def _presplit_paragraph(body: str) -> Paragraph:
     return Paragraph(index=0, start=0, end=len(body), sentences=tuple(sentences))
 
 
+# Scripts written without spaces between sentences.
+_NO_SPACE_LANGS = {"zh", "ja", "th", "lo", "km", "my", "bo", "yue", "wuu"}
+
+
+def sentence_joiner(lang: str) -> str:
+    """What goes between two sentences' texts when they are joined: a space, or nothing in Chinese, Thai ..."""
+    return "" if lang.split("-")[0].lower() in _NO_SPACE_LANGS else " "
+
+
 def render_document(
     paragraphs: Sequence[str], lang: str, title: str | None = None, metadata: dict[str, Any] | None = None
 ) -> str:

@@ -182,29 +182,16 @@ def _translations(args: argparse.Namespace, source: Document) -> tuple[list[tupl
     and the others still go on (as with ``workbench translate``)."""
     if not args.translate:
         return [], 0
-    from workbench.paths import default_cache_dir
-    from workbench.translation.cache import TranslationCache
-    from workbench.translation.documents import translate_document
-    from workbench.translation.router import Router
+    from workbench.cli.translation import translate_each, translation_cache
 
     langs = [code.strip() for code in args.translate.split(",") if code.strip()]
-    router = Router()
-    cache = TranslationCache(default_cache_dir() / "translations.sqlite")
     done: list[tuple[Document, str | None]] = []
     failures = 0
-    for lang in langs:
-        try:
-            route = router.route(source.lang, lang, engine=args.engine)
-            update, close = progress_bar(args.quiet, f"translating {source.lang}->{lang}")
-            try:
-                done.append((translate_document(source, route, cache=cache, progress=update).document, lang))
-            finally:
-                close()
-            if not args.quiet:
-                print(f"{source.lang}->{lang}: {route.describe()}", file=sys.stderr)
-        except WorkbenchError as exc:
+    for lang, result in translate_each(source, langs, args.engine, args.quiet, translation_cache()):
+        if result is None:
             failures += 1
-            print(f"workbench: error: {source.lang}->{lang}: {' '.join(str(exc).split())}", file=sys.stderr)
+        else:
+            done.append((result.document, lang))
     return done, failures
 
 
@@ -396,8 +383,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _name_from(path: Path) -> str:
-    """A project name from a file name: 'kosovo-dialogue.en-de.tmx' -> 'kosovo-dialogue'."""
-    import re
+    """A project name from a file name: 'kosovo-dialogue.en-de.tmx' -> 'kosovo-dialogue' (made safe as the app does;
+    an existing project of that name is still an error, never silently renamed)."""
+    from workbench.uploads import free_project_name
 
-    stem = path.name.split(".")[0]
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-_") or "imported"
+    return free_project_name(path.name.split(".")[0], ())

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.cli.common import progress_bar, read_document
 from workbench.errors import WorkbenchError
 from workbench.writing import write_text_atomic
+
+if TYPE_CHECKING:
+    from workbench.documents import Document
+    from workbench.translation.cache import TranslationCache
+    from workbench.translation.documents import TranslatedDocument
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,36 +35,58 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_engines)
 
 
-def _cmd_translate(args: argparse.Namespace) -> int:
-    from workbench.paths import default_cache_dir
-    from workbench.translation.cache import TranslationCache
+def translate_each(
+    doc: Document, langs: list[str], engine: str | None, quiet: bool, cache: TranslationCache | None
+) -> Iterator[tuple[str, TranslatedDocument | None]]:
+    """Translate ``doc`` into each language in turn, with a progress bar; a pair that cannot be translated is one
+    error line on stderr and yields None, and the other languages still go on."""
     from workbench.translation.documents import translate_document
     from workbench.translation.router import Router
 
-    doc = read_document(args.file, args.src_lang, False)
-    langs = [code.strip() for code in args.tgt_langs.split(",") if code.strip()]
-    if not langs:
-        raise WorkbenchError("--to needs at least one language code, e.g. --to pt,es.")
     router = Router()
-    cache = None if args.no_cache else TranslationCache(default_cache_dir() / "translations.sqlite")
-    args.out.mkdir(parents=True, exist_ok=True)
-    failures = 0
     for lang in langs:
         try:
-            route = router.route(doc.lang, lang, engine=args.engine)
-            if not args.quiet:
+            route = router.route(doc.lang, lang, engine=engine)
+            if not quiet:
                 print(f"{doc.lang}->{lang}: {route.describe()}", file=sys.stderr)
-            update, close = progress_bar(args.quiet, f"{doc.lang}->{lang}")
+            update, close = progress_bar(quiet, f"{doc.lang}->{lang}")
             try:
                 result = translate_document(doc, route, cache=cache, progress=update)
             finally:
                 close()
-            path = args.out / f"{doc.name}.{lang}.txt"
+        except WorkbenchError as exc:
+            print(f"workbench: error: {doc.lang}->{lang}: {' '.join(str(exc).split())}", file=sys.stderr)
+            result = None
+        yield lang, result
+
+
+def translation_cache() -> TranslationCache:
+    from workbench.paths import default_cache_dir
+    from workbench.translation.cache import TranslationCache
+
+    return TranslationCache(default_cache_dir() / "translations.sqlite")
+
+
+def _cmd_translate(args: argparse.Namespace) -> int:
+    doc = read_document(args.file, args.src_lang, False)
+    langs = [code.strip() for code in args.tgt_langs.split(",") if code.strip()]
+    if not langs:
+        raise WorkbenchError("--to needs at least one language code, e.g. --to pt,es.")
+    cache = None if args.no_cache else translation_cache()
+    args.out.mkdir(parents=True, exist_ok=True)
+    failures = 0
+    for lang, result in translate_each(doc, langs, args.engine, args.quiet, cache):
+        if result is None:
+            failures += 1
+            continue
+        path = args.out / f"{doc.name}.{lang}.txt"
+        try:
             write_text_atomic(path, result.text)
-            print(f"{path}\t{len(result.document.paragraphs)} paragraphs, {len(result.document.sentences)} sentences")
         except WorkbenchError as exc:
             failures += 1
             print(f"workbench: error: {doc.lang}->{lang}: {' '.join(str(exc).split())}", file=sys.stderr)
+            continue
+        print(f"{path}\t{len(result.document.paragraphs)} paragraphs, {len(result.document.sentences)} sentences")
     return 2 if failures else 0
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.alignment.beads import Bead
+from workbench.documents import sentence_joiner
 from workbench.projects.errors import EditError, ProjectNameError, ProjectNotFoundError
 
 #: The key of the source side wherever a side is named (targets have their own keys: "de", "pt-2").
@@ -29,8 +30,6 @@ STATUSES = (AUTO, CONFIRMED, FLAGGED)
 
 _TARGET_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
 _SPLIT_SUFFIX = re.compile(r"\.\d+$")
-# Scripts written without spaces between words: joining two sentences there must not add one.
-_NO_SPACE_LANGS = {"zh", "ja", "th", "lo", "km", "my", "bo", "yue", "wuu"}
 
 
 def utc_now() -> str:
@@ -101,7 +100,7 @@ class Side:
 
     def joiner(self) -> str:
         """What goes between two sentences' texts when they are joined: a space, or nothing in Chinese, Thai ..."""
-        return "" if self.lang.split("-")[0].lower() in _NO_SPACE_LANGS else " "
+        return sentence_joiner(self.lang)
 
     def new_sentence_id(self, base: str) -> str:
         """A fresh id for the second half of ``base``: ``p3s2`` -> ``p3s2.2`` (then ``.3``), unique on this side."""

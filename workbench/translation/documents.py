@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workbench.documents import Document, document_from_text, render_document
+from workbench.documents import Document, document_from_text, render_document, sentence_joiner
 from workbench.translation.base import Progress
 from workbench.translation.cache import TranslationCache
 from workbench.translation.router import Route
 
-# Scripts written without spaces between sentences.
-_NO_SPACE_LANGS = {"zh", "ja", "th", "lo", "km", "my"}
 _CARRIED_METADATA = ("source", "author", "date")
 
 
@@ -36,7 +34,7 @@ def translate_document(
     with_title = [*sentences, doc.title] if doc.title else sentences
     translated = route.translate(with_title, progress=progress, cache=cache)
     title = translated[-1] if doc.title else None
-    joiner = "" if route.tgt in _NO_SPACE_LANGS else " "
+    joiner = sentence_joiner(route.tgt)
     paragraphs = []
     for paragraph in doc.paragraphs:
         parts = [translated[s.index] for s in paragraph.sentences if translated[s.index].strip()]
