@@ -25,6 +25,7 @@ from workbench.projects.audit import Audit, AuditItem, draw_sample, load_audit, 
 from workbench.review import page_holding
 from workbench.spot_check import CheckRun, check_target
 
+REPORTS = "spotcheck_reports"  # (project, revision, target) -> (CSV bytes, HTML) of the run kept under RUNS
 RUNS = "spotcheck_runs"  # (project, revision, target) -> CheckRun: a rerun of the page never checks again
 
 
@@ -125,19 +126,25 @@ def _findings(project: Project, key: str, run: CheckRun) -> None:
         chosen = cols[0].selectbox("Link", links, key=f"spotcheck-link-{key}")
         if cols[1].button("Review this link", icon=":material/edit_note:", key=f"spotcheck-open-{key}"):
             _open_in_review(project, key, int(chosen))
-    csv_bytes = _csv(run)
-    html = render_html_report(
-        run.findings, run.units, source_lang=run.source_lang, target_lang=run.target_lang,
-        title=f"{project.name}: {run.source_lang} -> {key}",
-    )  # fmt: skip
+    csv_bytes, html = _reports(project, key, run)
     cols = st.columns(2)
     cols[0].download_button("Findings (CSV)", csv_bytes, f"{project.name}.{key}.checks.csv", "text/csv")
     cols[1].download_button("Report (HTML)", html.encode("utf-8"), f"{project.name}.{key}.checks.html", "text/html")
 
 
-def _csv(run: CheckRun) -> bytes:
-    with tempfile.TemporaryDirectory() as tmp:
-        return findings_to_csv(run.findings, run.units, Path(tmp) / "checks.csv").read_bytes()
+def _reports(project: Project, key: str, run: CheckRun) -> tuple[bytes, str]:
+    """The CSV and HTML reports of a run, made once per run (the page reruns on every click)."""
+    made = st.session_state.setdefault(REPORTS, {})
+    run_key = (project.name, project.revision, key)
+    if run_key not in made:
+        with tempfile.TemporaryDirectory() as tmp:
+            csv_bytes = findings_to_csv(run.findings, run.units, Path(tmp) / "checks.csv").read_bytes()
+        html = render_html_report(
+            run.findings, run.units, source_lang=run.source_lang, target_lang=run.target_lang,
+            title=f"{project.name}: {run.source_lang} -> {key}",
+        )  # fmt: skip
+        made[run_key] = (csv_bytes, html)
+    return made[run_key]
 
 
 def _open_in_review(project: Project, key: str, index: int) -> None:
