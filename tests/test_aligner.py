@@ -142,3 +142,36 @@ def test_refinement_re_decides_only_doubtful_links_and_keeps_fixed_ones(e5, en: 
     assert refined.signature["refined"] and not plain.signature["refined"]
     # Only spans inside windows around doubtful links are embedded, never every concatenation.
     assert 0 < refined.signature["span_texts_embedded"] < 3 * (12 + len(tgt))
+
+
+def test_both_passes_score_a_link_with_the_same_formula() -> None:
+    """The second pass, given no real span embeddings, must score every link as the first pass does, whatever the
+    settings: a change to the scoring cannot reach one pass only."""
+    from workbench.alignment import aligner
+    from workbench.alignment.refinement import _WindowSolver
+
+    rng = np.random.default_rng(7)
+    src = rng.normal(size=(9, 16)).astype(np.float32)
+    tgt = src[[0, 1, 2, 3, 4, 5, 6, 7, 8, 8]] + 0.3 * rng.normal(size=(10, 16)).astype(np.float32)
+    src /= np.linalg.norm(src, axis=1, keepdims=True)
+    tgt /= np.linalg.norm(tgt, axis=1, keepdims=True)
+    src_len = rng.integers(20, 120, size=9).astype(float)
+    tgt_len = rng.integers(20, 120, size=10).astype(float)
+    params = AlignParams(contrast=0.7, size_exponent=0.5, merge_penalty=0.15)
+    s, t = aligner._make_side(src, src_len), aligner._make_side(tgt, tgt_len)
+    lo, hi = aligner._search_band(s, t, params)
+    stats = aligner._statistics(s, t, lo, hi, params)
+    gains = aligner._link_gains(s, t, lo, hi, stats, params, np.zeros(9, bool), np.zeros(10, bool))
+    singles_s = {(i, i + 1): s.vectors[i] for i in range(9)}
+    singles_t = {(j, j + 1): t.vectors[j] for j in range(10)}
+    solver = _WindowSolver(singles_s, singles_t, s.vectors, t.vectors, src_len, tgt_len, stats, params)
+    compared = 0
+    for k, (a, b) in enumerate(aligner.bead_types(params)):
+        if a == 0 or b == 0:
+            continue
+        for r in range(a, 10):
+            for c in range(b, 11):
+                first = float(gains[k, r, c - lo[r]])
+                assert first == pytest.approx(solver.gain(r - a, r, c - b, c), abs=1e-4)
+                compared += 1
+    assert compared > 300

@@ -90,6 +90,8 @@ class _Stats:
     best_tgt: np.ndarray
     scale: float
     length_ratio: float
+    length_smoothing: float
+    """Added to both span lengths before their ratio is taken: short sentences have noisy ratios."""
 
     @property
     def skip_score_src(self) -> np.ndarray:
@@ -266,6 +268,7 @@ def _align_stretch(
         stats.best_tgt[j0:j1],
         stats.scale,
         stats.length_ratio,
+        stats.length_smoothing,
     )
     lo, hi = _search_band(sub_src, sub_tgt, params)
     path = _dp(sub_src, sub_tgt, lo, hi, sub_stats, params, pinned_src[i0:i1], pinned_tgt[j0:j1])
@@ -399,7 +402,8 @@ def _statistics(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, params: 
     scale = float(np.median(margins)) if len(margins) else 0.0
     scale = max(scale, 1e-3)
     ratio = float(tgt.lengths.sum() + 1.0) / float(src.lengths.sum() + 1.0)
-    return _Stats(bg_src, bg_tgt, best_src, best_tgt, scale, ratio)
+    smoothing = 0.1 * float(np.mean(np.concatenate([src.lengths, tgt.lengths]))) + 1.0
+    return _Stats(bg_src, bg_tgt, best_src, best_tgt, scale, ratio, smoothing)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -432,6 +436,32 @@ def _bg_table(bg: np.ndarray, max_len: int) -> np.ndarray:
         if count:
             table[a, :count] = (prefix[a : a + count] - prefix[:count]) / a
     return table
+
+
+def link_gain(
+    cosine: np.ndarray | float,
+    around: np.ndarray | float,
+    knn: np.ndarray | float,
+    src_length: np.ndarray | float,
+    tgt_length: np.ndarray | float,
+    sentences: int,
+    stats: _Stats,
+    params: AlignParams,
+) -> np.ndarray | float:
+    """Score of an n-m link in the DP, in margin units; both passes score links with this one formula.
+
+    ``cosine`` is the similarity of the link's two spans, ``around`` the mean similarity of each span with the
+    sentences just outside the other (a link cut in the wrong place resembles its neighbours), ``knn`` the spans'
+    k-NN background, ``src_length``/``tgt_length`` the spans' lengths and ``sentences`` n + m. Works on numpy
+    arrays (first pass, every cell of the band at once) and on floats (second pass, one link at a time).
+    """
+    background = params.contrast * around + (1 - params.contrast) * knn
+    margin = (cosine - background) / stats.scale
+    # Length agreement in (0, 1]: log2(1 + shorter / longer), after the document's own length ratio.
+    smooth = stats.length_smoothing
+    deviation = np.log((tgt_length + smooth) / (src_length * stats.length_ratio + smooth))
+    size = (0.5 * sentences) ** params.size_exponent
+    return size * margin * np.log2(1 + np.exp(-np.abs(deviation))) - params.merge_penalty * (sentences - 2)
 
 
 def _link_gains(
@@ -467,7 +497,6 @@ def _link_gains(
     tgt_bg = _bg_table(stats.bg_tgt, reach)
     pinned_src_before = np.concatenate([[0], np.cumsum(pinned_src)])
     pinned_tgt_before = np.concatenate([[0], np.cumsum(pinned_tgt)])
-    smooth = 0.1 * float(np.mean(np.concatenate([src.lengths, tgt.lengths]))) + 1.0  # short sentences: noisy ratios
 
     band_w = int((hi - lo).max())
     rows = np.arange(n + 1)
@@ -517,11 +546,7 @@ def _link_gains(
         count += (r < n)[:, None]
         knn = 0.5 * (src_bg[a, p][:, None] + tgt_bg[b, j0])
         local = np.where(count > 0, total / np.maximum(count, 1), knn)
-        margin = (cosine - params.contrast * local - (1 - params.contrast) * knn) / stats.scale
-        # Length agreement in (0, 1]: log2(1 + shorter / longer), after the document's own length ratio.
-        dev = np.log((tgt_len[b, j0] + smooth) / (src_len[a, p][:, None] * stats.length_ratio + smooth))
-        size = (0.5 * (a + b)) ** params.size_exponent
-        gain = size * margin * np.log2(1 + np.exp(-np.abs(dev))) - params.merge_penalty * (a + b - 2)
+        gain = link_gain(cosine, local, knn, src_len[a, p][:, None], tgt_len[b, j0], a + b, stats, params)
         valid = (
             in_band[a:]
             & (jj >= b)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from workbench.alignment.aligner import AlignParams, DocumentStatistics, _logistic, bead_types
+from workbench.alignment.aligner import AlignParams, DocumentStatistics, _logistic, bead_types, link_gain
 from workbench.alignment.beads import Bead
 from workbench.embedding.base import Embedder
 
@@ -63,14 +63,13 @@ def refine_alignment(
         exact_t[(j, j + 1)] = tgt_vectors[j]
     src_len = np.array([len(t) for t in src_texts], dtype=float)
     tgt_len = np.array([len(t) for t in tgt_texts], dtype=float)
-    smooth = 0.1 * float(np.mean(np.concatenate([src_len, tgt_len]))) + 1.0
 
     out: list[Bead] = []
     last = 0
     for k0, k1 in windows:
         out.extend(beads[last:k0])
         (i0, j0), (i1, j1) = corners[k0], corners[k1]
-        solver = _WindowSolver(exact_s, exact_t, src_vectors, tgt_vectors, src_len, tgt_len, smooth, stats, params)
+        solver = _WindowSolver(exact_s, exact_t, src_vectors, tgt_vectors, src_len, tgt_len, stats, params)
         out.extend(solver.solve(i0, i1, j0, j1))
         last = k1
     out.extend(beads[last:])
@@ -118,17 +117,16 @@ def _spans(start: int, stop: int, max_len: int) -> list[tuple[int, int]]:
 class _WindowSolver:
     """Exact DP over one window; scores links the way the first pass does, with real span vectors."""
 
-    def __init__(self, exact_s, exact_t, src_vectors, tgt_vectors, src_len, tgt_len, smooth, stats, params):
+    def __init__(self, exact_s, exact_t, src_vectors, tgt_vectors, src_len, tgt_len, stats, params):
         self.exact_s, self.exact_t = exact_s, exact_t
         self.src_vectors, self.tgt_vectors = src_vectors, tgt_vectors
         self.src_len, self.tgt_len = src_len, tgt_len
-        self.smooth, self.stats, self.params = smooth, stats, params
-        self.scale, self.ratio = stats.scale, stats.length_ratio
+        self.stats, self.params = stats, params
 
     def gain(self, a0: int, a1: int, b0: int, b1: int) -> float:
+        """The first pass's :func:`link_gain`, fed with the spans' real embeddings."""
         u = self._vector(self.exact_s, self.src_vectors, self.src_len, a0, a1)
         v = self._vector(self.exact_t, self.tgt_vectors, self.tgt_len, b0, b1)
-        cosine = float(u @ v)
         around = []
         if b0 > 0:
             around.append(float(u @ self.tgt_vectors[b0 - 1]))
@@ -138,12 +136,19 @@ class _WindowSolver:
             around.append(float(v @ self.src_vectors[a0 - 1]))
         if a1 < len(self.src_vectors):
             around.append(float(v @ self.src_vectors[a1]))
-        contrast = sum(around) / len(around) if around else 0.0
-        margin = (cosine - contrast) / self.scale
-        ls = float(self.src_len[a0:a1].sum())
-        lt = float(self.tgt_len[b0:b1].sum())
-        dev = math.log((lt + self.smooth) / (ls * self.ratio + self.smooth))
-        return margin * math.log2(1 + math.exp(-abs(dev))) - self.params.merge_penalty * (a1 - a0 + b1 - b0 - 2)
+        knn = 0.5 * (float(self.stats.bg_src[a0:a1].mean()) + float(self.stats.bg_tgt[b0:b1].mean()))
+        return float(
+            link_gain(
+                float(u @ v),
+                sum(around) / len(around) if around else knn,
+                knn,
+                float(self.src_len[a0:a1].sum()),
+                float(self.tgt_len[b0:b1].sum()),
+                a1 - a0 + b1 - b0,
+                self.stats,
+                self.params,
+            )
+        )
 
     @staticmethod
     def _vector(exact: dict, vectors: np.ndarray, lengths: np.ndarray, a0: int, a1: int) -> np.ndarray:
