@@ -175,3 +175,12 @@ def test_both_passes_score_a_link_with_the_same_formula() -> None:
                 assert first == pytest.approx(solver.gain(r - a, r, c - b, c), abs=1e-4)
                 compared += 1
     assert compared > 300
+
+
+def test_unlinked_sentences_that_meet_come_source_first() -> None:
+    from workbench.alignment.beads import source_skips_first
+
+    beads = [Bead((0,), (0,)), Bead((), (1,)), Bead((1,), ()), Bead((), (2,)), Bead((2,), ()), Bead((3,), (3,))]
+    ordered = source_skips_first(beads)
+    assert ordered == [beads[0], beads[2], beads[4], beads[1], beads[3], beads[5]]
+    check_beads(ordered, 4, 4)

@@ -315,6 +315,14 @@ def test_review_merge_split_and_move(root: Path) -> None:
     button(at, "Target to next link").click().run()
     links = open_project(name, root).target("pt").links
     assert (links[0].kind, links[1].kind) == ("1-0", "1-2")
+    assert not [b for b in at.button if b.label == "Unlink"]  # link 0 is 1-0 now: nothing to unlink
+
+    at.number_input(key=next(n.key for n in at.number_input if n.label == "Link")).set_value(1).run()
+    button(at, "Unlink").click().run()
+    links = open_project(name, root).target("pt").links
+    assert [(x.kind, x.status) for x in links[:4]] == [("1-0", CONFIRMED), ("1-0", CONFIRMED)] + [
+        ("0-1", CONFIRMED)
+    ] * 2
     assert not errors(at)
 
 

@@ -57,6 +57,7 @@ from workbench.projects import (
     split_sentence,
     unconfirm,
     undo,
+    unlink,
 )
 from workbench.projects.store import PROJECT_FILE
 
@@ -236,6 +237,33 @@ def test_split_link_at_a_boundary_inside_it(project: Project) -> None:
     assert ids(project)[14:16] == [(("p5s3",), ()), (("p5s4",), ("p5s3",))]
     undo(project)
     assert state(project) == before
+
+
+def test_unlink_leaves_every_sentence_of_a_link_unlinked(project: Project) -> None:
+    before = state(project)
+    flag(project, "de", 0, "added by the translator")
+    unlink(project, "de", 0)  # [p1s1]:[p1s1] -> [p1s1]:[] + []:[p1s1]
+    assert ids(project)[:3] == [(("p1s1",), ()), ((), ("p1s1",)), (("p1s2",), ("p1s2",))]
+    assert [(x.status, x.note) for x in project.target("de").links[:2]] == [(CONFIRMED, "added by the translator")] * 2
+    unlink(project, "de", 7)  # link 6 before: [p3s3]:[p3s3 p3s4], now at 7
+    assert ids(project)[7:10] == [(("p3s3",), ()), ((), ("p3s3",)), ((), ("p3s4",))]
+    assert ids(reloaded(project)) == ids(project)
+    unlinked, revision = state(project), project.revision
+    with pytest.raises(EditError, match="links nothing already"):
+        unlink(project, "de", 0)
+    assert state(project) == unlinked and project.revision == revision
+    for _ in range(3):
+        undo(project)
+    assert state(project) == before
+
+
+def test_realign_keeps_unlinked_what_a_reviewer_unlinked(project: Project, e5) -> None:
+    unlink(project, "de", 4)  # a right 1-1 link (p3s1): the aligner alone would pair the two again
+    kept = project.target("de").links[4:6]
+    realign(project, e5, "de")
+    links = project.target("de").links
+    assert [(x.src, x.tgt) for x in kept] == [(("p3s1",), ()), ((), ("p3s1",))]
+    assert links[4:6] == kept  # in the same order, times included
 
 
 def test_move_sentence_to_the_neighbouring_link(project: Project) -> None:

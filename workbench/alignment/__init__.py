@@ -13,7 +13,7 @@ from typing import Any
 
 from workbench import __version__
 from workbench.alignment.aligner import AlignParams, align_embeddings, align_embeddings_with_statistics
-from workbench.alignment.beads import Bead
+from workbench.alignment.beads import Bead, source_skips_first
 from workbench.alignment.refinement import refine_alignment
 from workbench.documents import Document
 from workbench.embedding.base import Embedder, Progress
@@ -61,7 +61,7 @@ def align_sentences(
         "refined": refine,
         "span_texts_embedded": extra,
     }
-    return Alignment(beads, signature)
+    return Alignment(source_skips_first(beads), signature)
 
 
 def align_documents(

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workbench.alignment.beads import Bead
+from workbench.alignment.beads import Bead, source_skips_first
 from workbench.errors import AlignmentError
 
 NEG = -1e30
@@ -156,7 +156,7 @@ def align_embeddings_with_statistics(
     lo, hi = _search_band(src, tgt, params)
     stats = _statistics(src, tgt, lo, hi, params)
     beads = _align_with(src, tgt, stats, params, fixed, lo, hi)
-    return beads, stats
+    return source_skips_first(beads), stats
 
 
 def _align_with(

@@ -68,5 +68,25 @@ def check_beads(beads: Sequence[Bead], n_src: int, n_tgt: int) -> None:
         )
 
 
+def source_skips_first(beads: Sequence[Bead]) -> list[Bead]:
+    """The same links with each run of unlinked sentences in one order: source sentences, then target ones.
+
+    Where a 1-0 and a 0-1 link meet, either order is the same alignment; the aligner's path may take either.
+    One order keeps a reviewer's unlinked pair where they left it when the rest is realigned.
+    """
+    out: list[Bead] = []
+    run: list[Bead] = []
+    for bead in [*beads, None]:
+        if bead is not None and bead.is_skip:
+            run.append(bead)
+            continue
+        out.extend(b for b in run if b.src)
+        out.extend(b for b in run if not b.src)
+        run = []
+        if bead is not None:
+            out.append(bead)
+    return out
+
+
 def _ids(text: str) -> tuple[int, ...]:
     return tuple(int(x) for x in re.split(r"[,\s]+", text.strip()) if x)

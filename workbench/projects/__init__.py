@@ -38,6 +38,7 @@ from workbench.projects.editing import (
     split_sentence,
     unconfirm,
     undo,
+    unlink,
 )
 from workbench.projects.errors import (
     CorpusError,
@@ -124,4 +125,5 @@ __all__ = [
     "split_sentence",
     "unconfirm",
     "undo",
+    "unlink",
 ]

@@ -7,7 +7,7 @@ undo and redo replay. Operations that change nothing save nothing and return Non
 
 What an edit does to links:
 
-- Links a reviewer builds by hand (merge, split, move a sentence) come out confirmed with confidence 1.0: the
+- Links a reviewer builds by hand (merge, split, unlink, move a sentence) come out confirmed with confidence 1.0: the
   reviewer decided them, so realigning keeps them. Notes of the links they came from are kept.
 - A source sentence is in a link of every target, so source edits reach every target: editing its text changes
   no link (only their last-changed time); splitting it puts both halves in its links; joining it with the next
@@ -206,6 +206,32 @@ def split_link(project: Project, target_key: str, index: int, source_at: int, ta
         "split_link",
         {"target": target_key, "index": index, "source_at": source_at, "target_at": target_at},
         f"split link {index} of {target_key} ({link.kind}) after {source_at} source and {target_at} target sentences",
+        draft,
+    )
+
+
+def unlink(project: Project, target_key: str, index: int) -> HistoryEntry:
+    """Say that nothing in a link translates anything else in it: each of its source sentences becomes a 1-0
+    link and each target sentence a 0-1 link, in that order, all confirmed (realigning keeps them unlinked).
+
+    A reviewer needs this for an added or dropped sentence the aligner paired with a stranger; a split cannot
+    do it for a 1-1 link, which has no boundary inside.
+    """
+    target = project.target(target_key)
+    index = _index(target, index)
+    link = target.links[index]
+    if not link.src or not link.tgt:
+        raise EditError(f"link {index} of {target_key} is {link.kind}: it links nothing already.")
+    draft = Draft(project)
+    draft.links(target_key)[index : index + 1] = [_by_hand((s,), (), link.note) for s in link.src] + [
+        _by_hand((), (t,), link.note) for t in link.tgt
+    ]
+    return _save(
+        project,
+        "unlink",
+        {"target": target_key, "index": index},
+        f"unlink link {index} of {target_key} ({link.kind}): its {len(link.src) + len(link.tgt)} sentences "
+        "left unlinked",
         draft,
     )
 

@@ -30,6 +30,7 @@ from workbench.projects import (
     split_sentence,
     unconfirm,
     undo,
+    unlink,
 )
 from workbench.review import (
     LOW_CONFIDENCE,
@@ -360,6 +361,16 @@ def _structure_actions(project: Project, key: str, index: int, src: tuple[str, .
             cols[0].number_input("Source sentences in the first part", 0, len(src), value=min(1, len(src)), key=src_key)
             cols[1].number_input("Target sentences in the first part", 0, len(tgt), value=min(1, len(tgt)), key=tgt_key)
             cols[2].button("Split link", on_click=_split_link, args=(project, key, index, src_key, tgt_key))
+    if src and tgt:
+        st.button(
+            "Unlink",
+            icon=":material/link_off:",
+            key="unlink",
+            on_click=_edit,
+            args=(unlink, project, key, index),
+            help="Nothing here translates anything else: leave each of these sentences unlinked (1-0 and 0-1 "
+            "links), confirmed, so that realigning keeps them apart",
+        )
     with st.expander("Split or join sentences"):
         options = [(SOURCE, s) for s in src] + [(key, t) for t in tgt]
         if not options:
