@@ -565,6 +565,25 @@ def test_list_projects_counts_links_and_review_status(project: Project, root: Pa
     assert kd.modified.endswith("Z") and summaries[0].targets == ()
 
 
+def test_listing_again_rechecks_only_projects_changed_since(
+    project: Project, root: Path, en: Document, monkeypatch
+) -> None:
+    from workbench.projects import store
+
+    create_project("another", en, root)
+    list_projects(root)
+    checked: list[str] = []
+    summary = store._summary
+    monkeypatch.setattr(store, "_summary", lambda name, path: checked.append(name) or summary(name, path))
+    assert [s.revision for s in list_projects(root)] == [0, 1] and checked == []  # nothing changed: no file read
+    confirm(project, "de", 0)
+    kd = list_projects(root)[1]
+    assert checked == ["kd"] and (kd.revision, kd.targets[0].confirmed) == (2, 1)
+    with sqlite3.connect(project.path) as db:  # another program writes into it
+        db.execute("PRAGMA user_version = 99")
+    assert "newer" in (list_projects(root)[1].error or "") and checked == ["kd", "kd"]
+
+
 # --------------------------------------------------------------------------------------------- corpora
 
 
