@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gold_sets import all_sets, merge_to_groups
+from gold_sets import all_sets, merge_to_groups, open_flags
 
 from workbench.alignment import AlignParams, align_embeddings
 from workbench.alignment.scoring import score_alignments
@@ -47,7 +47,9 @@ def main() -> None:
             for doc in gold_set.docs:
                 src, tgt = embedder.encode(doc.src), embedder.encode(doc.tgt)
                 started = time.perf_counter()
-                beads = align_embeddings(src, tgt, [len(s) for s in doc.src], [len(t) for t in doc.tgt], params)
+                beads = align_embeddings(
+                    src, tgt, [len(s) for s in doc.src], [len(t) for t in doc.tgt], params, **open_flags(doc)
+                )
                 seconds += time.perf_counter() - started
                 golds.append(doc.gold)
                 systems.append(merge_to_groups(beads, doc) if doc.src_groups else beads)

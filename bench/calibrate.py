@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gold_sets import parice, textberg
+from gold_sets import open_flags, parice, textberg
 
 from workbench.alignment import aligner
 from workbench.embedding import load_embedder
@@ -25,10 +25,14 @@ def main() -> None:
     scores, correct, is_link = [], [], []
     for gold_set in (textberg(), parice()):
         for doc in gold_set.docs:
-            src = aligner._make_side(embedder.encode(doc.src), [len(x) for x in doc.src])
-            tgt = aligner._make_side(embedder.encode(doc.tgt), [len(x) for x in doc.tgt])
+            flags = open_flags(doc)
+            src = aligner._make_side(embedder.encode(doc.src), [len(x) for x in doc.src], flags["src_open"])
+            tgt = aligner._make_side(embedder.encode(doc.tgt), [len(x) for x in doc.tgt], flags["tgt_open"])
             lo, hi = aligner._search_band(src, tgt, params)
-            stats = aligner._statistics(src, tgt, lo, hi, params)
+            # The statistics the aligner learns, the open-end cost included; then its final DP's link scores.
+            _, stats = aligner.align_embeddings_with_statistics(
+                src.vectors, tgt.vectors, src.lengths, tgt.lengths, params, **flags
+            )
             gold = {(b.src, b.tgt) for b in doc.gold}
             for i0, i1, j0, j1, score in aligner._dp(src, tgt, lo, hi, stats, params):
                 scores.append(score)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from workbench.alignment.aligner import ends_open
 from workbench.alignment.beads import Bead, read_beads
 
 GOLD_ROOT = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "align-gold"
@@ -93,3 +96,8 @@ def merge_to_groups(beads: list[Bead], doc: GoldDoc) -> list[Bead]:
     if cur_src or cur_tgt:
         merged.append(Bead(tuple(cur_src), tuple(cur_tgt)))
     return merged
+
+
+def open_flags(doc: GoldDoc) -> dict[str, np.ndarray]:
+    """The open-ending flags ``align_sentences`` gives the aligner, for harnesses that call it on vectors."""
+    return {"src_open": ends_open(doc.src), "tgt_open": ends_open(doc.tgt)}

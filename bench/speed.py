@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gold_sets import bible, textberg
+from gold_sets import bible, open_flags, textberg
 
 from workbench.alignment import align_embeddings, align_sentences
 from workbench.embedding import CachedEmbedder, EmbeddingCache, load_embedder
@@ -41,7 +41,8 @@ def align_speed() -> None:
     embedder = load_embedder("e5-small", threads=2)
     src, tgt = embedder.encode(doc.src), embedder.encode(doc.tgt)
     _timed(
-        "textberg_dev 468x554", lambda: align_embeddings(src, tgt, [len(s) for s in doc.src], [len(t) for t in doc.tgt])
+        "textberg_dev 468x554",
+        lambda: align_embeddings(src, tgt, [len(s) for s in doc.src], [len(t) for t in doc.tgt], **open_flags(doc)),
     )
     rng = np.random.default_rng(0)
     for n in (1_000, 5_000, 20_000):

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gold_sets import all_sets, merge_to_groups
+from gold_sets import all_sets, merge_to_groups, open_flags
 
 from workbench.alignment.aligner import AlignParams, align_embeddings
 from workbench.alignment.scoring import score_alignments
@@ -40,7 +40,9 @@ def main() -> None:
         for gs, docs in data:
             golds, systems = [], []
             for doc, s, t in docs:
-                beads = align_embeddings(s, t, [len(x) for x in doc.src], [len(x) for x in doc.tgt], params)
+                beads = align_embeddings(
+                    s, t, [len(x) for x in doc.src], [len(x) for x in doc.tgt], params, **open_flags(doc)
+                )
                 if doc.src_groups:
                     beads = merge_to_groups(beads, doc)
                 golds.append(doc.gold)

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from workbench import __version__
-from workbench.alignment.aligner import AlignParams, align_embeddings, align_embeddings_with_statistics
+from workbench.alignment.aligner import AlignParams, align_embeddings, align_embeddings_with_statistics, ends_open
 from workbench.alignment.beads import Bead, source_skips_first
 from workbench.alignment.refinement import refine_alignment
 from workbench.documents import Document
@@ -50,7 +50,16 @@ def align_sentences(
     src_vectors = embedder.encode(list(src), progress=side_progress(0))
     tgt_vectors = embedder.encode(list(tgt), progress=side_progress(len(src)))
     src_lengths, tgt_lengths = [len(s) for s in src], [len(t) for t in tgt]
-    beads, stats = align_embeddings_with_statistics(src_vectors, tgt_vectors, src_lengths, tgt_lengths, params, fixed)
+    beads, stats = align_embeddings_with_statistics(
+        src_vectors,
+        tgt_vectors,
+        src_lengths,
+        tgt_lengths,
+        params,
+        fixed,
+        src_open=ends_open(src),
+        tgt_open=ends_open(tgt),
+    )
     extra = 0
     if refine and stats is not None:
         beads, extra = refine_alignment(beads, src, tgt, src_vectors, tgt_vectors, embedder, stats, params, fixed)

@@ -15,7 +15,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from workbench.alignment.aligner import AlignParams, DocumentStatistics, _logistic, bead_types, link_gain
+from workbench.alignment.aligner import (
+    AlignParams,
+    DocumentStatistics,
+    _logistic,
+    bead_types,
+    ends_open,
+    link_gain,
+    skip_costs,
+)
 from workbench.alignment.beads import Bead
 from workbench.embedding.base import Embedder
 
@@ -63,13 +71,16 @@ def refine_alignment(
         exact_t[(j, j + 1)] = tgt_vectors[j]
     src_len = np.array([len(t) for t in src_texts], dtype=float)
     tgt_len = np.array([len(t) for t in tgt_texts], dtype=float)
+    src_open, tgt_open = ends_open(src_texts), ends_open(tgt_texts)
 
     out: list[Bead] = []
     last = 0
     for k0, k1 in windows:
         out.extend(beads[last:k0])
         (i0, j0), (i1, j1) = corners[k0], corners[k1]
-        solver = _WindowSolver(exact_s, exact_t, src_vectors, tgt_vectors, src_len, tgt_len, stats, params)
+        solver = _WindowSolver(
+            exact_s, exact_t, src_vectors, tgt_vectors, src_len, tgt_len, src_open, tgt_open, stats, params
+        )
         out.extend(solver.solve(i0, i1, j0, j1))
         last = k1
     out.extend(beads[last:])
@@ -117,10 +128,12 @@ def _spans(start: int, stop: int, max_len: int) -> list[tuple[int, int]]:
 class _WindowSolver:
     """Exact DP over one window; scores links the way the first pass does, with real span vectors."""
 
-    def __init__(self, exact_s, exact_t, src_vectors, tgt_vectors, src_len, tgt_len, stats, params):
+    def __init__(self, exact_s, exact_t, src_vectors, tgt_vectors, src_len, tgt_len, src_open, tgt_open, stats, params):
         self.exact_s, self.exact_t = exact_s, exact_t
         self.src_vectors, self.tgt_vectors = src_vectors, tgt_vectors
         self.src_len, self.tgt_len = src_len, tgt_len
+        self.src_open, self.tgt_open = src_open, tgt_open
+        self.skip_src, self.skip_tgt = skip_costs(src_open, stats, params), skip_costs(tgt_open, stats, params)
         self.stats, self.params = stats, params
 
     def gain(self, a0: int, a1: int, b0: int, b1: int) -> float:
@@ -145,6 +158,7 @@ class _WindowSolver:
                 float(self.src_len[a0:a1].sum()),
                 float(self.tgt_len[b0:b1].sum()),
                 a1 - a0 + b1 - b0,
+                float(self.src_open[a1 - 1] + self.tgt_open[b1 - 1]),
                 self.stats,
                 self.params,
             )
@@ -170,7 +184,8 @@ class _WindowSolver:
                     p, q = r - a, c - b
                     if p < i0 or q < j0 or (p, q) not in best:
                         continue
-                    g = self.params.skip if a == 0 or b == 0 else self.gain(p, r, q, c)
+                    # A 1-0 or 0-1 link leaves one sentence unlinked.
+                    g = self.gain(p, r, q, c) if a and b else float(self.skip_src[p] if a else self.skip_tgt[q])
                     total = best[(p, q)][0] + g
                     if total > top[0]:
                         top = (total, (p, q), g)
