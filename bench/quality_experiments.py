@@ -2,7 +2,8 @@
 
 Every experiment changes one thing against the default first pass (``AlignParams()``, e5-small, no second pass)
 or, for ``exact-band``, against a full dynamic programme over real embeddings of every span. The figures are in
-bench/RESULTS.md ("Ideas measured"); none of them is in the aligner, because none gained on every set.
+bench/RESULTS.md ("Ideas measured"); none of them is in the aligner, because none gained on every set. The aligner
+is called without open-ending flags here, so the baseline is the first pass without the open-ending cost.
 
     .venv/bin/python bench/quality_experiments.py ensemble-use centre layers anchors adaptive-merge exact-band
 
