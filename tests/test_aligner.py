@@ -241,3 +241,20 @@ def test_which_sentences_end_open() -> None:
 
     sentences = ["a) la réfraction ;", "Die Bergsteiger waren:", "Yeah,", "他说，", "End.", "", "Quoted »", "列举、"]
     assert ends_open(sentences).tolist() == [1, 1, 1, 1, 0, 0, 0, 1]
+
+
+def test_links_merging_short_lines_are_re_decided_with_real_span_embeddings(e5, monkeypatch) -> None:
+    """Short subtitle lines: the first pass's span approximation merges pairs of 1-1 lines into 2-2 links; the
+    second pass embeds those spans for real because they hold a short line, and splits them as the gold does."""
+    from workbench.alignment import refinement
+
+    src = (DATA / "parice-s1-excerpt.en").read_text(encoding="utf-8").splitlines()
+    tgt = (DATA / "parice-s1-excerpt.is").read_text(encoding="utf-8").splitlines()
+    # Gold links (ParIce s_1, ids 125-141 / 140-157, shifted to the excerpt): "Man, this is gonna be sweet." with
+    # "Gasalega verður þetta nú huggulegt.", "Everything will be fine." with "Það verður bara gaman ...", etc.
+    gold_one_to_one = {((7,), (7,)), ((8,), (8,)), ((9,), (9,)), ((10,), (10,)), ((14,), (15,)), ((15,), (16,))}
+    refined = align_sentences(src, tgt, e5)
+    check_beads(refined.beads, len(src), len(tgt))
+    assert gold_one_to_one <= links(refined.beads)
+    monkeypatch.setattr(refinement, "SHORT_LINE", 0)  # the same second pass, blind to short lines
+    assert not gold_one_to_one <= links(align_sentences(src, tgt, e5).beads)
