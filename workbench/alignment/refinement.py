@@ -30,7 +30,7 @@ from workbench.embedding.base import Embedder
 #: Links below this confidence are re-decided, whatever their type; so are all 0-1 and 1-0 links. (Re-deciding
 #: every n-m link too gains a point on parice_en_is for three times the spans, and nothing on textberg_dev.)
 DOUBT = 0.8
-#: A link of several sentences holding a line shorter than this (characters) is re-decided whatever its
+#: A link of several sentences holding a line shorter than this (UTF-8 bytes) is re-decided whatever its
 #: confidence. The first pass scores a span from its sentences' own vectors, and that approximation is worst for a
 #: short line, whose vector rests on a few tokens: two 1-1 lines of dialogue ("Man, this is gonna be sweet." /
 #: "Everything will be fine.") come out as one confident 2-2 link. On parice_en_is the 2-2 links fell from 11 (9
@@ -64,7 +64,7 @@ def refine_alignment(
             or bead.confidence < DOUBT
             or (
                 len(bead.src) + len(bead.tgt) > 2
-                and min(len(t.strip()) for t in [*(src_texts[i] for i in bead.src), *(tgt_texts[j] for j in bead.tgt)])
+                and min(_size(t) for t in [*(src_texts[i] for i in bead.src), *(tgt_texts[j] for j in bead.tgt)])
                 < SHORT_LINE
             )
         )
@@ -105,6 +105,12 @@ def refine_alignment(
         last = k1
     out.extend(beads[last:])
     return out, len(texts)
+
+
+def _size(text: str) -> int:
+    """A line's length in UTF-8 bytes: about proportional to its tokens in every script (a Chinese character is
+    three bytes and about a token; an English word is five bytes or so and about a token too)."""
+    return len(text.strip().encode("utf-8"))
 
 
 def _corners(beads: list[Bead]) -> list[tuple[int, int]]:
