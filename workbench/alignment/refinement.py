@@ -4,8 +4,9 @@ The first pass scores a span of several sentences from its sentences' own vector
 range (a translation ~0.92, a stranger ~0.77) the ~1% error of that approximation is as large as the margins
 that separate a 1-2 link from a 1-1 link and a skip. Embedding every concatenation, as Bertalign does, costs
 about ten times the tokens of the document; instead we embed concatenations only inside small windows around
-the links the first pass was unsure of (skips and links of low confidence), and re-solve each window exactly
-with a small dynamic programme whose corners stay where the first pass put them.
+the links the first pass was unsure of (skips, links of low confidence, and n-m links holding a short line, where
+its approximation is weakest), and re-solve each window exactly with a small dynamic programme whose corners
+stay where the first pass put them.
 """
 
 from __future__ import annotations
