@@ -57,21 +57,8 @@ def refine_alignment(
     """Return the refined links and how many span texts were embedded for it."""
     keep = set(fixed)
     corners = _corners(beads)
-    doubtful = [
-        bead not in keep
-        and (
-            not bead.src
-            or not bead.tgt
-            or bead.confidence < DOUBT
-            or (
-                len(bead.src) + len(bead.tgt) > 2
-                and min(_size(t) for t in [*(src_texts[i] for i in bead.src), *(tgt_texts[j] for j in bead.tgt)])
-                < SHORT_LINE
-            )
-        )
-        for bead in beads
-    ]
-    windows = _windows(beads, corners, keep, doubtful)
+    doubtful = [bead not in keep and _doubtful(bead, src_texts, tgt_texts) for bead in beads]
+    windows = _windows(beads, corners, doubtful, keep)
     if not windows:
         return beads, 0
     # Collect every multi-sentence span inside a window, embed them all in one batch.
@@ -94,18 +81,28 @@ def refine_alignment(
     tgt_len = np.array([len(t) for t in tgt_texts], dtype=float)
     src_open, tgt_open = ends_open(src_texts), ends_open(tgt_texts)
 
+    solver = _WindowSolver(
+        exact_s, exact_t, src_vectors, tgt_vectors, src_len, tgt_len, src_open, tgt_open, stats, params
+    )
     out: list[Bead] = []
     last = 0
     for k0, k1 in windows:
         out.extend(beads[last:k0])
         (i0, j0), (i1, j1) = corners[k0], corners[k1]
-        solver = _WindowSolver(
-            exact_s, exact_t, src_vectors, tgt_vectors, src_len, tgt_len, src_open, tgt_open, stats, params
-        )
         out.extend(solver.solve(i0, i1, j0, j1))
         last = k1
     out.extend(beads[last:])
     return out, len(texts)
+
+
+def _doubtful(bead: Bead, src_texts: Sequence[str], tgt_texts: Sequence[str]) -> bool:
+    """A skip, a link of low confidence, or an n-m link holding a short line (see SHORT_LINE)."""
+    if not bead.src or not bead.tgt or bead.confidence < DOUBT:
+        return True
+    if len(bead.src) + len(bead.tgt) == 2:
+        return False
+    lines = [*(src_texts[i] for i in bead.src), *(tgt_texts[j] for j in bead.tgt)]
+    return min(_size(line) for line in lines) < SHORT_LINE
 
 
 def _size(text: str) -> int:
@@ -124,9 +121,10 @@ def _corners(beads: list[Bead]) -> list[tuple[int, int]]:
 
 
 def _windows(
-    beads: list[Bead], corners: list[tuple[int, int]], keep: set[Bead], doubtful: list[bool]
+    beads: list[Bead], corners: list[tuple[int, int]], doubtful: list[bool], keep: set[Bead]
 ) -> list[tuple[int, int]]:
-    """Half-open ranges of link indices to re-decide: each doubtful link with one neighbour on each side."""
+    """Half-open ranges of link indices to re-decide: each doubtful link with one neighbour on each side (never a
+    fixed one)."""
 
     def small(start: int, stop: int) -> bool:
         return max(corners[stop][0] - corners[start][0], corners[stop][1] - corners[start][1]) <= MAX_WINDOW
