@@ -104,15 +104,7 @@ def _document_form(text: str, name: str, tag: str, taken: set[str]) -> None:
         f"{document.title or document.name}: {len(document.paragraphs)} paragraphs, "
         f"{len(document.sentences)} sentences in {document.lang}"
     )
-    project_name = st.text_input(
-        "Project name", value=free_project_name(document.name, taken), key=f"name-{tag}-{len(taken)}"
-    )
-    if st.button("Create project", type="primary", key=f"create-{tag}"):
-        created = state.attempt(create_project, project_name, document, default_alignments_dir())
-        if created is not None:
-            state.set_project(created)
-            st.switch_page(state.VIEWS["translate"])
-        state.show_messages()
+    _create_form("Create project", document.name, tag, taken, create_project, document, "translate")
 
 
 def _corpus_form(data: bytes, name: str, tag: str, taken: set[str]) -> None:
@@ -127,14 +119,18 @@ def _corpus_form(data: bytes, name: str, tag: str, taken: set[str]) -> None:
     if corpus is None:
         return
     st.caption(f"{len(corpus.units)} translation units, {corpus.source_lang} → {corpus.target_lang}")
-    project_name = st.text_input(
-        "Project name", value=free_project_name(corpus.name or name, taken), key=f"name-{tag}-{len(taken)}"
-    )
-    if st.button("Create project to review", type="primary", key=f"create-{tag}"):
-        created = state.attempt(project_from_corpus, project_name, corpus, default_alignments_dir())
+    _create_form("Create project to review", corpus.name or name, tag, taken, project_from_corpus, corpus, "review")
+
+
+def _create_form(label: str, name: str, tag: str, taken: set[str], create: Any, content: Any, page: str) -> None:
+    """Project name (a free one proposed) and the button that makes the project from ``content``, then opens
+    ``page`` on it; a refusal (a taken or bad name) is shown and nothing changes."""
+    project_name = st.text_input("Project name", value=free_project_name(name, taken), key=f"name-{tag}-{len(taken)}")
+    if st.button(label, type="primary", key=f"create-{tag}"):
+        created = state.attempt(create, project_name, content, default_alignments_dir())
         if created is not None:
             state.set_project(created)
-            st.switch_page(state.VIEWS["review"])
+            st.switch_page(state.VIEWS[page])
         state.show_messages()
 
 
