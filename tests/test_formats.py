@@ -100,7 +100,7 @@ def expected_back(unit: TranslationUnit, fmt: str) -> TranslationUnit:
     if fmt in ("tmx", "xliff"):
         return joined(unit)
     if fmt == "tsv":
-        return dataclasses.replace(joined(unit), changed=None)
+        return dataclasses.replace(joined(unit), changed=None, link_number=None)
     assert fmt == "moses"
     return TranslationUnit(segments_from_text(flatten(unit.source)), segments_from_text(flatten(unit.target)))
 
@@ -127,6 +127,78 @@ def test_lossless_formats_keep_every_field_and_the_n_m_segments(corpus: Parallel
     assert back.units == corpus.units
     assert back.units[2].source_segments == corpus.units[2].source_segments  # the 2-1 unit's two sentences
     assert name == f"kosovo-dialogue.en-de{FILE_SUFFIXES[fmt]}"
+
+
+@pytest.fixture(scope="module")
+def reviewed(corpus: ParallelCorpus) -> ParallelCorpus:
+    """A filtered export of a project as it is reviewed: link numbers with gaps (links left out between them), a
+    link made by hand (manual: no confidence, not approved) beside auto, confirmed and flagged ones."""
+    statuses = [("auto", 3), ("manual", 5), ("confirmed", 9), ("flagged", 12)]
+    units = [
+        dataclasses.replace(
+            unit,
+            status=status,
+            link_number=number,
+            confidence=None if status == "manual" else unit.confidence,
+            note="merged by hand" if status == "manual" else unit.note,
+        )
+        for unit, (status, number) in zip(corpus.units[:4], statuses, strict=True)
+    ]
+    return dataclasses.replace(corpus, units=units)
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_manual_status_and_link_numbers_round_trip(reviewed: ParallelCorpus, tmp_path: Path, fmt: str) -> None:
+    back = read_corpus(write_corpus(reviewed, fmt, _path_for(tmp_path, fmt))[0])
+    assert back.units == [expected_back(unit, fmt) for unit in reviewed.units]
+    if fmt != "moses":
+        assert back.units[1].status == "manual" and back.units[1].confidence is None
+    if fmt not in ("moses", "tsv"):
+        assert [u.link_number for u in back.units] == [3, 5, 9, 12]
+
+
+def test_unit_ids_are_the_link_numbers_people_see(reviewed: ParallelCorpus) -> None:
+    assert [tu.get("tuid") for tu in etree.fromstring(export_tmx(reviewed)).iter("tu")] == ["3", "5", "9", "12"]
+    ns = {"x12": "urn:oasis:names:tc:xliff:document:1.2", "x20": "urn:oasis:names:tc:xliff:document:2.0"}
+    xliff12 = etree.fromstring(export_xliff(reviewed, "1.2")).findall(".//x12:trans-unit", ns)
+    xliff20 = etree.fromstring(export_xliff(reviewed, "2.0")).findall(".//x20:unit", ns)
+    assert [u.get("id") for u in xliff12] == [u.get("id") for u in xliff20] == ["3", "5", "9", "12"]
+    # Units that are no project's links keep their place in the file as their id, as before.
+    loose = dataclasses.replace(reviewed, units=[dataclasses.replace(u, link_number=None) for u in reviewed.units])
+    assert [tu.get("tuid") for tu in etree.fromstring(export_tmx(loose)).iter("tu")] == ["1", "2", "3", "4"]
+    twice = dataclasses.replace(reviewed, units=[reviewed.units[0], reviewed.units[0]])
+    with pytest.raises(InputError, match=r"Unit 2: its id 3 is also unit 1's"):
+        export_tmx(twice)
+    with pytest.raises(InputError, match=r"Unit 1: link number 0 is not a whole number from 1"):
+        export_corpus(
+            dataclasses.replace(reviewed, units=[dataclasses.replace(reviewed.units[0], link_number=0)]), "jsonl"
+        )
+
+
+def test_xliff_gives_a_manual_link_the_standard_needs_review_state(reviewed: ParallelCorpus) -> None:
+    ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+    data = export_xliff(reviewed, "1.2")
+    units = etree.fromstring(data).findall(".//x:trans-unit", ns)
+    manual = units[1].find("x:target", ns)
+    assert (manual.get("state"), manual.get("state-qualifier")) == ("needs-review-translation", "x-workbench-manual")
+    assert units[1].get("approved") is None and units[3].find("x:target", ns).get("state-qualifier") is None
+    assert [u.isapproved() for u in xlifffile.parsestring(data).units] == [False, False, True, False]
+    # Another tool approving it changes the standard state: the state wins over our qualifier.
+    approved = data.replace(b'state="needs-review-translation" state-qualifier', b'state="final" state-qualifier')
+    assert import_xliff(approved).units[1].status == "confirmed"
+    segments = etree.fromstring(export_xliff(reviewed, "2.0")).findall(".//{*}segment")
+    assert (segments[1].get("state"), segments[1].get("subState")) == ("translated", "workbench:manual")
+    reviewed_20 = export_xliff(reviewed, "2.0").replace(
+        b'state="translated" subState="workbench:manual"', b'state="reviewed" subState="workbench:manual"'
+    )
+    assert import_xliff(reviewed_20).units[1].status == "confirmed"
+
+
+def test_filters_leave_manual_links_out_of_confirmed_only_and_minimum_confidence(reviewed: ParallelCorpus) -> None:
+    units = reviewed.units
+    assert filter_units(units, confirmed_only=True) == [units[2]]
+    assert units[1] not in filter_units(units, min_confidence=0.1)  # no confidence: it was never scored
+    assert units[1] in filter_units(units)
 
 
 def test_moses_loses_line_breaks_explicitly_and_keeps_lines_paired(corpus: ParallelCorpus, tmp_path: Path) -> None:
@@ -504,7 +576,7 @@ BROKEN = {
     "tmx-status": (
         "x.tmx",
         lambda c: export_tmx(c).replace(b">flagged<", b">maybe<"),
-        r"\(tu 3\): status 'maybe' is not one of auto, confirmed, flagged",
+        r"\(tu 3\): status 'maybe' is not one of auto, manual, confirmed, flagged",
     ),
     "tmx-no-lang": (
         "x.tmx",

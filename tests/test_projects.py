@@ -7,7 +7,9 @@ needed); the ones about realigning and re-embedding use the real e5 embedder fro
 from __future__ import annotations
 
 import copy
+import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -21,12 +23,15 @@ import pytest
 from workbench.alignment.beads import Bead, read_beads
 from workbench.documents import Document, document_from_text, load_document
 from workbench.errors import ConflictError, WorkbenchError
+from workbench.formats import corpus_to_bytes, read_corpus
 from workbench.formats.units import ParallelCorpus, TranslationUnit
 from workbench.projects import (
     AUTO,
     CONFIRMED,
     FLAGGED,
+    MANUAL,
     SOURCE,
+    TO_REVIEW,
     CorpusError,
     CorruptProjectError,
     EditError,
@@ -219,7 +224,7 @@ def test_merge_links_then_undo_and_redo(project: Project) -> None:
     merge_links(project, "de", 1, 0)
     link = project.target("de").links[0]
     assert (link.src, link.tgt) == (("p1s1", "p1s2"), ("p1s1", "p1s2"))
-    assert (link.status, link.confidence, len(project.target("de").links)) == (CONFIRMED, 1.0, 25)
+    assert (link.status, link.confidence, len(project.target("de").links)) == (MANUAL, None, 25)
     after = state(project)
     undo(project)
     assert state(project) == before and state(reloaded(project)) == before
@@ -231,7 +236,7 @@ def test_split_link_at_a_boundary_inside_it(project: Project) -> None:
     before = state(project)
     split_link(project, "de", 6, 1, 1)  # [p3s3]:[p3s3 p3s4] -> [p3s3]:[p3s3] + []:[p3s4]
     assert ids(project)[6:8] == [(("p3s3",), ("p3s3",)), ((), ("p3s4",))]
-    assert [x.status for x in project.target("de").links[6:8]] == [CONFIRMED, CONFIRMED]
+    assert [(x.status, x.confidence) for x in project.target("de").links[6:8]] == [(MANUAL, None)] * 2
     undo(project)
     split_link(project, "de", 14, 1, 0)  # [p5s3 p5s4]:[p5s3] -> [p5s3]:[] + [p5s4]:[p5s3]
     assert ids(project)[14:16] == [(("p5s3",), ()), (("p5s4",), ("p5s3",))]
@@ -244,7 +249,7 @@ def test_unlink_leaves_every_sentence_of_a_link_unlinked(project: Project) -> No
     flag(project, "de", 0, "added by the translator")
     unlink(project, "de", 0)  # [p1s1]:[p1s1] -> [p1s1]:[] + []:[p1s1]
     assert ids(project)[:3] == [(("p1s1",), ()), ((), ("p1s1",)), (("p1s2",), ("p1s2",))]
-    assert [(x.status, x.note) for x in project.target("de").links[:2]] == [(CONFIRMED, "added by the translator")] * 2
+    assert [(x.status, x.note) for x in project.target("de").links[:2]] == [(MANUAL, "added by the translator")] * 2
     unlink(project, "de", 7)  # link 6 before: [p3s3]:[p3s3 p3s4], now at 7
     assert ids(project)[7:10] == [(("p3s3",), ()), ((), ("p3s3",)), ((), ("p3s4",))]
     assert ids(reloaded(project)) == ids(project)
@@ -294,12 +299,85 @@ def test_confirm_flag_unconfirm_and_undo(project: Project) -> None:
     revision = project.revision
     assert confirm(project, "de", [1, 2]) is None and project.revision == revision  # nothing to change
     assert [x.status for x in reloaded(project).target("de").links[:5]] == statuses
-    assert reloaded(project).target("de").counts() == {"links": 26, AUTO: 23, CONFIRMED: 2, FLAGGED: 1}
+    assert reloaded(project).target("de").counts() == {
+        "links": 26,
+        AUTO: 23,
+        MANUAL: 0,
+        CONFIRMED: 2,
+        FLAGGED: 1,
+        TO_REVIEW: 23,
+    }
     undo(project)
     assert project.target("de").links[0].status == CONFIRMED
     undo(project)
     undo(project)
     assert state(project) == before
+
+
+def test_links_made_by_hand_are_manual_with_no_confidence_until_confirmed(project: Project) -> None:
+    # Each operation that builds links by hand: they are kept by realign but nobody has approved them yet, and
+    # the aligner never scored them, so they have no confidence (never a made-up 1.0).
+    confirm(project, "de", [0, 1, 6, 7])
+    merge_links(project, "de", 0, 1)  # two confirmed links: the merged one is the reviewer's new claim
+    split_link(project, "de", 5, 1, 1)  # link 6 of the gold (1-2) is at 5 now
+    move_sentence(project, "de", 0, "target", "next")
+    unlink(project, "de", 2)
+    links = project.target("de").links
+    made = [links[k] for k in (0, 1, 2, 3, 6, 7)]
+    assert [(x.status, x.confidence) for x in made] == [(MANUAL, None)] * 6
+    assert project.history[-1].summary == "unlink link 3 of de (1-1): its 2 sentences left unlinked"
+    counts = reloaded(project).target("de").counts()
+    assert (counts[MANUAL], counts[CONFIRMED], counts[AUTO]) == (6, 1, 20)  # [p3s4]:[p3s5], confirmed, untouched
+    assert counts[TO_REVIEW] == counts[AUTO] + counts[MANUAL] == counts["links"] - counts[CONFIRMED]
+    summary = list_projects(project.path.parent.parent)[0].targets[0]
+    assert (summary.links, summary.confirmed, summary.manual, summary.flagged, summary.to_review) == (27, 1, 6, 0, 26)
+    confirm(project, "de", [0, 1])  # approving a hand-made link makes it confirmed; it keeps having no score
+    assert [(x.status, x.confidence) for x in project.target("de").links[:2]] == [(CONFIRMED, None)] * 2
+    unconfirm(project, "de", [0, 2])  # back to auto, a manual link too
+    assert [x.status for x in reloaded(project).target("de").links[:3]] == [AUTO, CONFIRMED, AUTO]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "merged"),
+    [
+        (CONFIRMED, CONFIRMED, CONFIRMED),
+        (CONFIRMED, MANUAL, MANUAL),
+        (MANUAL, MANUAL, MANUAL),
+        (MANUAL, AUTO, AUTO),
+        (CONFIRMED, AUTO, AUTO),
+        (MANUAL, FLAGGED, FLAGGED),
+    ],
+)
+def test_links_joined_by_joining_sentences_keep_the_weakest_claim(
+    project: Project, first: str, second: str, merged: str
+) -> None:
+    # p1s1 and p1s2 sit in links 0 and 1; joining the two source sentences joins their links as a side effect.
+    for index, status in ((0, first), (1, second)):
+        if status == CONFIRMED:
+            confirm(project, "de", index)
+        elif status == FLAGGED:
+            flag(project, "de", index, "odd")
+        elif status == MANUAL:  # the same link, made by hand: unlinked, then linked again
+            unlink(project, "de", index)
+            merge_links(project, "de", index, index + 1)
+    assert [x.status for x in project.target("de").links[:2]] == [first, second]
+    join_sentences(project, SOURCE, "p1s1", "p1s2")
+    assert project.target("de").links[0].status == merged
+
+
+def test_people_read_link_numbers_from_1(project: Project) -> None:
+    # The API takes 0-based indices (target.links[k]); every summary and message numbers links from 1.
+    assert merge_links(project, "de", 4, 5).summary == "merge links 5 and 6 of de"
+    assert confirm(project, "de", [0, 1]).summary == "confirm links 1, 2 of de"
+    assert flag(project, "de", 24, "x").summary == "flag link 25 of de"
+    moved = move_sentence(project, "de", 5, "target", "next")  # the gold's 1-2 link (p3s3), now at 5
+    assert moved.summary == "move target sentence p3s4 from link 6 to link 7 of de"
+    with pytest.raises(EditError, match=r"no link 26: its 25 links are numbered 1 to 25\."):
+        confirm(project, "de", 25)
+    with pytest.raises(EditError, match=r"no link 0: its 25 links are numbered 1 to 25\."):
+        confirm(project, "de", -1)
+    with pytest.raises(EditError, match=r"links 1 and 3 of target 'de' are not neighbours"):
+        merge_links(project, "de", 0, 2)
 
 
 def invalid_edits() -> list[tuple[str, Callable[[Project], object]]]:
@@ -369,17 +447,23 @@ def test_undo_then_redo_any_sequence_and_after_a_reload(project: Project) -> Non
 # --------------------------------------------------------------------------------------------- realigning
 
 
-def test_realign_keeps_confirmed_links_and_redoes_the_rest(project: Project, en: Document, de: Document, e5) -> None:
+def test_realign_keeps_confirmed_and_manual_links_and_redoes_the_rest(
+    project: Project, en: Document, de: Document, e5
+) -> None:
     # Start from links that are right for the first 8 links and one big wrong link for the rest.
     wrong = [*GOLD[:8], Bead(tuple(range(8, 27)), tuple(range(9, 28)))]
     add_target(project, de, "de-2", beads=wrong)
-    merge_links(project, "de-2", 2, 3)  # a confirmed 2-2 link the aligner would never make
+    merge_links(project, "de-2", 2, 3)  # a manual 2-2 link the aligner would never make, not approved yet
     confirm(project, "de-2", [0, 1])
     flag(project, "de-2", 7, "rest unchecked")  # the big link, from p3s5 on
-    confirmed = [x for x in project.target("de-2").links if x.status == CONFIRMED]
+    decided = [x for x in project.target("de-2").links if x.status in (CONFIRMED, MANUAL)]
+    assert [x.status for x in decided] == [CONFIRMED, CONFIRMED, MANUAL]
     realign(project, e5, "de-2")
     links = project.target("de-2").links
-    assert [x for x in links if x.status == CONFIRMED] == confirmed  # untouched, times included
+    assert [x for x in links if x.status in (CONFIRMED, MANUAL)] == decided  # untouched, times included
+    assert links[2].src == ("p2s1", "p2s2") and links[2].confidence is None  # still the reviewer's, unscored
+    signature = project.target("de-2").signature
+    assert (signature["kept_confirmed"], signature["kept_manual"]) == (2, 1)
     expected = gold_ids(en, de)
     assert [(x.src, x.tgt) for x in links[3:]] == expected[4:]  # everything else as the gold says
     k = project.target("de-2").link_of(SOURCE, "p3s5")
@@ -551,6 +635,187 @@ def test_a_project_from_a_newer_workbench_is_refused_clearly(project: Project, r
     assert "newer" in (list_projects(root)[0].error or "")
 
 
+# Version 1 of the project file, as the workbench wrote it before the status "manual": written here with sqlite3
+# alone, so the upgrade is tested against the old format itself, not against what today's code makes of it.
+SCHEMA_V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE sides (
+    key TEXT PRIMARY KEY, position INTEGER NOT NULL, name TEXT NOT NULL, lang TEXT NOT NULL, title TEXT,
+    metadata TEXT NOT NULL, signature TEXT NOT NULL
+);
+CREATE TABLE sentences (
+    side TEXT NOT NULL REFERENCES sides(key), position INTEGER NOT NULL, id TEXT NOT NULL,
+    paragraph INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (side, id)
+);
+CREATE INDEX sentences_order ON sentences (side, position);
+CREATE TABLE links (
+    target TEXT NOT NULL REFERENCES sides(key), position INTEGER NOT NULL, src TEXT NOT NULL, tgt TEXT NOT NULL,
+    confidence REAL, status TEXT NOT NULL CHECK (status IN ('auto', 'confirmed', 'flagged')),
+    note TEXT NOT NULL DEFAULT '', changed TEXT NOT NULL
+);
+CREATE INDEX links_order ON links (target, position);
+CREATE TABLE edits (
+    seq INTEGER PRIMARY KEY, revision INTEGER NOT NULL, op TEXT NOT NULL, args TEXT NOT NULL, summary TEXT NOT NULL,
+    patch TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('done', 'undone', 'discarded')), at TEXT NOT NULL
+);
+"""
+T0, T1, T2 = "2025-01-01T10:00:00Z", "2025-01-01T10:05:00Z", "2025-01-01T10:06:00Z"
+SOURCE_V1 = [("p1s1", "One."), ("p1s2", "Two."), ("p1s3", "Three."), ("p1s4", "Four.")]
+TARGET_V1 = [("p1s1", "Eins."), ("p1s2", "Zwei."), ("p1s3", "Drei."), ("p1s4", "Vier.")]
+
+
+def _row_v1(k: int, confidence: float | None, status: str, note: str = "", when: str = T0) -> list:
+    """A 1-1 link row as version 1's patches store it: src, tgt, confidence, status, note, changed."""
+    sid = SOURCE_V1[k][0]
+    return [[sid], [sid], confidence, status, note, when]
+
+
+def write_v1_project(root: Path, name: str, *, merge_patch: str | None = None) -> Path:
+    """A version-1 project as the old workbench left it after three edits: the target added (4 links), links 1 and
+    2 merged by hand (saved then as confirmed with confidence 1.0), and link 3 confirmed (keeping its 0.7).
+    Link 4 came from the aligner at exactly 1.0 and stays auto."""
+    added = [_row_v1(0, 0.9, "auto"), _row_v1(1, 0.8, "auto"), _row_v1(2, 0.7, "auto"), _row_v1(3, 1.0, "auto")]
+    merged = [["p1s1", "p1s2"], ["p1s1", "p1s2"], 1.0, "confirmed", "", T1]
+    confirmed = _row_v1(2, 0.7, "confirmed", when=T2)
+    record = {"name": "de.txt", "lang": "de", "title": None, "metadata": {}, "signature": {}, "position": 1}
+    patches = [
+        [
+            {"kind": "side", "key": "de", "start": 0, "old": None, "new": record},
+            {"kind": "sentences", "key": "de", "start": 0, "old": [], "new": [[i, 0, t] for i, t in TARGET_V1]},
+            {"kind": "links", "key": "de", "start": 0, "old": [], "new": added},
+        ],
+        [{"kind": "links", "key": "de", "start": 0, "old": added[:2], "new": [merged]}],
+        [{"kind": "links", "key": "de", "start": 1, "old": [added[2]], "new": [confirmed]}],
+    ]
+    texts = [json.dumps(patch, separators=(",", ":")) for patch in patches]
+    if merge_patch is not None:
+        texts[1] = merge_patch
+    folder = root / name
+    folder.mkdir(parents=True)
+    db = sqlite3.connect(folder / PROJECT_FILE, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA application_id = 1463963216")
+    db.execute("PRAGMA user_version = 1")
+    db.executescript(SCHEMA_V1)
+    meta = {"name": name, "created": T0, "modified": T2, "revision": "3", "written_by": "0.1.0"}
+    db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+    db.execute("INSERT INTO sides VALUES ('source', 0, 'en.txt', 'en', NULL, '{}', '{}')")
+    db.execute("INSERT INTO sides VALUES ('de', 1, 'de.txt', 'de', NULL, '{}', '{}')")
+    for side, sentences in (("source", SOURCE_V1), ("de", TARGET_V1)):
+        db.executemany(
+            "INSERT INTO sentences VALUES (?, ?, ?, 0, ?)", [(side, k, i, t) for k, (i, t) in enumerate(sentences)]
+        )
+    for k, row in enumerate([merged, confirmed, added[3]]):
+        db.execute(
+            "INSERT INTO links VALUES ('de', ?, ?, ?, ?, ?, ?, ?)",
+            (k, json.dumps(row[0]), json.dumps(row[1]), *row[2:]),
+        )
+    for seq, (op, text, when) in enumerate(
+        zip(["add_target", "merge_links", "confirm"], texts, [T0, T1, T2], strict=True), 1
+    ):
+        db.execute(
+            "INSERT INTO edits VALUES (?, ?, ?, '{}', ?, ?, 'done', ?)", (seq, seq, op, f"{op} (version 1)", text, when)
+        )
+    db.close()
+    return folder / PROJECT_FILE
+
+
+def _file_state(path: Path) -> tuple:
+    """What an upgrade changes: the format version, the links table's definition, the links and the patches."""
+    with sqlite3.connect(path) as db:
+        return (
+            db.execute("PRAGMA user_version").fetchone()[0],
+            db.execute("SELECT sql FROM sqlite_master WHERE name = 'links'").fetchone()[0],
+            db.execute("SELECT * FROM links ORDER BY target, position").fetchall(),
+            db.execute("SELECT seq, patch FROM edits ORDER BY seq").fetchall(),
+        )
+
+
+def test_a_version_1_project_is_upgraded_when_opened_and_its_history_still_undoes(root: Path, en: Document) -> None:
+    path = write_v1_project(root, "old")
+    project = open_project("old", root)
+    links = project.target("de").links
+    assert [(x.src, x.status, x.confidence) for x in links] == [
+        (("p1s1", "p1s2"), MANUAL, None),  # made by hand: not approved, no made-up score
+        (("p1s3",), CONFIRMED, 0.7),  # approved by the reviewer: stays approved
+        (("p1s4",), AUTO, 1.0),  # the aligner's, untouched
+    ]
+    assert links[0].changed == T1 and project.revision == 3 and len(project.history) == 3
+    version, sql, _, patches = _file_state(path)
+    create_project("fresh", en, root)
+    assert version == 2 and sql == _file_state(root / "fresh" / PROJECT_FILE)[1]  # the same table as a new file
+    merge = json.loads(dict(patches)[2])
+    assert merge[0]["new"] == [[["p1s1", "p1s2"], ["p1s1", "p1s2"], None, "manual", "", T1]]
+    assert merge[0]["old"][0][2:4] == [0.9, "auto"] and json.loads(dict(patches)[3])[0]["new"][0][2:4] == [
+        0.7,
+        "confirmed",
+    ]
+    assert open_project("old", root).targets == project.targets  # opening again changes nothing more
+    undo(project)  # the confirm
+    undo(project)  # the merge made by the old version
+    assert [(x.src, x.status, x.confidence) for x in project.target("de").links][:3] == [
+        (("p1s1",), AUTO, 0.9),
+        (("p1s2",), AUTO, 0.8),
+        (("p1s3",), AUTO, 0.7),
+    ]
+    redo(project)
+    assert (project.target("de").links[0].status, project.target("de").links[0].confidence) == (MANUAL, None)
+    assert reloaded(project).targets == project.targets
+    summary = next(s for s in list_projects(root) if s.name == "old").targets[0]
+    assert (summary.links, summary.confirmed, summary.manual, summary.to_review) == (3, 0, 1, 3)
+
+
+def test_an_upgrade_that_fails_leaves_the_version_1_file_as_it_was(root: Path) -> None:
+    path = write_v1_project(root, "old", merge_patch='[{"kind": "links", "key": "de", "start": 0, "old": [')
+    before = _file_state(path)
+    with pytest.raises(CorruptProjectError, match=r"could not be upgraded from format version 1.*left as it is"):
+        open_project("old", root)
+    assert _file_state(path) == before  # the links table was rebuilt inside the transaction: rolled back
+
+
+READ_ONLY_CHILD = r"""
+import sys
+from pathlib import Path
+from workbench.projects import ReadOnlyProjectError, confirm, list_projects, open_project
+root = Path(sys.argv[1])
+project = open_project("old", root)
+print([(x.status, x.confidence) for x in project.target("de").links])
+try:
+    confirm(project, "de", 2)
+    print("saved")
+except ReadOnlyProjectError as exc:
+    print("refused:", exc)
+print("listed:", [(s.name, s.error, s.targets[0].manual if s.targets else None) for s in list_projects(root)])
+"""
+
+
+def test_a_version_1_project_in_a_read_only_folder_opens_upgraded_in_memory(root: Path) -> None:
+    path = write_v1_project(root, "old")
+    before = _file_state(path)
+    command = [sys.executable, "-c", READ_ONLY_CHILD, str(root)]
+    if os.geteuid() == 0:  # root writes anywhere: run as a user the folder really refuses (a user namespace)
+        if shutil.which("unshare") is None:
+            pytest.skip("running as root without unshare: no way to make a folder read-only for the test")
+        command = ["unshare", "--user", *command]
+    (root / "old").chmod(0o555)
+    path.chmod(0o444)
+    try:
+        ran = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    finally:
+        (root / "old").chmod(0o755)
+        path.chmod(0o644)
+    if os.geteuid() == 0 and "unshare" in ran.stderr:
+        pytest.skip(f"user namespaces are not available here: {ran.stderr.strip()}")
+    assert ran.returncode == 0, ran.stderr
+    statuses, refused, listed = ran.stdout.splitlines()
+    assert statuses == "[('manual', None), ('confirmed', 0.7), ('auto', 1.0)]"  # upgraded, in memory
+    assert refused.startswith("refused: project 'old' is read-only") and "damaged" not in refused
+    assert listed == "listed: [('old', None, 1)]"  # listed, not reported as damaged
+    assert _file_state(path) == before  # the file was not touched
+    assert open_project("old", root).target("de").links[0].status == MANUAL  # writable again: upgraded on disk
+    assert _file_state(path)[0] == 2
+
+
 def test_list_projects_counts_links_and_review_status(project: Project, root: Path, en: Document) -> None:
     confirm(project, "de", [0, 1, 2])
     flag(project, "de", 4, "x")
@@ -588,7 +853,7 @@ def test_listing_again_rechecks_only_projects_changed_since(
 
 
 def test_project_to_corpus_filters(project: Project) -> None:
-    split_link(project, "de", 6, 1, 1)  # a 0-1 link at 7, confirmed
+    split_link(project, "de", 6, 1, 1)  # a 0-1 link at 7, manual
     unconfirm(project, "de", [6, 7])
     confirm(project, "de", [0, 1])
     flag(project, "de", 2, "tense")
@@ -603,7 +868,11 @@ def test_project_to_corpus_filters(project: Project) -> None:
     assert full.units[7].source_segments == () and full.units[7].target_ids == ("p3s4",)
     assert full.units[2].status == FLAGGED and full.units[2].note == "tense" and full.units[2].changed.endswith("Z")
     assert [u.source_ids[0] for u in project_to_corpus(project, "de", confirmed_only=True).units] == ["p1s1", "p1s2"]
-    assert len(project_to_corpus(project, "de", drop_unpaired=True).units) == 26
+    paired = project_to_corpus(project, "de", drop_unpaired=True).units
+    assert len(paired) == 26
+    # Units carry the link's number as people see it (from 1), also when a filter leaves links out before them.
+    assert [u.link_number for u in full.units] == list(range(1, 28))
+    assert [u.link_number for u in paired[6:8]] == [7, 9]  # link 8 (index 7) is the 0-1 link, left out
     # Confidences as the gold file gives them are all 1.0: lower a few by importing a project with scores.
     scored = project_from_corpus(
         "scored",
@@ -657,6 +926,7 @@ def test_multilingual_corpus_groups_the_source_as_coarsely_as_every_target_needs
 def test_a_corpus_becomes_a_project_and_a_target_again(project: Project, root: Path) -> None:
     confirm(project, "de", [0, 1])
     flag(project, "de", 5, "name spelled differently")
+    merge_links(project, "de", 2, 3)  # a manual link, made by hand and not approved
     corpus = project_to_corpus(project, "de")
     copy_ = project_from_corpus("copy", corpus, root)
     assert copy_.source.ids() == project.source.ids() and copy_.source.texts() == project.source.texts()
@@ -665,8 +935,15 @@ def test_a_corpus_becomes_a_project_and_a_target_again(project: Project, root: P
     assert [(x.src, x.tgt, x.status, x.note, x.changed) for x in links] == [
         (x.src, x.tgt, x.status, x.note, x.changed) for x in original
     ]
+    assert (links[2].status, links[2].confidence) == (MANUAL, None)
     added = add_target_from_corpus(project, corpus, "de-copy")
     assert [(x.src, x.tgt, x.status) for x in added.links] == [(x.src, x.tgt, x.status) for x in original]
+    # Through the files other tools read (n-m sentences joined in some), a manual link stays manual and unscored.
+    for fmt in ("tmx", "xliff", "xliff2", "tsv", "jsonl"):
+        data, filename, _ = corpus_to_bytes(corpus, fmt)
+        (root / filename).write_bytes(data)
+        via = project_from_corpus(f"via-{fmt}", read_corpus(root / filename), root).target("de").links
+        assert [(x.status, x.confidence, x.note) for x in via] == [(x.status, x.confidence, x.note) for x in original]
     # units without ids get fresh ones
     bare = ParallelCorpus("en", "pt", [_unit("One.", "Um."), TranslationUnit(("Two.", "Three."), ("Dois e três.",))])
     plain = project_from_corpus("plain", bare, root)
@@ -720,11 +997,14 @@ def test_cli_new_list_show_delete(tmp_path: Path, e5_folder: Path, en: Document,
     (tmp_path / "alignments" / "broken").mkdir()
     (tmp_path / "alignments" / "broken" / PROJECT_FILE).write_bytes(b"not a database" * 100)
     listed = run("list")
-    assert listed.returncode == 0 and "de 26 links, 0 confirmed" in listed.stdout.splitlines()[1]
+    assert (
+        listed.returncode == 0 and "de 26 links, 0 confirmed, 0 flagged, 26 to review" in listed.stdout.splitlines()[1]
+    )
     assert listed.stdout.startswith("broken  UNREADABLE: project 'broken' cannot be opened")
     shown = run("show", "kd", "--lang", "de")
     rows = [line.split() for line in shown.stdout.splitlines() if line[:4].strip().isdigit()]
-    assert len(rows) == 26 and rows[6][:2] == ["6", "1-2"] and all(0 <= float(r[2]) <= 1 for r in rows)
+    assert len(rows) == 26 and rows[6][:2] == ["7", "1-2"] and all(0 <= float(r[2]) <= 1 for r in rows)
+    assert rows[0][0] == "1"  # links are numbered from 1 for people
     saved = open_project("kd", tmp_path / "alignments")
     assert ids(saved) == gold_ids(en, de)  # the aligner gets the seed exactly right
     for args in (

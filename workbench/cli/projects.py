@@ -82,7 +82,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="the target to export (default: the only one); repeat with --format tmx for one multilingual TMX",
     )
     p.add_argument("--format", dest="fmt", choices=list(FORMATS), default="tmx")
-    p.add_argument("--confirmed-only", action="store_true", help="only links a reviewer confirmed")
+    p.add_argument("--confirmed-only", action="store_true", help="only links a reviewer approved (confirmed)")
     p.add_argument("--min-confidence", type=float, metavar="X", help="only links of at least this confidence")
     p.add_argument("--no-unpaired", action="store_true", help="leave out 0-n and n-0 links")
     p.add_argument("--out", type=Path, help="file to write (default: in the project's folder in alignments/)")
@@ -208,13 +208,17 @@ def _cmd_list(args: argparse.Namespace) -> int:
         if s.error:
             print(f"{s.name:{width}s}  UNREADABLE: {s.error}")
             continue
-        targets = "; ".join(f"{t.key} {t.links} links, {t.confirmed} confirmed, {t.flagged} flagged" for t in s.targets)
+        targets = "; ".join(
+            f"{t.key} {t.links} links, {t.confirmed} confirmed, {t.flagged} flagged, {t.to_review} to review"
+            + (f" ({t.manual} made by hand)" if t.manual else "")
+            for t in s.targets
+        )
         print(f"{s.name:{width}s}  {s.source_lang:3s} -> {targets or 'no targets'}  (modified {s.modified})")
     return 0
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from workbench.projects import open_project
+    from workbench.projects import link_number, open_project
 
     project = open_project(args.name, _root())
     keys = args.keys or list(project.targets)
@@ -229,7 +233,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
         for k, link in enumerate(target.links):
             confidence = "   - " if link.confidence is None else f"{link.confidence:.2f} "
             ids = f"{' '.join(link.src) or '-'} : {' '.join(link.tgt) or '-'}"
-            out.write(f"{k:4d}  {link.kind:4s} {confidence} {link.status:9s} {ids}\n")
+            out.write(f"{link_number(k):4d}  {link.kind:4s} {confidence} {link.status:9s} {ids}\n")
             out.write(f"{'':6s}{clip(' '.join(source_text[i] for i in link.src), width) or '(no source)'}\n")
             out.write(f"{'':6s}{clip(' '.join(target_text[j] for j in link.tgt), width) or '(no target)'}\n")
             if link.note:
@@ -254,6 +258,8 @@ def _cmd_delete(args: argparse.Namespace) -> int:
 
 
 def _print_summary(project: Project) -> None:
+    from workbench.projects import MANUAL, TO_REVIEW
+
     source = project.source
     title = f" \u201c{source.title}\u201d" if source.title else ""
     print(
@@ -270,7 +276,9 @@ def _print_summary(project: Project) -> None:
         made_by = target.signature.get("embedder") or target.signature.get("aligner", "")
         print(
             f"  target {target.key} ({target.lang}, {len(target.side.sentences)} sentences): {counts['links']} links, "
-            f"{counts['confirmed']} confirmed, {counts['flagged']} flagged{mean}"
+            f"{counts['confirmed']} confirmed, {counts['flagged']} flagged, {counts[TO_REVIEW]} to review"
+            + (f" ({counts[MANUAL]} made by hand)" if counts[MANUAL] else "")
+            + mean
             + (f"; by {made_by}" if made_by else "")
         )
 

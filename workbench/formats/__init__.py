@@ -8,10 +8,11 @@ format by name or file suffix, atomic writes, the download's file name and MIME 
 What each format carries (everything else it drops, on purpose and documented in its module):
 
 ========  =================================================================================================
-tmx       texts (n-m joined), ids, confidence, status, note, change time, name; refuses XML-illegal controls
+tmx       texts (n-m joined), ids, confidence, status, note, change time, link number, name; refuses XML-illegal
+          controls
 xliff     XLIFF 1.2: as TMX; the status also as the standard ``state``
 xliff2    XLIFF 2.0: everything, n-m sentences as separate ``<segment>``s, XML-illegal controls as ``<cp>``
-tsv       texts (n-m joined), ids, confidence, status, note; no time, no name, no languages in the file
+tsv       texts (n-m joined), ids, confidence, status, note; no time, no link number, no name, no languages
 moses     texts only (n-m joined), line breaks inside a sentence become spaces
 jsonl     everything, exactly
 ========  =================================================================================================
@@ -112,9 +113,10 @@ def filter_units(
 ) -> list[TranslationUnit]:
     """The units an export keeps, in order.
 
-    ``confirmed_only``: only units a reviewer confirmed. ``min_confidence``: units whose confidence reaches it;
-    a confirmed unit always passes (a reviewer's word outranks the aligner's score), an unconfirmed one without
-    a confidence never does. ``drop_unpaired``: leave out units with an empty side (0-n and n-0 links), which
+    ``confirmed_only``: only units a reviewer confirmed (approved; a manual unit, made by hand but not approved,
+    is left out). ``min_confidence``: units whose confidence reaches it; a confirmed unit always passes (a
+    reviewer's word outranks the aligner's score), an unconfirmed one without a confidence (a manual one) never
+    does. ``drop_unpaired``: leave out units with an empty side (0-n and n-0 links), which
     training corpora do not want.
     """
     kept: list[TranslationUnit] = []

@@ -6,6 +6,8 @@ Every format needs the same few decisions, so they are made here once:
   reads well in a spreadsheet); an id that is empty or holds whitespace is refused at export, not mangled;
 - a confidence is written with ``repr`` so that a float comes back bit for bit, and must be finite;
 - a status is one of :data:`~workbench.formats.units.STATUSES`;
+- a unit's id in formats that have one is its link number when it has one, else its 1-based place
+  (:func:`unit_ids`), unique in the file;
 - a side's text is the join of its segments; reading a format that keeps only the join gives one segment, or
   none for an empty side, so a 0-1 or 1-0 unit stays one.
 
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from workbench.errors import InputError
 from workbench.formats.units import STATUSES, ParallelCorpus, TranslationUnit
@@ -69,6 +71,9 @@ def check_unit(
     where = f"Unit {number}"
     if unit.status not in STATUSES:
         raise InputError(f"{where}: status {unit.status!r} is not one of {', '.join(STATUSES)}; fix it before export.")
+    link = unit.link_number
+    if link is not None and (isinstance(link, bool) or not isinstance(link, int) or link < 1):
+        raise InputError(f"{where}: link number {link!r} is not a whole number from 1; fix it before export.")
     confidence = unit.confidence
     if confidence is not None and (
         isinstance(confidence, bool) or not isinstance(confidence, int | float) or not math.isfinite(confidence)
@@ -93,6 +98,34 @@ def check_unit(
     ]
     for label, text, xml in fields:
         check_text(text, f"{where}: the {label}", fmt, xml=xml)
+
+
+def unit_ids(units: Sequence[TranslationUnit]) -> list[str]:
+    """The id each unit is written with: its link number (what people see in the project), else its 1-based place.
+
+    Refuses ids that repeat (units from two targets mixed, say), which formats with unit ids do not allow.
+    """
+    ids: list[str] = []
+    seen: dict[str, int] = {}
+    for number, unit in enumerate(units, start=1):
+        unit_id = str(number if unit.link_number is None else unit.link_number)
+        if unit_id in seen:
+            raise InputError(
+                f"Unit {number}: its id {unit_id} is also unit {seen[unit_id]}'s; a file's unit ids must differ, so "
+                "export one target's links at a time."
+            )
+        seen[unit_id] = number
+        ids.append(unit_id)
+    return ids
+
+
+def parse_link_number(text: str | None, where: str) -> int | None:
+    """Read a link number written by an export (a whole number from 1); empty means none."""
+    if text is None or not text.strip():
+        return None
+    if not text.strip().isdigit() or int(text) < 1:
+        raise InputError(f"{where}: link number {text.strip()[:40]!r} is not a whole number from 1; correct it.")
+    return int(text)
 
 
 def check_text(text: str, what: str, fmt: str, *, xml: bool) -> None:
@@ -168,6 +201,7 @@ def joined(unit: TranslationUnit) -> TranslationUnit:
         status=unit.status,
         note=unit.note,
         changed=unit.changed,
+        link_number=unit.link_number,
     )
 
 

@@ -10,7 +10,8 @@ its neighbours). Every following line is one unit with every field of
 :class:`~workbench.formats.units.TranslationUnit`, segments and ids as lists::
 
     {"source_segments": [...], "target_segments": [...], "source_ids": [...], "target_ids": [...],
-     "confidence": 0.87, "status": "confirmed", "note": "", "changed": "2026-11-27T06:43:33+00:00"}
+     "confidence": 0.87, "status": "confirmed", "note": "", "changed": "2026-11-27T06:43:33+00:00",
+     "link_number": 13}
 
 Strings are written unescaped (``ensure_ascii=False``) so the file reads as text; JSON escapes the control
 characters, and lines are split on ``\\n`` only, so U+2028 inside a sentence is safe. Nothing is lost.
@@ -56,6 +57,7 @@ def export_jsonl(corpus: ParallelCorpus) -> bytes:
             "status": unit.status,
             "note": unit.note,
             "changed": unit.changed,
+            "link_number": unit.link_number,
         }
         lines.append(_dumps(record))
     return "".join(line + "\n" for line in lines).encode("utf-8")
@@ -137,6 +139,11 @@ def _unit(record: Any, place: str) -> TranslationUnit:
         isinstance(confidence, bool) or not isinstance(confidence, int | float) or not math.isfinite(confidence)
     ):
         raise InputError(f"{place}: confidence must be a number or null, not {confidence!r}.")
+    link_number = record.get("link_number")
+    if link_number is not None and (
+        isinstance(link_number, bool) or not isinstance(link_number, int) or link_number < 1
+    ):
+        raise InputError(f"{place}: link_number must be a whole number from 1 or null, not {link_number!r}.")
     status = record.get("status") or "auto"
     if status not in STATUSES:
         raise InputError(f"{place}: status {status!r} is not one of {', '.join(STATUSES)}; correct it.")
@@ -149,4 +156,5 @@ def _unit(record: Any, place: str) -> TranslationUnit:
         status=status,
         note=optional_string("note") or "",
         changed=optional_string("changed"),
+        link_number=link_number,
     )

@@ -3,9 +3,11 @@
 Export writes one ``<tu>`` a unit with a ``<tuv xml:lang="...">`` for each side; the sentences of an n-m unit
 are joined by a space, and an empty side (0-1, 1-0) is written as an empty ``<seg/>`` so the pair stays
 explicit. What TMX has no element for travels in ``<prop type="x-workbench-...">`` (confidence, status, source
-and target ids, the exact change time) and the reviewer's note in ``<note>``, so a TMX we write reads back into
-the same units; other tools show the note and ignore the props. The change time also goes into the standard
-``changedate`` attribute, which TM tools sort by.
+and target ids, the exact change time, the link number) and the reviewer's note in ``<note>``, so a TMX we write
+reads back into the same units; other tools show the note and ignore the props. The change time also goes into
+the standard ``changedate`` attribute, which TM tools sort by. A unit's ``tuid`` is its link number as the
+project shows it (from 1), so a filtered export still names links as people know them; a unit that is no
+project's link gets its place in the file.
 
 Characters XML 1.0 forbids (C0 controls other than tab, LF and CR) cannot be written in TMX at all, not even as
 character references, and TMX has no escape for them. Rather than drop them silently (as translate-toolkit
@@ -32,10 +34,12 @@ from workbench.formats.fields import (
     join_ids,
     normalise_lang,
     parse_confidence,
+    parse_link_number,
     parse_status,
     pick_lang,
     segments_from_text,
     split_ids,
+    unit_ids,
 )
 from workbench.formats.units import MultilingualCorpus, ParallelCorpus, TranslationUnit
 from workbench.formats.xmlsafe import XML_LANG, inline_text, local_name, parse_xml
@@ -51,8 +55,8 @@ def export_tmx(corpus: ParallelCorpus) -> bytes:
     """The corpus as a TMX 1.4b document (UTF-8 bytes); refuses what TMX cannot carry (see the module docstring)."""
     check_corpus(corpus, "TMX", xml_texts=True, xml_fields=True)
     root, body = _skeleton(corpus.source_lang, corpus.name, target_lang=corpus.target_lang)
-    for number, unit in enumerate(corpus.units, start=1):
-        tu = etree.SubElement(body, "tu", tuid=str(number))
+    for unit_id, unit in zip(unit_ids(corpus.units), corpus.units, strict=True):
+        tu = etree.SubElement(body, "tu", tuid=unit_id)
         if changedate := _tmx_date(unit.changed):
             tu.set("changedate", changedate)
         if unit.note:
@@ -63,6 +67,7 @@ def export_tmx(corpus: ParallelCorpus) -> bytes:
             "source-ids": join_ids(unit.source_ids),
             "target-ids": join_ids(unit.target_ids),
             "changed": unit.changed or "",
+            "link-number": "" if unit.link_number is None else str(unit.link_number),
         }
         for name, value in props.items():
             if value:
@@ -254,6 +259,7 @@ def _read_tu(tu: etree._Element, number: int, src: str, tgt: str, where: str) ->
         status=parse_status(props.get(PROP_PREFIX + "status"), place),
         note="\n".join(notes),
         changed=changed or None,
+        link_number=parse_link_number(props.get(PROP_PREFIX + "link-number"), place),
     )
 
 

@@ -6,7 +6,8 @@ holding a tab, a line break or a double quote is put in double quotes with its q
 comes back exactly and spreadsheets split the columns right.
 
 Carries the joined texts, ids, confidence, status and note. Loses the sentences of an n-m unit (joined by a
-space), the change time, and the languages and corpus name, which TSV has no place for: the caller passes them
+space), the change time, the link number, and the languages and corpus name, which TSV has no place for: the
+caller passes them
 (``read_corpus`` takes them from a file name like ``NAME.en-de.tsv`` when not given).
 
 Import reads two kinds of file. One whose first line names known columns (any order; source and target

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-STATUSES = ("auto", "confirmed", "flagged")
+#: A link's review status: made by the aligner, made by a reviewer's hand (not approved yet), approved, flagged.
+STATUSES = ("auto", "manual", "confirmed", "flagged")
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,9 @@ class TranslationUnit:
     status: str = "auto"
     note: str = ""
     changed: str | None = None  # ISO 8601 UTC time of the link's last change
+    #: The link's number as people see it in its project (from 1), so a filtered export's unit ids still name
+    #: the link the Review page, a finding or a note calls by that number; None for a unit that is no project's.
+    link_number: int | None = None
 
     @property
     def source(self) -> str:

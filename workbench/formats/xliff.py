@@ -7,19 +7,26 @@ padded with empty ``<source/>``/``<target/>`` (an empty segment is read back as 
 
 The status maps onto the standard states, so other tools see the review:
 
-=========  ==============================  ======================================
-status     XLIFF 1.2 ``<target state>``    XLIFF 2.0 ``<segment state>``
-=========  ==============================  ======================================
-auto       translated                      translated
-confirmed  final (and ``approved="yes"``)  final
-flagged    needs-review-translation        initial, ``subState="workbench:flagged"``
-=========  ==============================  ======================================
+=========  ===================================================  ======================================
+status     XLIFF 1.2 ``<target state>``                         XLIFF 2.0 ``<segment state>``
+=========  ===================================================  ======================================
+auto       translated                                           translated
+manual     needs-review-translation,                            translated, ``subState="workbench:manual"``
+           ``state-qualifier="x-workbench-manual"``
+confirmed  final (and ``approved="yes"``)                       final
+flagged    needs-review-translation                             initial, ``subState="workbench:flagged"``
+=========  ===================================================  ======================================
 
-and back: ``final``/``signed-off``/``approved="yes"`` (1.2) and ``final``/``reviewed`` (2.0) read as confirmed,
-``needs-review-*`` (1.2) and our subState (2.0) as flagged, anything else as auto. Confidence, ids and the exact
-change time are attributes in our own namespace (:data:`WORKBENCH_NS`) on the unit, which both versions allow;
-the note is a ``<note>``; the corpus name is the file's ``original``. Sides keep ``xml:space="preserve"`` so tabs
-and newlines survive tools that would otherwise normalise whitespace.
+A manual link (made by a reviewer's hand, not approved yet) gets 1.2's standard state for "needs review", as a
+flagged one does; our ``x-`` qualifier (1.2 allows ``x-`` values) tells the two apart when read back. And back:
+``final``/``signed-off``/``approved="yes"`` (1.2) and ``final``/``reviewed`` (2.0) read as confirmed,
+``needs-review-*`` (1.2) as manual with our qualifier and flagged without, our subStates (2.0) as manual (while
+the state is still translated) and flagged, anything else as auto: a state another tool changed wins over our
+marks. Confidence, ids, the exact change time and the link number are attributes in our own namespace
+(:data:`WORKBENCH_NS`) on the unit, which both versions allow; the note is a ``<note>``; the corpus name is the
+file's ``original``. Unit ids are link numbers as the project shows them (from 1), or a unit's place in the file
+when it is no project's link. Sides keep ``xml:space="preserve"`` so tabs and newlines survive tools that would
+otherwise normalise whitespace.
 
 Characters XML 1.0 forbids: 2.0 writes them as ``<cp hex="..."/>``, the standard's own element for them, and
 reads them back; 1.2 has no such element, so export refuses them, naming the unit (as TMX does). A note cannot
@@ -42,9 +49,11 @@ from workbench.formats.fields import (
     join_ids,
     normalise_lang,
     parse_confidence,
+    parse_link_number,
     pick_lang,
     segments_from_text,
     split_ids,
+    unit_ids,
 )
 from workbench.formats.units import ParallelCorpus, TranslationUnit
 from workbench.formats.xmlsafe import XML_SPACE, inline_text, local_name, parse_xml
@@ -54,10 +63,18 @@ XLIFF20_NS = "urn:oasis:names:tc:xliff:document:2.0"
 #: Our extension attributes (confidence, source-ids, target-ids, changed) live in this namespace.
 WORKBENCH_NS = "urn:x-workbench:corpus:1"
 FLAGGED_SUBSTATE = "workbench:flagged"
+MANUAL_SUBSTATE = "workbench:manual"
+MANUAL_QUALIFIER_12 = "x-workbench-manual"
 VERSIONS = ("1.2", "2.0")
 
-_STATE_12 = {"auto": "translated", "confirmed": "final", "flagged": "needs-review-translation"}
-_STATE_20 = {"auto": "translated", "confirmed": "final", "flagged": "initial"}
+_STATE_12 = {
+    "auto": "translated",
+    "manual": "needs-review-translation",
+    "confirmed": "final",
+    "flagged": "needs-review-translation",
+}
+_STATE_20 = {"auto": "translated", "manual": "translated", "confirmed": "final", "flagged": "initial"}
+_SUBSTATE_20 = {"manual": MANUAL_SUBSTATE, "flagged": FLAGGED_SUBSTATE}
 # Inline elements whose content is native code (or which are empty anyway), not text a reader sees.
 _CODE_12 = frozenset({"bpt", "ept", "it", "ph", "x", "bx", "ex"})
 _CODE_20 = frozenset({"ph", "sc", "ec", "sm", "em"})
@@ -110,6 +127,7 @@ def _set_extensions(element: etree._Element, unit: TranslationUnit) -> None:
         "source-ids": join_ids(unit.source_ids),
         "target-ids": join_ids(unit.target_ids),
         "changed": unit.changed or "",
+        "link-number": "" if unit.link_number is None else str(unit.link_number),
     }
     for name, value in values.items():
         if value:
@@ -133,14 +151,16 @@ def _export_12(corpus: ParallelCorpus) -> etree._Element:
         **{"tool-id": "workbench", "tool-name": "workbench", "tool-version": workbench.__version__},
     )
     body = etree.SubElement(file, ns + "body")
-    for number, unit in enumerate(corpus.units, start=1):
-        trans_unit = etree.SubElement(body, ns + "trans-unit", id=str(number))
+    for unit_id, unit in zip(unit_ids(corpus.units), corpus.units, strict=True):
+        trans_unit = etree.SubElement(body, ns + "trans-unit", id=unit_id)
         trans_unit.set(XML_SPACE, "preserve")
         if unit.status == "confirmed":
             trans_unit.set("approved", "yes")
         _set_extensions(trans_unit, unit)
         etree.SubElement(trans_unit, ns + "source").text = unit.source or None
         target = etree.SubElement(trans_unit, ns + "target", state=_STATE_12[unit.status])
+        if unit.status == "manual":
+            target.set("state-qualifier", MANUAL_QUALIFIER_12)
         target.text = unit.target or None
         if unit.note:
             etree.SubElement(trans_unit, ns + "note").text = unit.note
@@ -159,8 +179,8 @@ def _export_20(corpus: ParallelCorpus) -> etree._Element:
     file = etree.SubElement(root, ns + "file", id="f1")
     if corpus.name:
         file.set("original", corpus.name)
-    for number, unit in enumerate(corpus.units, start=1):
-        element = etree.SubElement(file, ns + "unit", id=str(number))
+    for unit_id, unit in zip(unit_ids(corpus.units), corpus.units, strict=True):
+        element = etree.SubElement(file, ns + "unit", id=unit_id)
         _set_extensions(element, unit)
         if unit.note:
             notes = etree.SubElement(element, ns + "notes")
@@ -168,8 +188,8 @@ def _export_20(corpus: ParallelCorpus) -> etree._Element:
         sources, targets = unit.source_segments, unit.target_segments
         for k in range(max(len(sources), len(targets), 1)):
             segment = etree.SubElement(element, ns + "segment", id=str(k + 1), state=_STATE_20[unit.status])
-            if unit.status == "flagged":
-                segment.set("subState", FLAGGED_SUBSTATE)
+            if unit.status in _SUBSTATE_20:
+                segment.set("subState", _SUBSTATE_20[unit.status])
             for tag, texts in (("source", sources), ("target", targets)):
                 side = etree.SubElement(segment, ns + tag)
                 side.set(XML_SPACE, "preserve")
@@ -224,7 +244,8 @@ def _choose_pair(
 def _status_12(trans_unit: etree._Element, target: etree._Element | None) -> str:
     state = (target.get("state") or "") if target is not None else ""
     if state.startswith("needs-review"):
-        return "flagged"
+        qualifier = target.get("state-qualifier") if target is not None else None
+        return "manual" if qualifier == MANUAL_QUALIFIER_12 else "flagged"
     if trans_unit.get("approved") == "yes" or state in ("final", "signed-off"):
         return "confirmed"
     return "auto"
@@ -236,6 +257,8 @@ def _status_20(segments: list[etree._Element]) -> str:
         return "flagged"
     if states and all(state in ("final", "reviewed") for state, _ in states):
         return "confirmed"
+    if states and all(state == "translated" and sub == MANUAL_SUBSTATE for state, sub in states):
+        return "manual"
     return "auto"
 
 
@@ -246,6 +269,7 @@ def _unit_fields(element: etree._Element, place: str) -> dict:
         "target_ids": split_ids(element.get(_wb("target-ids"))),
         "confidence": parse_confidence(element.get(_wb("confidence")), place),
         "changed": element.get(_wb("changed")) or None,
+        "link_number": parse_link_number(element.get(_wb("link-number")), place),
     }
 
 

@@ -7,9 +7,12 @@ from workbench.projects import add_target, create_project, merge_links, undo
 
 project = create_project("kosovo", load_document("kosovo-dialogue"))        # alignments/kosovo/project.sqlite
 add_target(project, load_document("kosovo-dialogue.de"), None, load_embedder())   # key "de"
-merge_links(project, "de", 4, 5)     # saved at once; raises EditError (changing nothing) if it cannot be done
+merge_links(project, "de", 4, 5)     # saved at once; EditError (changing nothing) if it cannot be done
 undo(project)
 ```
+
+Indices are 0-based (``target.links[4]``); what people read numbers links from 1 (:func:`.model.link_number`):
+the merge above is listed as "merge links 5 and 6 of de".
 
 Modules: :mod:`.model` (what a project holds), :mod:`.editing` (edit operations, undo, redo), :mod:`.targets`
 (adding, removing and realigning targets), :mod:`.store` (the SQLite file, revisions, the edit log),
@@ -47,20 +50,26 @@ from workbench.projects.errors import (
     ProjectExistsError,
     ProjectNameError,
     ProjectNotFoundError,
+    ReadOnlyProjectError,
     SchemaVersionError,
 )
 from workbench.projects.model import (
     AUTO,
     CONFIRMED,
     FLAGGED,
+    KEPT_BY_REALIGN,
+    MANUAL,
     SOURCE,
     STATUSES,
+    TO_REVIEW,
     HistoryEntry,
     Link,
     Project,
     ProjectSentence,
     Side,
     TargetAlignment,
+    link_index,
+    link_number,
 )
 from workbench.projects.store import (
     PROJECT_FILE,
@@ -80,10 +89,13 @@ __all__ = [
     "AUTO",
     "CONFIRMED",
     "FLAGGED",
+    "KEPT_BY_REALIGN",
+    "MANUAL",
     "PROJECT_FILE",
     "SCHEMA_VERSION",
     "SOURCE",
     "STATUSES",
+    "TO_REVIEW",
     "ConflictError",
     "CorpusError",
     "CorruptProjectError",
@@ -96,6 +108,7 @@ __all__ = [
     "ProjectNotFoundError",
     "ProjectSentence",
     "ProjectSummary",
+    "ReadOnlyProjectError",
     "SchemaVersionError",
     "Side",
     "TargetAlignment",
@@ -109,6 +122,8 @@ __all__ = [
     "edit_sentence",
     "flag",
     "join_sentences",
+    "link_index",
+    "link_number",
     "list_projects",
     "merge_links",
     "move_sentence",

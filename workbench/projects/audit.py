@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from workbench.checks.audit import AUDIT_CATEGORIES, AuditSummary, AuditVerdict, audit_summary, draw_audit_sample
 from workbench.errors import InputError
 from workbench.projects.corpus import project_to_corpus
-from workbench.projects.model import Link, Project, utc_now
+from workbench.projects.model import Link, Project, link_number, utc_now
 from workbench.projects.store import _connection
 
 _SCHEMA = """
@@ -96,7 +96,7 @@ def record_verdict(
     """The reviewer's verdict on one link of the sample (pass, or fail with a category)."""
     target = project.target(target_key)
     if not 0 <= link_index < len(target.links):
-        raise InputError(f"target {target_key!r} has no link {link_index}.")
+        raise InputError(f"target {target_key!r} has no link {link_number(link_index)}.")
     if category is not None and category not in AUDIT_CATEGORIES:
         raise InputError(f"unknown audit category {category!r}; use one of {', '.join(AUDIT_CATEGORIES)}.")
     key = link_key(target.links[link_index])
@@ -106,7 +106,9 @@ def record_verdict(
         found = db.execute("SELECT 1 FROM audit_items WHERE target = ? AND link_key = ?", (target_key, key)).fetchone()
         if not found:
             db.execute("ROLLBACK")
-            raise InputError(f"link {link_index} of {target_key!r} is not in the audit sample; draw a sample first.")
+            raise InputError(
+                f"link {link_number(link_index)} of {target_key!r} is not in the audit sample; draw a sample first."
+            )
         db.execute(
             "UPDATE audit_items SET passed = ?, category = ?, comment = ?, judged = ? "
             "WHERE target = ? AND link_key = ?",

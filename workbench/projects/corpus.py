@@ -22,6 +22,7 @@ from workbench.projects.model import (
     Side,
     TargetAlignment,
     check_target_key,
+    link_number,
     utc_now,
 )
 from workbench.projects.store import create_from_sides
@@ -39,10 +40,12 @@ def project_to_corpus(
 ) -> ParallelCorpus:
     """One target's links as translation units, in document order, filtered.
 
-    ``confirmed_only`` keeps confirmed links; ``min_confidence`` drops unconfirmed links below it (a confirmed
-    link is right whatever the aligner thought, and a link without a confidence does not pass); ``drop_unpaired``
-    drops 1-0 and 0-1 links. Units carry each side's sentences as segments, their ids, confidence, status, note
-    and the link's last change.
+    ``confirmed_only`` keeps confirmed (approved) links, not manual ones a reviewer made but has not approved;
+    ``min_confidence`` drops unconfirmed links below it (a confirmed link is right whatever the aligner thought,
+    and a link without a confidence, a manual one included, does not pass); ``drop_unpaired`` drops 1-0 and 0-1
+    links. Units carry each side's sentences as segments, their ids, confidence, status, note, the link's last
+    change and its number as people see it (:func:`~workbench.projects.model.link_number`), which formats with
+    unit ids write as the id, so a filtered export still names each link as the Review page does.
     """
     target = project.target(target_key)
     source_text = {s.id: s.text for s in project.source.sentences}
@@ -57,8 +60,9 @@ def project_to_corpus(
             status=link.status,
             note=link.note,
             changed=link.changed or None,
+            link_number=link_number(k),
         )
-        for link in target.links
+        for k, link in enumerate(target.links)
         if _passes(link, confirmed_only, min_confidence) and not (drop_unpaired and link.is_skip)
     ]
     return ParallelCorpus(project.source.lang, target.lang, units, name=project.name)

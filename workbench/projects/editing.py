@@ -7,13 +7,18 @@ undo and redo replay. Operations that change nothing save nothing and return Non
 
 What an edit does to links:
 
-- Links a reviewer builds by hand (merge, split, unlink, move a sentence) come out confirmed with confidence 1.0: the
-  reviewer decided them, so realigning keeps them. Notes of the links they came from are kept.
+- Links a reviewer builds by hand (merge, split, unlink, move a sentence) come out ``manual`` with no confidence:
+  the reviewer decided the pairing, so realigning keeps them, but nobody has approved them yet (confirm does), and
+  the aligner never scored that pairing, so no made-up 1.0 is shown. Notes of the links they came from are kept.
 - A source sentence is in a link of every target, so source edits reach every target: editing its text changes
   no link (only their last-changed time); splitting it puts both halves in its links; joining it with the next
   sentence merges, in every target where they sit in different links, those links and any between them (which
-  can only hold target sentences). A link merged that way is confirmed only if all its parts were, flagged if
-  any was, with the lowest confidence of its parts. Target sentence edits work the same way on their target.
+  can only hold target sentences). A link merged that way is flagged if any part was, confirmed if all were,
+  manual if all were confirmed or manual, else auto, with the lowest confidence of its parts. Target sentence
+  edits work the same way on their target.
+
+Messages and summaries number links from 1 (:func:`~workbench.projects.model.link_number`), as people see them;
+the functions take 0-based indices, as ``target.links`` is.
 """
 
 from __future__ import annotations
@@ -27,12 +32,14 @@ from workbench.projects.model import (
     AUTO,
     CONFIRMED,
     FLAGGED,
+    MANUAL,
     SOURCE,
     HistoryEntry,
     Link,
     Project,
     ProjectSentence,
     TargetAlignment,
+    link_number,
     utc_now,
 )
 from workbench.projects.patches import Draft
@@ -157,13 +164,13 @@ def join_sentences(project: Project, side: str, first_id: str, second_id: str) -
 
 
 def merge_links(project: Project, target_key: str, first: int, second: int) -> HistoryEntry:
-    """Merge two neighbouring links into one (a 1-1 and a 1-0 make a 2-1), confirmed."""
+    """Merge two neighbouring links into one (a 1-1 and a 1-0 make a 2-1), manual (made by hand, not approved)."""
     target = project.target(target_key)
     first, second = sorted((_index(target, first), _index(target, second)))
     if second != first + 1:
         raise EditError(
-            f"links {first} and {second} of target {target_key!r} are not neighbours: only adjacent links can be "
-            "merged."
+            f"links {link_number(first)} and {link_number(second)} of target {target_key!r} are not neighbours: only "
+            "adjacent links can be merged."
         )
     a, b = target.links[first], target.links[second]
     draft = Draft(project)
@@ -172,7 +179,7 @@ def merge_links(project: Project, target_key: str, first: int, second: int) -> H
         project,
         "merge_links",
         {"target": target_key, "first": first, "second": second},
-        f"merge links {first} and {second} of {target_key}",
+        f"merge links {link_number(first)} and {link_number(second)} of {target_key}",
         draft,
     )
 
@@ -181,7 +188,7 @@ def split_link(project: Project, target_key: str, index: int, source_at: int, ta
     """Split a link in two: its first ``source_at`` source and ``target_at`` target sentences, and the rest.
 
     The cut must fall between two sentences of at least one side, so a 1-1 link (or a 1-0) cannot be split.
-    Both parts are confirmed and keep the link's note.
+    Both parts are manual (kept by realign, not approved) and keep the link's note.
     """
     target = project.target(target_key)
     index = _index(target, index)
@@ -189,10 +196,13 @@ def split_link(project: Project, target_key: str, index: int, source_at: int, ta
     n, m = len(link.src), len(link.tgt)
     for name, at, size in (("source_at", source_at, n), ("target_at", target_at, m)):
         if not isinstance(at, int) or not 0 <= at <= size:
-            raise EditError(f"{name} {at!r} is outside link {index} of {target_key} ({link.kind}): use 0 to {size}.")
+            raise EditError(
+                f"{name} {at!r} is outside link {link_number(index)} of {target_key} ({link.kind}): use 0 to {size}."
+            )
     if not (0 < source_at < n or 0 < target_at < m):
         raise EditError(
-            f"link {index} of {target_key} is {link.kind}: there is no boundary inside it at source {source_at}, "
+            f"link {link_number(index)} of {target_key} is {link.kind}: there is no boundary inside it at source "
+            f"{source_at}, "
             f"target {target_at}. Split between two of its source sentences (0 < source_at < {n}) or two of its "
             f"target sentences (0 < target_at < {m})."
         )
@@ -205,14 +215,15 @@ def split_link(project: Project, target_key: str, index: int, source_at: int, ta
         project,
         "split_link",
         {"target": target_key, "index": index, "source_at": source_at, "target_at": target_at},
-        f"split link {index} of {target_key} ({link.kind}) after {source_at} source and {target_at} target sentences",
+        f"split link {link_number(index)} of {target_key} ({link.kind}) after {source_at} source and {target_at} "
+        "target sentences",
         draft,
     )
 
 
 def unlink(project: Project, target_key: str, index: int) -> HistoryEntry:
     """Say that nothing in a link translates anything else in it: each of its source sentences becomes a 1-0
-    link and each target sentence a 0-1 link, in that order, all confirmed (realigning keeps them unlinked).
+    link and each target sentence a 0-1 link, in that order, all manual (realigning keeps them unlinked).
 
     A reviewer needs this for an added or dropped sentence the aligner paired with a stranger; a split cannot
     do it for a 1-1 link, which has no boundary inside.
@@ -221,7 +232,7 @@ def unlink(project: Project, target_key: str, index: int) -> HistoryEntry:
     index = _index(target, index)
     link = target.links[index]
     if not link.src or not link.tgt:
-        raise EditError(f"link {index} of {target_key} is {link.kind}: it links nothing already.")
+        raise EditError(f"link {link_number(index)} of {target_key} is {link.kind}: it links nothing already.")
     draft = Draft(project)
     draft.links(target_key)[index : index + 1] = [_by_hand((s,), (), link.note) for s in link.src] + [
         _by_hand((), (t,), link.note) for t in link.tgt
@@ -230,8 +241,8 @@ def unlink(project: Project, target_key: str, index: int) -> HistoryEntry:
         project,
         "unlink",
         {"target": target_key, "index": index},
-        f"unlink link {index} of {target_key} ({link.kind}): its {len(link.src) + len(link.tgt)} sentences "
-        "left unlinked",
+        f"unlink link {link_number(index)} of {target_key} ({link.kind}): its {len(link.src) + len(link.tgt)} "
+        "sentences left unlinked",
         draft,
     )
 
@@ -241,7 +252,7 @@ def move_sentence(project: Project, target_key: str, index: int, which: Which, d
 
     ``direction="previous"`` moves the link's first source (``which="source"``) or target sentence to the end of
     the link before; ``"next"`` moves its last one to the start of the link after. A link left with no sentence
-    disappears. Both links come out confirmed.
+    disappears. Both links come out manual.
     """
     target = project.target(target_key)
     index = _index(target, index)
@@ -251,11 +262,13 @@ def move_sentence(project: Project, target_key: str, index: int, which: Which, d
         raise EditError(f"direction must be 'previous' or 'next', not {direction!r}.")
     other = index - 1 if direction == "previous" else index + 1
     if not 0 <= other < len(target.links):
-        raise EditError(f"link {index} of {target_key} is the {'first' if other < 0 else 'last'}: no {direction} link.")
+        raise EditError(
+            f"link {link_number(index)} of {target_key} is the {'first' if other < 0 else 'last'}: no {direction} link."
+        )
     link, neighbour = target.links[index], target.links[other]
     ids = _ids(link, which)
     if not ids:
-        raise EditError(f"link {index} of {target_key} ({link.kind}) has no {which} sentence to move.")
+        raise EditError(f"link {link_number(index)} of {target_key} ({link.kind}) has no {which} sentence to move.")
     if direction == "previous":
         moved, rest = ids[0], ids[1:]
         gained = (*_ids(neighbour, which), moved)
@@ -273,7 +286,7 @@ def move_sentence(project: Project, target_key: str, index: int, which: Which, d
         project,
         "move_sentence",
         {"target": target_key, "index": index, "which": which, "direction": direction, "sentence": moved},
-        f"move {which} sentence {moved} from link {index} to link {other} of {target_key}",
+        f"move {which} sentence {moved} from link {link_number(index)} to link {link_number(other)} of {target_key}",
         draft,
     )
 
@@ -287,7 +300,7 @@ def confirm(project: Project, target_key: str, indices: int | Iterable[int]) -> 
 
 
 def unconfirm(project: Project, target_key: str, indices: int | Iterable[int]) -> HistoryEntry | None:
-    """Put links (confirmed or flagged) back to auto, so realigning may change them; notes stay."""
+    """Put links (confirmed, manual or flagged) back to auto, so realigning may change them; notes stay."""
     return _set_status(project, target_key, indices, AUTO, None, "unconfirm")
 
 
@@ -311,7 +324,7 @@ def _set_status(
         changed = replace(links[k], status=status, note=links[k].note if note is None else note)
         if changed != links[k]:
             links[k] = replace(changed, changed=now)
-    shown = ", ".join(map(str, chosen[:10])) + (" ..." if len(chosen) > 10 else "")
+    shown = ", ".join(str(link_number(k)) for k in chosen[:10]) + (" ..." if len(chosen) > 10 else "")
     summary = f"{verb} link{'s' if len(chosen) > 1 else ''} {shown} of {target_key}"
     args: dict[str, object] = {"target": target_key, "indices": chosen}
     if note is not None:
@@ -349,9 +362,10 @@ def _clean(text: str) -> str:
 
 def _index(target: TargetAlignment, index: int) -> int:
     if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(target.links):
+        asked = link_number(index) if isinstance(index, int) and not isinstance(index, bool) else repr(index)
         raise EditError(
-            f"target {target.key!r} has no link {index!r}: its {len(target.links)} links are numbered 0 to "
-            f"{len(target.links) - 1}."
+            f"target {target.key!r} has no link {asked}: its {len(target.links)} links are numbered 1 to "
+            f"{len(target.links)}."
         )
     return index
 
@@ -383,7 +397,9 @@ def _with_ids(link: Link, which: str, ids: tuple[str, ...], changed: str) -> Lin
 
 
 def _by_hand(src: tuple[str, ...], tgt: tuple[str, ...], note: str) -> Link:
-    return Link(src, tgt, 1.0, CONFIRMED, note, utc_now())
+    """A link a reviewer built: kept by realign, not approved, and with no confidence (the aligner never scored
+    this pairing, so any number would be made up)."""
+    return Link(src, tgt, None, MANUAL, note, utc_now())
 
 
 def _notes(links: Sequence[Link]) -> str:
@@ -392,8 +408,19 @@ def _notes(links: Sequence[Link]) -> str:
 
 
 def _combined(links: Sequence[Link], src: tuple[str, ...], tgt: tuple[str, ...], now: str) -> Link:
-    """Links merged as a side effect (not by a reviewer's choice): keep the weakest claim any of them made."""
+    """Links merged as a side effect (not by a reviewer's choice): keep the weakest claim any of them made.
+
+    A flag is never lost; approval survives only if every part was approved; a link whose parts were all decided
+    by the reviewer (approved or made by hand) stays decided but not approved, so realign keeps it.
+    """
     statuses = {link.status for link in links}
-    status = FLAGGED if FLAGGED in statuses else CONFIRMED if statuses == {CONFIRMED} else AUTO
+    if FLAGGED in statuses:
+        status = FLAGGED
+    elif statuses == {CONFIRMED}:
+        status = CONFIRMED
+    elif statuses <= {CONFIRMED, MANUAL}:
+        status = MANUAL
+    else:
+        status = AUTO
     confidences = [link.confidence for link in links if link.confidence is not None]
     return Link(src, tgt, min(confidences) if confidences else None, status, _notes(links), now)

@@ -29,6 +29,10 @@ class SchemaVersionError(WorkbenchError):
     """A project file written by a newer workbench, in a format this one does not know."""
 
 
+class ReadOnlyProjectError(WorkbenchError):
+    """A change to a project whose file or folder cannot be written: it can be read and exported, not edited."""
+
+
 class EditError(WorkbenchError):
     """An edit that cannot be made (links not adjacent, a position out of range, nothing to undo ...).
 

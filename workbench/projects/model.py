@@ -4,7 +4,8 @@ Sentences are named by ids that stay put while the text around them changes (``p
 second half of a split ``p3s2`` becomes ``p3s2.2``), so a link, a note or an open page of the app still points
 at the same sentence after edits elsewhere: nothing is ever renumbered. Order is kept by position in the lists,
 never by comparing ids. Links name sentences by id too, and are themselves named by their position in their
-target's list (``target.links[12]``), which is what the app shows and the edit operations take.
+target's list (``target.links[12]``), which is what the edit operations take. People read link numbers from 1
+(:func:`link_number`): ``target.links[12]`` is "link 13" in every message, table, picture and export.
 """
 
 from __future__ import annotations
@@ -24,12 +25,30 @@ from workbench.projects.errors import EditError, ProjectNameError, ProjectNotFou
 SOURCE = "source"
 
 AUTO = "auto"  # made by the aligner (or imported so), not looked at yet
-CONFIRMED = "confirmed"  # a reviewer says it is right; realigning keeps it
+#: Made by a reviewer's hand (merge, split, move, unlink): realign keeps it, but it is not approved until the
+#: reviewer approves (confirms) it. It has no confidence: the aligner did not make that pairing.
+MANUAL = "manual"
+CONFIRMED = "confirmed"  # a reviewer says it is right (approved); realigning keeps it
 FLAGGED = "flagged"  # a reviewer says something is wrong here; the note says what
-STATUSES = (AUTO, CONFIRMED, FLAGGED)
+STATUSES = (AUTO, MANUAL, CONFIRMED, FLAGGED)
+#: The key of :meth:`TargetAlignment.counts` for links not approved and not flagged (auto and manual).
+TO_REVIEW = "to_review"
+#: Statuses realign keeps as they are: a reviewer decided these links, approved or not yet.
+KEPT_BY_REALIGN = frozenset({MANUAL, CONFIRMED})
 
 _TARGET_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
 _SPLIT_SUFFIX = re.compile(r"\.\d+$")
+
+
+def link_number(index: int) -> int:
+    """The number people read for the link at 0-based ``index``: links are numbered from 1 wherever a person sees
+    them (messages, tables, pictures, findings, exported unit ids), while the API stays 0-based."""
+    return index + 1
+
+
+def link_index(number: int) -> int:
+    """The 0-based index of the link a person calls ``number`` (the inverse of :func:`link_number`)."""
+    return number - 1
 
 
 def utc_now() -> str:
@@ -119,7 +138,7 @@ class Side:
 class Link:
     """A link: the source and target sentences (by id) that translate each other, and what a reviewer said.
 
-    ``confidence`` is the aligner's (None when imported without one; 1.0 for a link a reviewer built by hand);
+    ``confidence`` is the aligner's (None when imported without one, and for a link a reviewer built by hand);
     ``changed`` is when the link last changed (ISO 8601 UTC).
     """
 
@@ -174,10 +193,15 @@ class TargetAlignment:
         ]
 
     def counts(self) -> dict[str, int]:
-        """Links in all and by status: the progress a reviewer sees."""
+        """Links in all and by status, and ``"to_review"``: the progress a reviewer sees.
+
+        ``"confirmed"`` counts approved links only; ``"to_review"`` counts every link neither approved nor
+        flagged (auto and manual), what is left to look at.
+        """
         out = {"links": len(self.links), **dict.fromkeys(STATUSES, 0)}
         for link in self.links:
             out[link.status] += 1
+        out[TO_REVIEW] = out[AUTO] + out[MANUAL]
         return out
 
 

@@ -13,6 +13,17 @@ every save checks it against the file's inside the write transaction and bumps i
 raises :class:`~workbench.errors.ConflictError`. The edit log (table ``edits``) keeps every edit's patch, so
 undo and redo work after a reload. ``PRAGMA user_version`` is the format version: a file from a newer workbench
 is refused rather than misread; ``PRAGMA application_id`` tells a project file from any other SQLite file.
+
+A file in an older format is upgraded the first time it is opened (listed, loaded or saved), by one small step
+function a version (:data:`MIGRATIONS`), all in one write transaction: a failure or a kill leaves the file as it
+was, and two processes opening it at once upgrade it once. The revision is not bumped: an upgrade changes how
+things are stored, not what the reviewer sees, so it conflicts with no copy loaded by this version.
+
+A project whose file or folder cannot be written (a read-only share, a backup) still opens, read-only: SQLite reads
+it as immutable when it cannot even make its write-ahead-log index there, an old format is upgraded in a copy in
+memory instead of on disk, and any save raises :class:`~workbench.projects.errors.ReadOnlyProjectError` saying
+so (never "damaged"). Reading as immutable assumes nobody writes the file meanwhile, which a folder nobody can
+write makes likely.
 """
 
 from __future__ import annotations
@@ -24,7 +35,7 @@ import re
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +50,7 @@ from workbench.projects.errors import (
     ProjectExistsError,
     ProjectNameError,
     ProjectNotFoundError,
+    ReadOnlyProjectError,
     SchemaVersionError,
 )
 from workbench.projects.model import (
@@ -67,7 +79,7 @@ from workbench.projects.patches import (
 )
 
 PROJECT_FILE = "project.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x57424E50  # "WBNP": a workbench project, whatever the file is called
 
 SCHEMA = """
@@ -99,7 +111,7 @@ CREATE TABLE links (
     src TEXT NOT NULL,                  -- JSON list of source sentence ids
     tgt TEXT NOT NULL,                  -- JSON list of target sentence ids
     confidence REAL,                    -- NULL: imported without one
-    status TEXT NOT NULL CHECK (status IN ('auto', 'confirmed', 'flagged')),
+    status TEXT NOT NULL CHECK (status IN ('auto', 'manual', 'confirmed', 'flagged')),
     note TEXT NOT NULL DEFAULT '',
     changed TEXT NOT NULL               -- ISO 8601 UTC of the link's last change
 );
@@ -161,11 +173,19 @@ def project_dir(name: str, root: Path | None = None) -> Path:
 
 @dataclass(frozen=True)
 class TargetSummary:
+    """A target's counts in the project list: ``confirmed`` is approved links, ``manual`` links made by hand and
+    not approved yet, ``to_review`` every link neither approved nor flagged (auto and manual)."""
+
     key: str
     lang: str
     links: int
     confirmed: int
     flagged: int
+    manual: int = 0
+
+    @property
+    def to_review(self) -> int:
+        return self.links - self.confirmed - self.flagged
 
 
 @dataclass(frozen=True)
@@ -247,9 +267,10 @@ def _summary(name: str, path: Path) -> ProjectSummary:
         meta = dict(db.execute("SELECT key, value FROM meta"))
         sides = db.execute("SELECT key, lang, title FROM sides ORDER BY position").fetchall()
         counts = {
-            key: (total, confirmed or 0, flagged or 0)
-            for key, total, confirmed, flagged in db.execute(
-                "SELECT target, COUNT(*), SUM(status = 'confirmed'), SUM(status = 'flagged') FROM links GROUP BY target"
+            key: (total, confirmed or 0, flagged or 0, manual or 0)
+            for key, total, confirmed, flagged, manual in db.execute(
+                "SELECT target, COUNT(*), SUM(status = 'confirmed'), SUM(status = 'flagged'), SUM(status = 'manual') "
+                "FROM links GROUP BY target"
             )
         }
         (problem,) = db.execute("PRAGMA quick_check(1)").fetchone()
@@ -259,7 +280,7 @@ def _summary(name: str, path: Path) -> ProjectSummary:
     if not source or "revision" not in meta:
         raise _damaged(name, path, "it has no source side or no revision")
     targets = tuple(
-        TargetSummary(key, lang, *counts.get(key, (0, 0, 0))) for key, lang, _title in sides if key != SOURCE
+        TargetSummary(key, lang, *counts.get(key, (0, 0, 0, 0))) for key, lang, _title in sides if key != SOURCE
     )
     return ProjectSummary(
         name, path, source[0][1], source[0][2], targets, meta.get("modified", ""), int(meta["revision"])
@@ -533,23 +554,138 @@ def _source_record(side: Side) -> dict[str, Any]:
     }
 
 
+# --------------------------------------------------------------------------------------------- format upgrades
+
+
+def _upgraded(db: sqlite3.Connection) -> sqlite3.Connection:
+    """``db`` with its file upgraded to :data:`SCHEMA_VERSION`; where the file cannot be written, a copy in memory,
+    upgraded there, that refuses writes (so a save fails as read-only instead of being lost silently)."""
+    try:
+        _migrate(db)
+        return db
+    except sqlite3.OperationalError as exc:
+        if not _read_only(exc):
+            raise
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        db.backup(memory)
+        _migrate(memory)
+        memory.execute("PRAGMA query_only=ON")
+    except BaseException:
+        memory.close()
+        raise
+    db.close()
+    return memory
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Run the steps from the file's version to :data:`SCHEMA_VERSION` in one write transaction: all or nothing."""
+    db.execute("BEGIN IMMEDIATE")  # the write lock first: two processes opening an old file upgrade it once
+    try:
+        (version,) = db.execute("PRAGMA user_version").fetchone()
+        if version < SCHEMA_VERSION:
+            for step in range(version, SCHEMA_VERSION):
+                MIGRATIONS[step](db)
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")  # in the transaction: written with the rest or not
+        db.execute("COMMIT")
+    except BaseException:
+        with suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
+        raise
+
+
+# Version 2's links table, frozen here for the 1 -> 2 step (SCHEMA may change it in later versions; a test checks
+# that a file upgraded today has the same table as a new one).
+_LINKS_V2 = """
+CREATE TABLE links (
+    target TEXT NOT NULL REFERENCES sides(key),
+    position INTEGER NOT NULL,          -- 0..n-1: links cover both sides in order
+    src TEXT NOT NULL,                  -- JSON list of source sentence ids
+    tgt TEXT NOT NULL,                  -- JSON list of target sentence ids
+    confidence REAL,                    -- NULL: imported without one
+    status TEXT NOT NULL CHECK (status IN ('auto', 'manual', 'confirmed', 'flagged')),
+    note TEXT NOT NULL DEFAULT '',
+    changed TEXT NOT NULL               -- ISO 8601 UTC of the link's last change
+);
+CREATE INDEX links_order ON links (target, position);
+"""
+
+
+def _v1_hand_made(status: str, confidence: float | None) -> bool:
+    """Whether a version-1 link was built by a reviewer's hand: version 1 saved merged, split, moved and unlinked
+    links as confirmed with confidence 1.0, and confirming never set a confidence, so that is what they look like.
+    (A link that had an aligner's or an import's confidence of exactly 1.0 and was confirmed looks the same; it
+    becomes manual too: kept by realign, and one approval away from confirmed again.)"""
+    return status == "confirmed" and confidence == 1.0
+
+
+def _v1_link_row(row: list[Any]) -> list[Any]:
+    """A link row as patches store it (src, tgt, confidence, status, note, changed), in version 2's terms."""
+    src, tgt, confidence, status, note, changed = row
+    if _v1_hand_made(status, confidence):
+        return [src, tgt, None, "manual", note, changed]
+    return list(row)
+
+
+def _migrate_1_to_2(db: sqlite3.Connection) -> None:
+    """Version 2 adds the status ``manual``: hand-made links become manual with no confidence, in the links table
+    (rebuilt, since SQLite cannot alter a CHECK constraint) and in every patch of the edit log, so undoing or
+    redoing an edit made before the upgrade puts back what the table now holds."""
+    db.create_function("v1_hand_made", 2, _v1_hand_made, deterministic=True)
+    db.execute("ALTER TABLE links RENAME TO links_v1")
+    db.execute("DROP INDEX links_order")
+    for statement in _LINKS_V2.split(";"):  # one by one: executescript would commit the transaction
+        if statement.strip():
+            db.execute(statement)
+    db.execute(
+        "INSERT INTO links (target, position, src, tgt, confidence, status, note, changed) "
+        "SELECT target, position, src, tgt, "
+        "CASE WHEN v1_hand_made(status, confidence) THEN NULL ELSE confidence END, "
+        "CASE WHEN v1_hand_made(status, confidence) THEN 'manual' ELSE status END, "
+        "note, changed FROM links_v1 ORDER BY target, position"
+    )
+    db.execute("DROP TABLE links_v1")
+    updates = []
+    for seq, text in db.execute("SELECT seq, patch FROM edits").fetchall():
+        steps = json.loads(text)
+        for step in steps:
+            if step["kind"] == LINKS:
+                for side in ("old", "new"):
+                    step[side] = [_v1_link_row(row) for row in step[side]]
+        upgraded = json.dumps(steps, ensure_ascii=False, separators=(",", ":"))
+        if upgraded != text:
+            updates.append((upgraded, seq))
+    db.executemany("UPDATE edits SET patch = ? WHERE seq = ?", updates)
+
+
+#: How a file of version ``k`` becomes version ``k + 1``: run in order inside one transaction by :func:`_migrate`.
+#: A later format adds its step here and bumps :data:`SCHEMA_VERSION`.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2}
+
+
 # --------------------------------------------------------------------------------------------- reading
 
 
 @contextmanager
 def _connection(name: str, path: Path) -> Iterator[sqlite3.Connection]:
-    """An open project file, its format checked; SQLite's errors become errors that name the project."""
+    """An open project file, its format checked (and upgraded); SQLite's errors become errors naming the project."""
     if not path.is_file():  # never let SQLite create an empty file where a project was deleted
         raise ProjectNotFoundError(f"project {name!r} no longer exists ({path} is gone); it was deleted elsewhere.")
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=10, isolation_level=None)
+        db = _connect(path)
     except sqlite3.Error as exc:
         raise _damaged(name, path, str(exc)) from None
     try:
-        db.execute("PRAGMA foreign_keys=ON")
-        db.execute("PRAGMA synchronous=FULL")  # a save the app reported survives a power cut too
-        (app_id,) = db.execute("PRAGMA application_id").fetchone()
-        (version,) = db.execute("PRAGMA user_version").fetchone()
+        try:
+            app_id, version = _format(db)
+        except sqlite3.OperationalError as exc:
+            if not _read_only(exc):
+                raise
+            # A folder that cannot be written: SQLite cannot make the write-ahead log's index beside the file,
+            # so read the file as it is (immutable); every save will be refused as read-only.
+            db.close()
+            db = _connect(path, immutable=True)
+            app_id, version = _format(db)
         if app_id != APPLICATION_ID:
             raise _damaged(name, path, "it is an SQLite file but not a workbench project")
         if version > SCHEMA_VERSION:
@@ -559,8 +695,23 @@ def _connection(name: str, path: Path) -> Iterator[sqlite3.Connection]:
             )
         if version < 1:
             raise _damaged(name, path, f"its format version {version} is unknown")
+        if version < SCHEMA_VERSION:
+            try:
+                db = _upgraded(db)
+            except (ValueError, KeyError, TypeError, IndexError) as exc:  # contents the upgrade cannot read
+                raise _damaged(
+                    name,
+                    path,
+                    f"it could not be upgraded from format version {version} ({type(exc).__name__}: {exc}); "
+                    "the file was left as it is",
+                ) from None
         yield db
     except sqlite3.OperationalError as exc:
+        if _read_only(exc):
+            raise ReadOnlyProjectError(
+                f"project {name!r} is read-only: {path} or its folder cannot be written, so it can be read and "
+                "exported but not changed. Copy the project's folder somewhere writable to edit it."
+            ) from None
         if "locked" in str(exc) or "busy" in str(exc):
             raise WorkbenchError(f"project {name!r} is busy: another process is saving it. Try again.") from None
         raise _damaged(name, path, str(exc)) from None
@@ -568,6 +719,30 @@ def _connection(name: str, path: Path) -> Iterator[sqlite3.Connection]:
         raise _damaged(name, path, str(exc)) from None
     finally:
         db.close()
+
+
+def _connect(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
+    """A connection to an existing project file (never creating one); ``immutable`` reads a file nobody can write."""
+    mode = "ro&immutable=1" if immutable else "rw"
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True, timeout=10, isolation_level=None)
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA synchronous=FULL")  # a save the app reported survives a power cut too
+    return db
+
+
+def _format(db: sqlite3.Connection) -> tuple[int, int]:
+    """The file's application id and format version (the first read of the file)."""
+    (app_id,) = db.execute("PRAGMA application_id").fetchone()
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    return int(app_id), int(version)
+
+
+def _read_only(exc: sqlite3.Error) -> bool:
+    """Whether SQLite refused because the file or its folder cannot be written (not because it is damaged)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF == sqlite3.SQLITE_READONLY
+    return "readonly" in str(exc)
 
 
 @contextmanager

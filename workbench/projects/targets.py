@@ -1,4 +1,5 @@
-"""Targets and the aligner: add a target document (aligned to the source), remove one, realign what is not confirmed.
+"""Targets and the aligner: add a target document (aligned to the source), remove one, realign what a reviewer has
+not decided (links neither confirmed nor made by hand).
 
 These are edits like the others (saved at once, undoable): undoing ``add_target`` removes the target again, so
 the history stays one straight line even across targets added and removed.
@@ -20,6 +21,8 @@ from workbench.projects.model import (
     AUTO,
     CONFIRMED,
     FLAGGED,
+    KEPT_BY_REALIGN,
+    MANUAL,
     SOURCE,
     HistoryEntry,
     Link,
@@ -116,7 +119,10 @@ def realign(
     params: AlignParams | None = None,
     refine: bool = True,
 ) -> HistoryEntry | None:
-    """Realign every stretch between confirmed links, in one target or (``None``) all; confirmed links stay.
+    """Realign every stretch between the links a reviewer decided, in one target or (``None``) all.
+
+    Confirmed links and links made by hand (manual: merged, split, moved, unlinked) stay as they are, times
+    included: the aligner gets them as fixed links.
 
     Texts go through the embedder as they are now, so with a cached embedder only edited sentences are embedded.
     A link the aligner makes again keeps its status, note and time (with the new confidence); a flag whose link
@@ -133,7 +139,7 @@ def realign(
     for key, size in zip(keys, sizes, strict=True):
         target = project.target(key)
         beads = target.beads(project.source)
-        fixed = [b for b, link in zip(beads, target.links, strict=True) if link.status == CONFIRMED]
+        fixed = [b for b, link in zip(beads, target.links, strict=True) if link.status in KEPT_BY_REALIGN]
 
         def step(done: int, _total: int, base: int = offset) -> None:
             if progress:
@@ -153,12 +159,15 @@ def realign(
                 **alignment.signature,
                 "src_lang": project.source.lang,
                 "tgt_lang": target.lang,
-                "kept_confirmed": len(fixed),
+                # what the reviewer had decided and realign kept: approved links, and links made by hand
+                "kept_confirmed": sum(link.status == CONFIRMED for link in target.links),
+                "kept_manual": sum(link.status == MANUAL for link in target.links),
                 "realigned": now,
             },
         )
     where = target_key or "all targets"
-    return save_edit(project, "realign", {"target": target_key}, f"realign unconfirmed links of {where}", draft.steps())
+    summary = f"realign {where}, keeping confirmed and hand-made links"
+    return save_edit(project, "realign", {"target": target_key}, summary, draft.steps())
 
 
 def _relinked(project: Project, target: TargetAlignment, beads: Sequence[Bead], now: str) -> list[Link]:
@@ -168,7 +177,7 @@ def _relinked(project: Project, target: TargetAlignment, beads: Sequence[Bead], 
     for bead in beads:
         src, tgt = tuple(src_ids[i] for i in bead.src), tuple(tgt_ids[j] for j in bead.tgt)
         old = before.get((src, tgt))
-        if old is not None and old.status == CONFIRMED:
+        if old is not None and old.status in KEPT_BY_REALIGN:
             links.append(old)  # the aligner returns fixed links unchanged; keep them exactly
         elif old is not None:
             links.append(replace(old, confidence=bead.confidence))
