@@ -30,8 +30,8 @@ from workbench.formats.tmx import export_tmx
 from workbench.formats.tsv import export_tsv
 from workbench.projects import (
     AUTO,
-    CONFIRMED,
     FLAGGED,
+    MANUAL,
     add_target,
     confirm,
     create_project,
@@ -44,6 +44,7 @@ from workbench.review import (
     LinkFilter,
     confidence_band,
     filter_links,
+    fold_for_search,
     link_view,
     link_views,
     multilingual_rows,
@@ -99,12 +100,27 @@ def test_filters_combine_status_confidence_and_text(tmp_path: Path) -> None:
     assert filter_links(project, "pt", LinkFilter(text="number 2")) == [2]
 
 
+def test_search_ignores_accents_and_case(tmp_path: Path) -> None:
+    source = document_from_text(
+        "The elections in Serbia.\nKosovo and Servia talk.\nNothing here.\n", "en", presplit=True
+    )
+    target = document_from_text("As eleições na Sérvia.\nO Kosovo e a SERVIA falam.\nNada aqui.\n", "pt", presplit=True)
+    project = create_project("search", source, tmp_path)
+    add_target(project, target, "pt", beads=[Bead((k,), (k,), 0.9) for k in range(3)])
+    found = {text: filter_links(project, "pt", LinkFilter(text=text)) for text in ("eleicoes", "ELEIÇÕES", "Sérvia")}
+    assert found == {"eleicoes": [0], "ELEIÇÕES": [0], "Sérvia": [0, 1]}  # "Sérvia" finds "Servia" and "SERVIA"
+    assert filter_links(project, "pt", LinkFilter(text="servia")) == [0, 1]
+    assert filter_links(project, "pt", LinkFilter(text="serbian")) == []  # folding does not loosen the match
+    assert fold_for_search("Eleições na SÉRVIA, ﬁm") == "eleicoes na servia, fim"  # NFKD: the ligature too
+    assert fold_for_search("Straße") == fold_for_search("STRASSE")
+
+
 def test_views_join_texts_and_follow_edits(tmp_path: Path) -> None:
     project = _project(tmp_path, [0.9, 0.2, 0.6])
     merge_links(project, "pt", 0, 1)
     edit_sentence(project, "pt", "p1s2", "A segunda maçã.")
     view = link_view(project, "pt", 0)
-    assert (view.kind, view.status, view.band) == ("2-2", CONFIRMED, "high")
+    assert (view.kind, view.status, view.band) == ("2-2", MANUAL, "none")  # made by hand: not scored
     assert view.source == "Apple number 0 is red. Apple number 1 is red."
     assert view.target == "A maçã 0 é vermelha. A segunda maçã."
     assert [v.index for v in link_views(project, "pt", [1, 0])] == [1, 0]
@@ -238,8 +254,10 @@ def test_pictures_draw_for_real_embeddings(e5: CachedEmbedder) -> None:
     assert isinstance(figure, Figure)
     boxes = [p for p in figure.axes[0].patches]
     assert len(boxes) == 3 and boxes[1].get_linewidth() == 3  # the selected link stands out
+    assert draw_alignment(similarity, beads, link_window(beads, 1, 3)).axes[0].get_title() == "links 2-3"
     spread = draw_confidences([0.9, 0.3, None, 0.6], window)
     assert "1 without confidence" in spread.axes[0].get_title()
+    assert spread.axes[1].get_xlim() == (0.5, 4.5)  # the track's links are numbered 1 to 4, as people read them
     spread.savefig(Path("/dev/null"), format="png")  # renders without pyplot
 
 

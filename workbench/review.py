@@ -10,6 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from workbench.checks.text import fold
 from workbench.projects import AUTO, CONFIRMED, FLAGGED, Link, Project, source_spans
 
 #: Below this a link is "low confidence" (red); from HIGH_CONFIDENCE on it is likely right (green). The
@@ -29,13 +30,25 @@ def confidence_band(confidence: float | None) -> str:
     return "medium" if confidence < HIGH_CONFIDENCE else "high"
 
 
+def fold_for_search(text: str) -> str:
+    """``text`` as search compares it: case and accents folded (NFKD, accents dropped, casefolded), so a reviewer
+    typing "eleicoes" finds "Eleições" and "Sérvia" finds "Servia", as people type on any keyboard.
+
+    It is the spot-checks' :func:`~workbench.checks.text.fold`, so both agree on what "the same word" is; it drops
+    the accents of Latin, Greek and Cyrillic letters, not the vowel signs of Indic scripts, which would merge
+    different words.
+    """
+    return fold(text)
+
+
 @dataclass(frozen=True)
 class LinkFilter:
     """Which links of a target to list; the fields combine with "and". The default keeps every link.
 
     ``statuses``: only links with one of these statuses (``{"auto"}`` lists what is not reviewed yet).
     ``below``: only links whose confidence is under it (links without a confidence count as low).
-    ``text``: only links whose source or target text contains it, ignoring case.
+    ``text``: only links whose source or target text contains it, ignoring case and accents
+    (:func:`fold_for_search`).
     """
 
     statuses: frozenset[str] | None = None
@@ -47,8 +60,8 @@ class LinkFilter:
             return False
         if self.below is not None and link.confidence is not None and link.confidence >= self.below:
             return False
-        needle = self.text.strip().casefold()
-        return not needle or needle in source.casefold() or needle in target.casefold()
+        needle = fold_for_search(self.text.strip())
+        return not needle or needle in fold_for_search(source) or needle in fold_for_search(target)
 
 
 @dataclass(frozen=True)

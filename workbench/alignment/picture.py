@@ -4,7 +4,8 @@ Why: a reviewer sees at a glance where the path leaves the bright diagonal, wher
 confidence drops, which a table of links hides. Big documents are drawn a window at a time (the links of one
 page of the review table), so a picture costs the embeddings of a hundred sentences, from the cache. Figures are
 matplotlib ``Figure`` objects made without pyplot's global state, so the app's threads, a notebook or a script
-can each draw and save them.
+can each draw and save them. Links are labelled by their number as people see them (from 1,
+:func:`~workbench.projects.model.link_number`), as on the Review page; the functions take 0-based positions.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from matplotlib.patches import Rectangle
 
 from workbench.alignment.beads import Bead
 from workbench.embedding.base import Embedder
+from workbench.projects.model import link_number
 
 #: Colours for confidence, red (doubtful) to green (sure), the same scale in every picture.
 CONFIDENCE_CMAP = "RdYlGn"
@@ -125,7 +127,7 @@ def draw_alignment(
     figure.colorbar(mappable, ax=ax, shrink=0.6, label="link confidence")
     ax.set_xlabel("target sentence")
     ax.set_ylabel("source sentence")
-    ax.set_title(title or f"links {window.first}-{max(window.first, window.last - 1)}")
+    ax.set_title(title or f"links {link_number(window.first)}-{link_number(max(window.first, window.last - 1))}")
     return figure
 
 
@@ -146,13 +148,14 @@ def draw_confidences(confidences: Sequence[float | None], window: Window | None 
     hist_ax.set_xlabel("confidence")
     hist_ax.set_ylabel("links")
     hist_ax.set_xlim(0, 1)
-    positions = np.arange(len(confidences))
+    positions = np.array([link_number(k) for k in range(len(confidences))])  # the x axis reads link numbers
     values = [0.0 if c is None else c for c in confidences]
     track_ax.bar(positions, values, width=1.0, color=[confidence_colour(c) for c in confidences])
     if window is not None and window.last > window.first:
-        track_ax.axvspan(window.first - 0.5, window.last - 0.5, color="#1f5fd6", alpha=0.12, label="shown")
+        first, last = link_number(window.first), link_number(window.last - 1)
+        track_ax.axvspan(first - 0.5, last + 0.5, color="#1f5fd6", alpha=0.12, label="shown")
         track_ax.legend(loc="lower right")
-    track_ax.set_xlim(-0.5, max(len(confidences), 1) - 0.5)
+    track_ax.set_xlim(link_number(0) - 0.5, link_number(max(len(confidences), 1) - 1) + 0.5)
     track_ax.set_ylim(0, 1)
     track_ax.set_xlabel("link")
     track_ax.set_ylabel("confidence")
