@@ -33,8 +33,9 @@ def test_checks_find_the_changed_number_and_lead_to_it_in_review(root: Path, cha
     assert not at.exception, at.exception
     assert [m.value for m in at.metric if m.label == "Errors"] == ["1"]
     table = at.dataframe[0].value
-    assert list(table["link"]) == [changed] and "numbers" in list(table["kind"])
-    at.selectbox(key="spotcheck-link-pt").set_value(changed).run()
+    assert list(table["link"]) == [changed + 1] and "numbers" in list(table["kind"])  # numbered from 1, as Review
+    assert at.selectbox(key="spotcheck-link-pt").options == [str(changed + 1)]
+    at.selectbox(key="spotcheck-link-pt").set_value(changed).run()  # the option is the link's index
     button(at, "Review this link").click().run()
     assert not at.exception, at.exception
     assert at.session_state["link"] == changed

@@ -552,6 +552,7 @@ def test_every_kind_is_registered_with_a_description():
         "isolated_skip",
         "low_confidence",
         "untranslated",
+        "untranslated_words",
         "numbers",
         "names",
         "glossary",
@@ -667,6 +668,11 @@ def test_findings_to_csv_keeps_text_and_details(tmp_path, flagged):
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == len(findings) and rows[0]["kind"] == "numbers"
+    # unit_index is 0-based for scripts; "link" is the number people see in the project, from 1
+    assert [(r["unit_index"], r["link"]) for r in rows] == [
+        (str(f.unit_index), str(f.unit_index + 1)) for f in findings
+    ]
+    assert rows[0]["link"] == "1"
     assert "örtlichen Bevölkerung" in rows[0]["target"]
     assert json.loads(rows[0]["details"])["missing"] == ["90"]
 
@@ -678,6 +684,7 @@ def test_html_report_escapes_text_and_summarises(flagged):
     assert "Kosovo &lt;en-de&gt;" in page
     assert [f.kind for f in findings] == ["numbers", "names", "brackets", "empty_side"]
     assert page.count('class="finding ') == len(findings)
+    assert "· link 1</div>" in page and "· link 3</div>" in page and "· link 0<" not in page  # as people see links
     assert page.index("<td>empty_side</td>") < page.index("<td>numbers</td>") < page.index("<td>names</td>")
     assert "<td>numbers</td>" in page and "Result: failed" in page
     assert "http" not in page  # self-contained: no external assets

@@ -56,7 +56,7 @@ def test_workbench_check_reports_the_link_and_its_exit_status_follows_the_limits
     link = changed_link(root)
     plain = check(root)
     assert plain.returncode == 0  # no limits set: it reports only
-    assert f"link {link:4d} error   numbers" in plain.stdout and "23 de abril" in plain.stdout
+    assert f"link {link + 1:4d} error   numbers" in plain.stdout and "23 de abril" in plain.stdout  # from 1
     assert check(root, "--max-errors", "0").returncode == 1
     assert check(root, "--max-errors", "1").returncode == 0
     assert check(root, "--max", "numbers=0").returncode == 1

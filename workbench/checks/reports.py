@@ -18,9 +18,11 @@ from typing import Any
 from workbench.checks.base import SEVERITIES, Finding
 from workbench.checks.runner import CHECK_KINDS
 from workbench.formats.units import TranslationUnit
+from workbench.projects.model import link_number
 
 CSV_COLUMNS = (
-    "unit_index",
+    "unit_index",  # 0-based, for scripts
+    "link",  # the link's number as people see it in the project (from 1)
     "kind",
     "severity",
     "message",
@@ -87,6 +89,7 @@ def findings_to_csv(findings: Sequence[Finding], units: Sequence[TranslationUnit
             writer.writerow(
                 (
                     finding.unit_index,
+                    link_number(finding.unit_index),
                     finding.kind,
                     finding.severity,
                     finding.message,
@@ -161,7 +164,7 @@ def render_html_report(
         severity = finding.severity if finding.severity in SEVERITIES else "info"
         details = json.dumps(finding.details, ensure_ascii=False, sort_keys=True)
         ids = " ".join((*unit.source_ids, *unit.target_ids))
-        where = f"link {finding.unit_index}" + (f" ({ids})" if ids else "")
+        where = f"link {link_number(finding.unit_index)}" + (f" ({ids})" if ids else "")
         parts.append(
             f'<div class="finding sev-{severity}"><div><span class="{severity}">{e(finding.severity)}</span> '
             f"· {e(finding.kind)} · {e(where)}</div>"

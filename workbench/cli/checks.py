@@ -97,6 +97,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _print_run(name: str, run: CheckRun, summary: dict, show: int) -> None:
+    from workbench.projects import link_number
+
     counts = summary["by_severity"]
     print(
         f"{name} {run.source_lang}->{run.target_key}: {len(run.units)} links, {summary['units_with_findings']} with "
@@ -109,7 +111,7 @@ def _print_run(name: str, run: CheckRun, summary: dict, show: int) -> None:
     order = {"error": 0, "warning": 1, "info": 2}
     for finding in sorted(run.findings, key=lambda f: (order[f.severity], f.unit_index))[: max(0, show)]:
         unit = run.units[finding.unit_index]
-        print(f"  link {finding.unit_index:4d} {finding.severity:7s} {finding.kind}: {finding.message}")
+        print(f"  link {link_number(finding.unit_index):4d} {finding.severity:7s} {finding.kind}: {finding.message}")
         print(f"             {clip(unit.source, 90)}")
         print(f"             {clip(unit.target, 90)}")
     hidden = len(run.findings) - max(0, show)

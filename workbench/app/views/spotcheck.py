@@ -20,7 +20,7 @@ from workbench.checks import (
     render_html_report,
     summarize,
 )
-from workbench.projects import Project
+from workbench.projects import Project, link_number
 from workbench.projects.audit import Audit, AuditItem, draw_sample, load_audit, record_verdict
 from workbench.review import page_holding
 from workbench.spot_check import CheckRun, check_target
@@ -110,7 +110,7 @@ def _findings(project: Project, key: str, run: CheckRun) -> None:
     findings = [f for f in run.findings if f.kind in shown_kinds]
     rows = [
         {
-            "link": f.unit_index,
+            "link": link_number(f.unit_index),  # as the Review page numbers it
             "severity": f.severity,
             "kind": f.kind,
             "finding": f.message,
@@ -123,7 +123,10 @@ def _findings(project: Project, key: str, run: CheckRun) -> None:
     links = sorted({f.unit_index for f in findings})
     if links:
         cols = st.columns([3, 2], vertical_alignment="bottom")
-        chosen = cols[0].selectbox("Link", links, key=f"spotcheck-link-{key}")
+        # The options are link indices (what Review opens); people read them numbered from 1, as in the table.
+        chosen = cols[0].selectbox(
+            "Link", links, format_func=lambda k: str(link_number(k)), key=f"spotcheck-link-{key}"
+        )
         if cols[1].button("Review this link", icon=":material/edit_note:", key=f"spotcheck-open-{key}"):
             _open_in_review(project, key, int(chosen))
     csv_bytes, html = _reports(project, key, run)
@@ -180,8 +183,9 @@ def _audit(project: Project, key: str) -> None:
     target_text = {s.id: s.text for s in target.side.sentences}
     for number, item in enumerate(audit.items, start=1):
         verdict = "not judged" if item.passed is None else ("pass" if item.passed else f"fail: {item.category}")
-        with st.expander(f"{number}. link {item.link_index if item.link_index is not None else '(changed)'}: "
-                         f"{verdict}", expanded=item.passed is None and item.link_index is not None):  # fmt: skip
+        shown = link_number(item.link_index) if item.link_index is not None else "(changed)"
+        pending = item.passed is None and item.link_index is not None
+        with st.expander(f"{number}. link {shown}: {verdict}", expanded=pending):
             if item.link_index is None:
                 st.warning("This link was changed after it was drawn; its verdict no longer applies to a link.")
                 continue
