@@ -216,6 +216,78 @@ def test_no_untranslated_check_between_one_language_and_itself(seed):
     assert only("untranslated", [unit(sentence, sentence)], "en", "en-GB") == []
 
 
+# --- untranslated words inside a sentence ------------------------------------------------------------------
+
+
+def test_a_source_word_left_in_a_translated_sentence_is_a_warning_and_two_an_error():
+    source = "Recently, tensions in northern Kosovo have constantly escalated."
+    one = "Recientemente, las tensiones en el norte de Kosovo han constantemente escalated."
+    [finding] = only("untranslated_words", [unit(source, one)], "en", "es")
+    assert finding.severity == "warning" and finding.details["words"] == ["escalated"]
+    assert "English word left untranslated" in finding.message and "escalated" in finding.message
+    source = "NATO adopted an increasingly aggressive stance on geopolitics."
+    two = "La OTAN adoptó un cada vez más agresivo stance en geopolitics."
+    [finding] = only("untranslated_words", [unit(source, two)], "en", "es")
+    assert finding.severity == "error" and finding.details["words"] == ["stance", "geopolitics"]
+    assert (
+        only("untranslated_words", [unit(source, two)], "en", "es", thresholds={"untranslated_words_error": 3})[
+            0
+        ].severity
+        == "warning"
+    )
+
+
+def test_names_codes_numbers_and_words_both_languages_use_are_not_untranslated():
+    units = [
+        # shared words: as common in Spanish as in English
+        unit("The hotel radio was normal in general.", "La radio del hotel era normal en general."),
+        # names, written capitalised inside a sentence in the source; acronyms; numbers
+        unit(
+            "Later, Macron and Olaf Scholz met Fu Cong at the UN in 2023.",
+            "Después, Macron y Olaf Scholz se reunieron con Fu Cong en la ONU en 2023.",
+        ),
+        unit(
+            "The Serbs of Kosovo boycotted the vote under Resolution 1244.",
+            "Los Serbs de Kosovo boicotearon la votación según la Resolución 1244.",
+        ),
+    ]
+    assert only("untranslated_words", units, "en", "es") == []
+    assert only("untranslated_words", units, "en", "pt") == []
+
+
+def test_a_sentence_copied_whole_is_left_to_the_untranslated_check(seed):
+    sentence = seed[0][0]
+    assert only("untranslated_words", [unit(sentence, sentence)], "en", "es") == []
+    assert kinds(run_checks([unit(sentence, sentence)], "en", "es", kinds=["untranslated", "untranslated_words"])) == [
+        "untranslated"
+    ]
+
+
+def test_untranslated_words_in_portuguese_and_german():
+    source = "In July 2022, the Kosovo authorities forcibly demanded that Serbs change their licence plates."
+    pt = "Em julho de 2022, as autoridades do Kosovo forcibly exigiram que os sérvios mudassem as suas matrículas."
+    [finding] = only("untranslated_words", [unit(source, pt)], "en", "pt")
+    assert finding.details["words"] == ["forcibly"]
+    de = "Im Juli 2022 forderten die kosovarischen Behörden forcibly, dass die Serben ihre Kennzeichen wechseln."
+    assert only("untranslated_words", [unit(source, de)], "en", "de")[0].details["words"] == ["forcibly"]
+    # German shares many words with English (in, so, Mission, April): none of them counts.
+    shared = unit("In April the mission was so important.", "Im April war die Mission so wichtig.")
+    assert only("untranslated_words", [shared], "en", "de") == []
+
+
+def test_languages_without_word_frequencies_fall_back_to_scripts_or_stay_silent():
+    source = "The tensions have escalated in the north."
+    # Georgian (no word list): a Latin word in a Georgian sentence is foreign whatever it is.
+    georgian = "დაძაბულობა ჩრდილოეთში escalated."
+    [finding] = only("untranslated_words", [unit(source, georgian)], "en", "ka")
+    assert finding.details["words"] == ["escalated"]
+    # Esperanto (no word list, same script as English): a copy cannot be told from a shared word, so no verdict.
+    assert only("untranslated_words", [unit(source, "La streĉoj escalated en la nordo.")], "en", "eo") == []
+    # An Esperanto source: the target's list alone decides.
+    esperanto = unit("La streĉoj eskaladis en la nordo.", "The tensions eskaladis in the north.")
+    assert only("untranslated_words", [esperanto], "eo", "en")[0].details["words"] == ["eskaladis"]
+
+
 # --- empty side and isolated skips ----------------------------------------------------------------------------
 
 

@@ -56,6 +56,19 @@ class CheckThresholds:
     length_min_spread: float = 0.1
     #: A target identical to its source counts as untranslated only with at least this many letters.
     untranslated_min_letters: int = 20
+    #: Untranslated words inside a sentence: words this long or longer are looked at ...
+    untranslated_word_min_letters: int = 4
+    #: ... and count when wordfreq's Zipf frequency (log10 per billion words) is at least this in the source
+    #: language (a real word there: "wantonly" 2.3, "stance" 4.1) ...
+    untranslated_word_min_source_zipf: float = 2.0
+    #: ... below this in the target language (English text leaks into every corpus: "violence" is 2.7 in
+    #: Spanish, "stance" 1.6; words Spanish uses, "general", "normal", "hotel", are 4.8 and more) ...
+    untranslated_word_max_target_zipf: float = 3.0
+    #: ... and lower there by this much (names are about as common in every language: Scholz 2.3 / 2.0).
+    untranslated_word_min_zipf_gap: float = 1.0
+    #: This many untranslated words in one link make an error (a sentence half left in the source language);
+    #: fewer, a warning.
+    untranslated_words_error: int = 2
     #: Language identification is asked only about targets with this many letters and words ...
     langid_min_letters: int = 25
     langid_min_words: int = 4

@@ -23,6 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from workbench.checks.base import CheckContext, CheckThresholds, Finding, is_paired
 from workbench.checks.text import WORD, dominant_script, fold_word, month_of, word_set
@@ -69,25 +70,59 @@ def _is_initial(segment: str, start: int) -> bool:
     return bool(before) and before[-1] in ".!?:…"
 
 
-@dataclass
+class _Token(NamedTuple):
+    """One word of a source sentence and what can be said of it without the rest of the document."""
+
+    start: int
+    end: int
+    word: str
+    folded: str
+    breaks: bool  # punctuation other than a hyphen or an apostrophe since the word before
+    initial: bool  # capitalised and at the start of a sentence (False for words in lower case)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _tokens(segment: str) -> tuple[bool, tuple[_Token, ...], tuple[str, ...]]:
+    """Whether a sentence is a heading, its words, and its capitalised words of two letters or more (folded).
+
+    Remembered, because the app checks a whole document again after every edit and only the edited sentences are
+    new (the scan is most of this check's time).
+    """
+    tokens = []
+    previous_end = 0
+    for match in WORD.finditer(segment):
+        word, start = match.group(), match.start()
+        breaks = bool(segment[previous_end:start].strip(" -\u00a0'’"))
+        previous_end = match.end()
+        initial = word[0].isupper() and _is_initial(segment, start)
+        tokens.append(_Token(start, match.end(), word, fold_word(word), breaks, initial))
+    capitals = tuple(t.folded for t in tokens if t.word[0].isupper() and len(t.word) >= 2)
+    return _is_heading(segment), tuple(tokens), capitals
+
+
+@dataclass(frozen=True)
 class _SourceVocabulary:
     """What the whole source says about its words: seen in lower case, seen capitalised mid-sentence."""
 
-    lower: set[str]
-    capitalised_inside: set[str]
+    lower: frozenset[str]
+    capitalised_inside: frozenset[str]
 
 
-def _vocabulary(segments: Sequence[str]) -> _SourceVocabulary:
-    lower: set[str] = set()
-    inside: set[str] = set()
-    for segment in segments:
-        for match in WORD.finditer(segment):
-            word = match.group()
-            if word[0].islower():
-                lower.add(fold_word(word))
-            elif word[0].isupper() and not _is_initial(segment, match.start()):
-                inside.add(fold_word(word))
-    return _SourceVocabulary(lower, inside)
+@functools.lru_cache(maxsize=1 << 16)
+def _segment_vocabulary(segment: str) -> tuple[frozenset[str], frozenset[str]]:
+    tokens = _tokens(segment)[1]
+    lower = frozenset(t.folded for t in tokens if t.word[0].islower())
+    inside = frozenset(t.folded for t in tokens if t.word[0].isupper() and not t.initial)
+    return lower, inside
+
+
+def source_vocabulary(segments: Sequence[str]) -> _SourceVocabulary:
+    """What the source writes in lower case and what it capitalises inside a sentence (the names' evidence)."""
+    per_segment = [_segment_vocabulary(segment) for segment in segments]
+    return _SourceVocabulary(
+        frozenset().union(*(lower for lower, _ in per_segment)),
+        frozenset().union(*(inside for _, inside in per_segment)),
+    )
 
 
 def _is_heading(segment: str) -> bool:
@@ -102,49 +137,64 @@ def _is_heading(segment: str) -> bool:
 
 def find_names(segment: str, lang: str, vocabulary: _SourceVocabulary) -> list[Name]:
     """The names in one source sentence."""
-    if _is_heading(segment):
-        return []
+    return list(_names_given(segment, lang, _evidence(segment, vocabulary)))
+
+
+def _evidence(segment: str, vocabulary: _SourceVocabulary) -> tuple[tuple[bool, bool], ...]:
+    """All the document tells about a sentence's capitalised words: for each, whether the document capitalises it
+    inside a sentence and whether it writes it in lower case. With it a sentence's names can be remembered."""
+    inside, lower = vocabulary.capitalised_inside, vocabulary.lower
+    return tuple((w in inside, w in lower) for w in _tokens(segment)[2])
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _names_given(segment: str, lang: str, evidence: tuple[tuple[bool, bool], ...]) -> tuple[Name, ...]:
+    """The names in a sentence, given for each capitalised word whether the document capitalises it inside a
+    sentence and whether it writes it in lower case."""
+    heading, tokens, _ = _tokens(segment)
+    if heading:
+        return ()
+    known = iter(evidence)
     names: list[Name] = []
-    members: list[tuple[int, int, str, bool]] = []  # start, end, word, whether a candidate
+    members: list[_Token] = []
+    candidate_members: list[bool] = []
     pending_connectors = 0
 
     def close() -> None:
-        nonlocal members, pending_connectors
-        candidates = tuple(fold_word(w) for _, _, w, candidate in members if candidate)
+        nonlocal members, candidate_members, pending_connectors
+        candidates = tuple(t.folded for t, candidate in zip(members, candidate_members, strict=True) if candidate)
         if candidates:
-            words = tuple(fold_word(w) for _, _, w, _ in members)
-            acronyms = tuple(fold_word(w) for _, _, w, _ in members if w.isupper() and len(w) >= 2)
-            names.append(Name(segment[members[0][0] : members[-1][1]], words, acronyms, candidates))
-        members, pending_connectors = [], 0
+            words = tuple(t.folded for t in members)
+            acronyms = tuple(t.folded for t in members if t.word.isupper() and len(t.word) >= 2)
+            names.append(Name(segment[members[0].start : members[-1].end], words, acronyms, candidates))
+        members, candidate_members, pending_connectors = [], [], 0
 
-    previous_end = 0
-    for match in WORD.finditer(segment):
-        word, start = match.group(), match.start()
-        gap = segment[previous_end:start]
-        previous_end = match.end()
-        if members and gap.strip(" -\u00a0'’"):  # punctuation other than a hyphen or an apostrophe ends a name
+    for token in tokens:
+        word, folded = token.word, token.folded
+        if members and token.breaks:  # punctuation other than a hyphen or an apostrophe ends a name
             close()
-        folded = fold_word(word)
         if word[0].isupper() and len(word) >= 2:
-            initial = _is_initial(segment, start)
-            if initial and folded not in vocabulary.capitalised_inside:
-                close()
+            capitalised_inside, in_lower_case = next(known)
+            if token.initial and not capitalised_inside:
+                if members:
+                    close()
                 continue
             acronym = word.isupper()
             candidate = (
                 not (acronym and len(word) <= 2)
-                and not (folded in vocabulary.lower and not (acronym and len(word) >= 3))
+                and not (in_lower_case and not (acronym and len(word) >= 3))
                 and month_of(folded, lang) is None
                 and not (lang == "en" and folded in _TRANSLATED_EN)
             )
-            members.append((start, match.end(), word, candidate))
+            members.append(token)
+            candidate_members.append(candidate)
             pending_connectors = 0
         elif members and folded in CONNECTORS and pending_connectors < 2:
             pending_connectors += 1
-        else:
+        elif members:
             close()
     close()
-    return names
+    return tuple(names)
 
 
 _SPELLINGS = (("ph", "f"), ("th", "t"), ("k", "c"), ("w", "v"), ("b", "v"), ("y", "i"))
@@ -181,13 +231,23 @@ def _word_matches(word: str, target_words: Sequence[str], thresholds: CheckThres
     return False
 
 
-def target_vocabulary(target: str) -> tuple[list[str], list[str]]:
-    """A target's words as matching keys, and its acronyms folded: computed once per link."""
+@functools.lru_cache(maxsize=1 << 16)
+def target_vocabulary(target: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A target's words as matching keys, and its acronyms folded: computed once per text."""
     words = WORD.findall(target)
-    return [_spelling_key(fold_word(w)) for w in words], [fold_word(w) for w in words if w.isupper() and len(w) >= 2]
+    keys = tuple(_spelling_key(fold_word(w)) for w in words)
+    return keys, tuple(fold_word(w) for w in words if w.isupper() and len(w) >= 2)
 
 
-def member_matches(name: Name, target: tuple[list[str], list[str]], thresholds: CheckThresholds) -> dict[str, bool]:
+@functools.lru_cache(maxsize=1 << 16)
+def _matches_in(name: Name, target: str, thresholds: CheckThresholds) -> tuple[tuple[str, bool], ...]:
+    """:func:`member_matches` of a name in a target text, remembered (the app re-checks unchanged links)."""
+    return tuple(member_matches(name, target_vocabulary(target), thresholds).items())
+
+
+def member_matches(
+    name: Name, target: tuple[Sequence[str], Sequence[str]], thresholds: CheckThresholds
+) -> dict[str, bool]:
     """For each word of ``name``, whether the target has it (inflected, respelt, or as a reordered acronym)."""
     target_words, target_acronyms = target
     return {
@@ -202,6 +262,28 @@ def name_in_target(name: Name, target: str, thresholds: CheckThresholds) -> bool
     return any(member_matches(name, target_vocabulary(target), thresholds).values())
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _link_names(
+    segments: tuple[str, ...],
+    target: str,
+    lang: str,
+    evidence: tuple[tuple[tuple[bool, bool], ...], ...],
+    thresholds: CheckThresholds,
+) -> tuple[tuple[tuple[Name, bool], ...], frozenset[str], frozenset[str]]:
+    """One link's names, each with whether the target has it, and the name words it holds and keeps (for the
+    document's consistency counts). Remembered: the app checks a whole document again after every edit."""
+    names = [n for segment, known in zip(segments, evidence, strict=True) for n in _names_given(segment, lang, known)]
+    seen: set[str] = set()
+    matched: set[str] = set()
+    results = []
+    for name in {name.key: name for name in names}.values():
+        matches = _matches_in(name, target, thresholds)
+        seen.update(member for member, _ in matches)
+        matched.update(member for member, ok in matches if ok)
+        results.append((name, any(ok for _, ok in matches)))
+    return tuple(results), frozenset(seen), frozenset(matched)
+
+
 def check_names(context: CheckContext) -> Iterator[Finding]:
     """Flag links whose target lacks a name of their source."""
     units = context.units
@@ -209,26 +291,18 @@ def check_names(context: CheckContext) -> Iterator[Finding]:
     targets = " ".join(u.target for u in units)
     if not segments or dominant_script(" ".join(segments)) != dominant_script(targets):
         return  # names are transliterated across scripts (Macron -> Макрон): nothing to compare letters with
-    vocabulary = _vocabulary(segments)
+    vocabulary = source_vocabulary(segments)
     thresholds = context.thresholds
-    found: dict[int, list[tuple[Name, bool]]] = {}
+    found: dict[int, tuple[tuple[Name, bool], ...]] = {}
     # Per name word: in how many links it occurs, and in how many of their targets it is found.
     occurrences: Counter[str] = Counter()
     kept: Counter[str] = Counter()
     for index, unit in enumerate(units):
         if not is_paired(unit):
             continue
-        names = [n for segment in unit.source_segments for n in find_names(segment, context.source_base, vocabulary)]
-        unique = {name.key: name for name in names}
-        seen: set[str] = set()
-        matched: set[str] = set()
-        results = []
-        target = target_vocabulary(unit.target)
-        for name in unique.values():
-            matches = member_matches(name, target, thresholds)
-            seen.update(matches)
-            matched.update(member for member, ok in matches.items() if ok)
-            results.append((name, any(matches.values())))
+        segments = unit.source_segments
+        evidence = tuple(_evidence(segment, vocabulary) for segment in segments)
+        results, seen, matched = _link_names(segments, unit.target, context.source_base, evidence, thresholds)
         occurrences.update(seen)
         kept.update(matched)
         found[index] = results

@@ -12,6 +12,7 @@ its language's convention and still make sense of a number written the other way
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -210,14 +211,19 @@ def compare_numbers(source: str, target: str, source_lang: str, target_lang: str
     return result
 
 
+# The app checks a whole document again after every edit; only the edited links are new text.
+_compare_cached = functools.lru_cache(maxsize=1 << 16)(compare_numbers)
+
+
 def check_numbers(context: CheckContext) -> Iterator[Finding]:
     """Flag links whose numbers or date months differ between source and target."""
     for index, unit in enumerate(context.units):
         if not is_paired(unit):
             continue
-        diff = compare_numbers(unit.source, unit.target, context.source_lang, context.target_lang)
-        if not any(diff.values()):
+        cached = _compare_cached(unit.source, unit.target, context.source_lang, context.target_lang)
+        if not any(cached.values()):
             continue
+        diff = {key: list(values) for key, values in cached.items()}  # the finding's own, not the cache's
         parts = []
         if diff["missing"]:
             parts.append(f"{', '.join(diff['missing'])} in the source {_missing_verb(diff['missing'])} the target")

@@ -10,11 +10,12 @@ Written by hand: translate-toolkit's pofilter counts brackets and straight quote
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
 
-from workbench.checks.base import CheckContext, Finding, is_paired
+from workbench.checks.base import CheckContext, Finding, Severity, is_paired
 from workbench.checks.text import word_set
 from workbench.language_id import base_language
 
@@ -99,33 +100,34 @@ def check_brackets(context: CheckContext) -> Iterator[Finding]:
     for index, unit in enumerate(context.units):
         if not is_paired(unit):
             continue
-        source, target = unit.source, unit.target
-        source_brackets, target_brackets = bracket_problems(source), bracket_problems(target)
-        broken = {k: v for k, v in target_brackets.items() if source_brackets.get(k) != v}
-        target_quotes = quote_problems(target, context.target_lang)
-        quotes_broken = bool(target_quotes) and not quote_problems(source, context.source_lang)
-        if broken or quotes_broken:
-            parts = _describe_brackets(broken) + (target_quotes if quotes_broken else [])
-            yield Finding(
-                "brackets",
-                "warning",
-                "Unbalanced marks in the target (the source has none such): " + "; ".join(parts) + ".",
-                index,
-                {"problem": "unbalanced", "marks": parts},
-            )
-            continue
-        added = []
-        if _BRACKET.search(unicodedata.normalize("NFKC", target)) and not _BRACKET.search(
-            unicodedata.normalize("NFKC", source)
-        ):
-            added.append("brackets")
-        if _has_quotes(target) and not _has_quotes(source):
-            added.append("quotation marks")
-        if added:
-            yield Finding(
-                "brackets",
-                "info",
-                f"The target has {' and '.join(added)} the source does not: check nothing was added or mis-marked.",
-                index,
-                {"problem": "added", "marks": added},
-            )
+        verdict = _link_marks(unit.source, unit.target, context.source_lang, context.target_lang)
+        if verdict is not None:
+            severity, message, problem, marks = verdict
+            yield Finding("brackets", severity, message, index, {"problem": problem, "marks": list(marks)})
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _link_marks(
+    source: str, target: str, source_lang: str, target_lang: str
+) -> tuple[Severity, str, str, tuple[str, ...]] | None:
+    """One link's verdict (severity, message, problem, marks), or None; remembered, because the app checks a
+    whole document again after every edit and only the edited links are new."""
+    source_brackets, target_brackets = bracket_problems(source), bracket_problems(target)
+    broken = {k: v for k, v in target_brackets.items() if source_brackets.get(k) != v}
+    target_quotes = quote_problems(target, target_lang)
+    quotes_broken = bool(target_quotes) and not quote_problems(source, source_lang)
+    if broken or quotes_broken:
+        parts = _describe_brackets(broken) + (target_quotes if quotes_broken else [])
+        message = "Unbalanced marks in the target (the source has none such): " + "; ".join(parts) + "."
+        return "warning", message, "unbalanced", tuple(parts)
+    added = []
+    if _BRACKET.search(unicodedata.normalize("NFKC", target)) and not _BRACKET.search(
+        unicodedata.normalize("NFKC", source)
+    ):
+        added.append("brackets")
+    if _has_quotes(target) and not _has_quotes(source):
+        added.append("quotation marks")
+    if added:
+        message = f"The target has {' and '.join(added)} the source does not: check nothing was added or mis-marked."
+        return "info", message, "added", tuple(added)
+    return None

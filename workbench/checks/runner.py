@@ -14,6 +14,7 @@ from workbench.checks.numbers import check_numbers
 from workbench.checks.punctuation import check_brackets
 from workbench.checks.round_trip import check_round_trip
 from workbench.checks.untranslated import check_untranslated
+from workbench.checks.untranslated_words import check_untranslated_words
 from workbench.errors import InputError
 from workbench.formats.units import TranslationUnit
 
@@ -38,6 +39,12 @@ _KINDS = (
         "untranslated",
         "A target identical to its source, or written in the source language.",
         check_untranslated,
+    ),
+    CheckKind(
+        "untranslated_words",
+        "Words of the source language copied into the target inside a sentence (not names, numbers, codes or words "
+        "the target language uses too, judged by word frequencies): one is a warning, several an error.",
+        check_untranslated_words,
     ),
     CheckKind(
         "numbers",

@@ -63,9 +63,11 @@ def script_of(char: str) -> str:
 def dominant_script(text: str, sample: int = 5000) -> str:
     """The script most of the letters of ``text`` are written in, or '' for text without letters.
 
-    Judged on at most ``sample`` letters spread evenly over the text: a whole document's worth adds nothing.
+    Judged on about ``sample`` letters spread evenly over the text: a whole document's worth adds nothing, and
+    finding every letter of a 5,000-link document took a quarter of a second.
     """
-    letters = _LETTER.findall(text)
+    stride = max(1, len(text) // (2 * sample))  # about half of a text's characters are letters or more
+    letters = _LETTER.findall(text[::stride])
     scripts = Counter(script_of(c) for c in letters[:: max(1, len(letters) // sample)])
     return scripts.most_common(1)[0][0] if scripts else ""
 

@@ -6,10 +6,11 @@ the same in both languages, and language identification cannot judge a few words
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
-from workbench.checks.base import CheckContext, Finding, is_paired
+from workbench.checks.base import CheckContext, CheckThresholds, Finding, Severity, is_paired
 from workbench.checks.text import fold, letter_count, words
 from workbench.language_id import detect_language, supported_languages
 
@@ -42,39 +43,41 @@ def check_untranslated(context: CheckContext) -> Iterator[Finding]:
     """Flag targets identical to their source (error) or identified as the source language (warning)."""
     if context.source_base == context.target_base:
         return
-    thresholds = context.thresholds
     known = set(supported_languages())
     can_identify = context.source_base in known and context.target_base in known
-    source_name = language_name(context.source_base)
-    target_name = language_name(context.target_base)
     for index, unit in enumerate(context.units):
         if not is_paired(unit):
             continue
-        target = unit.target
-        if looks_like_a_name(target):
-            continue
-        identical = normalise_for_comparison(unit.source) == normalise_for_comparison(target)
-        if identical and letter_count(target) >= thresholds.untranslated_min_letters:
-            yield Finding(
-                "untranslated",
-                "error",
-                "The target is the source copied unchanged: this sentence was not translated.",
-                index,
-                {"identical": True},
-            )
-            continue
-        if not can_identify or letter_count(target) < thresholds.langid_min_letters:
-            continue
-        if len(words(target)) < thresholds.langid_min_words:
-            continue
-        # The first few hundred characters tell the language as well as the whole, at a fraction of the time.
-        code, probability = detect_language(target[:400], [context.source_base, context.target_base])
-        if code == context.source_base and probability >= thresholds.langid_min_prob:
-            yield Finding(
-                "untranslated",
-                "warning",
-                f"The target reads as {source_name}, not {target_name} (probability {probability:.2f}): "
-                "it may have been left untranslated.",
-                index,
-                {"identical": False, "detected": code, "probability": round(probability, 4)},
-            )
+        verdict = _link_verdict(
+            unit.source, unit.target, context.source_base, context.target_base, can_identify, context.thresholds
+        )
+        if verdict is not None:
+            severity, message, details = verdict
+            yield Finding("untranslated", severity, message, index, dict(details))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _link_verdict(
+    source: str, target: str, source_lang: str, target_lang: str, can_identify: bool, thresholds: CheckThresholds
+) -> tuple[Severity, str, tuple[tuple[str, object], ...]] | None:
+    """One link's (severity, message, details), or None. Remembered: folding and language identification take a
+    fifth of a millisecond a link, and the app checks a whole document again after every edit."""
+    if looks_like_a_name(target):
+        return None
+    identical = normalise_for_comparison(source) == normalise_for_comparison(target)
+    if identical and letter_count(target) >= thresholds.untranslated_min_letters:
+        message = "The target is the source copied unchanged: this sentence was not translated."
+        return "error", message, (("identical", True),)
+    if not can_identify or letter_count(target) < thresholds.langid_min_letters:
+        return None
+    if len(words(target)) < thresholds.langid_min_words:
+        return None
+    # The first few hundred characters tell the language as well as the whole, at a fraction of the time.
+    code, probability = detect_language(target[:400], [source_lang, target_lang])
+    if code != source_lang or probability < thresholds.langid_min_prob:
+        return None
+    message = (
+        f"The target reads as {language_name(source_lang)}, not {language_name(target_lang)} "
+        f"(probability {probability:.2f}): it may have been left untranslated."
+    )
+    return "warning", message, (("identical", False), ("detected", code), ("probability", round(probability, 4)))
