@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from workbench.checks.text import fold
 from workbench.projects import AUTO, CONFIRMED, FLAGGED, Link, Project, source_spans
@@ -227,3 +228,20 @@ def multilingual_rows(project: Project, target_keys: Sequence[str] | None = None
         source = project.source.joiner().join(s.text for s in project.source.sentences[start:end])
         rows.append(SpanRow(start, end, source, cells))
     return rows
+
+
+def weakness(confidence: float | None, quality: float | None) -> float:
+    """How doubtful a link is, 0 (surely wrong) to 1: the weaker of its two signals, alignment confidence (is
+    this the right pairing?) and translation quality (is it a good translation?). A signal not known counts as
+    neither good nor bad; a link with neither comes first, as nothing vouches for it."""
+    known = [x for x in (confidence, quality) if x is not None]
+    return min(known) if known else -1.0
+
+
+def weakest_order(project: Project, target_key: str, quality: Sequence[Any] | None = None) -> list[int]:
+    """The links still to review (not approved, not flagged), weakest first by :func:`weakness`, ties in document
+    order: what "next weakest" walks through. ``quality`` holds one item with a ``score`` per link, or None."""
+    links = project.target(target_key).links
+    scores = [getattr(q, "score", None) for q in quality] if quality is not None else [None] * len(links)
+    waiting = [k for k, link in enumerate(links) if link.status not in (CONFIRMED, FLAGGED)]
+    return sorted(waiting, key=lambda k: (weakness(links[k].confidence, scores[k] if k < len(scores) else None), k))

