@@ -19,7 +19,16 @@ from workbench.alignment.beads import Bead
 from workbench.documents import document_from_text, load_document
 from workbench.formats import ParallelCorpus, TranslationUnit
 from workbench.formats.tmx import export_tmx, import_tmx
-from workbench.projects import CONFIRMED, FLAGGED, add_target, confirm, create_project, merge_links, open_project
+from workbench.projects import (
+    CONFIRMED,
+    FLAGGED,
+    MANUAL,
+    add_target,
+    confirm,
+    create_project,
+    merge_links,
+    open_project,
+)
 
 MAIN = Path(__file__).resolve().parent.parent / "workbench" / "app" / "main.py"
 
@@ -305,7 +314,7 @@ def test_review_merge_split_and_move(root: Path) -> None:
     at = start(project=name, page="review")
     button(at, "Merge with next").click().run()
     links = open_project(name, root).target("pt").links
-    assert (links[0].src, links[0].tgt, links[0].status) == (("p1s1", "p2s1"), ("p1s1", "p2s1"), CONFIRMED)
+    assert (links[0].src, links[0].tgt, links[0].status) == (("p1s1", "p2s1"), ("p1s1", "p2s1"), MANUAL)
     assert at.dataframe[0].value["Type"][0] == "2-2"
     split = next(b for b in at.button if b.label == "Split link")
     split.click().run()
@@ -320,9 +329,7 @@ def test_review_merge_split_and_move(root: Path) -> None:
     at.number_input(key=next(n.key for n in at.number_input if n.label == "Link")).set_value(1).run()
     button(at, "Unlink").click().run()
     links = open_project(name, root).target("pt").links
-    assert [(x.kind, x.status) for x in links[:4]] == [("1-0", CONFIRMED), ("1-0", CONFIRMED)] + [
-        ("0-1", CONFIRMED)
-    ] * 2
+    assert [(x.kind, x.status) for x in links[:4]] == [("1-0", MANUAL), ("1-0", MANUAL)] + [("0-1", MANUAL)] * 2
     assert not errors(at)
 
 
@@ -363,19 +370,19 @@ def test_review_filters_and_next_weakest(root: Path) -> None:
     assert any("No link matches" in i.value for i in at.info)
 
 
-def test_review_realign_keeps_confirmed_links(root: Path) -> None:
+def test_review_realign_keeps_links_made_by_hand(root: Path) -> None:
     name = given_project(root, "realign", n=6)
     project = open_project(name, root)
-    merge_links(project, "pt", 2, 3)  # a confirmed 2-2 link the aligner would not make
+    merge_links(project, "pt", 2, 3)  # a manual 2-2 link the aligner would not make (not approved yet)
     at = start(project=name, page="review")
     button(at, "Realign unconfirmed").click().run()
     assert not at.exception and not errors(at), errors(at)
     assert any(s.value.startswith("Realigned in") for s in at.success)
     saved = open_project(name, root)
     links = saved.target("pt").links
-    assert (links[2].src, links[2].status) == (("p3s1", "p4s1"), CONFIRMED)
-    assert saved.target("pt").signature["kept_confirmed"] == 1 and saved.history[-1].op == "realign"
-    assert all(link.confidence is not None for link in links)
+    assert (links[2].src, links[2].status, links[2].confidence) == (("p3s1", "p4s1"), MANUAL, None)
+    assert saved.target("pt").signature["kept_manual"] == 1 and saved.history[-1].op == "realign"
+    assert all(link.confidence is not None for link in links if link.status != MANUAL)
 
 
 def test_review_conflict_with_another_tab_offers_reload(root: Path) -> None:
