@@ -8,17 +8,20 @@ Spot-check page call.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from workbench.checks import CheckThresholds, Finding, GlossaryEntry, run_checks
-from workbench.errors import ModelUnavailableError
+from workbench.checks.quality import QUALITY_KINDS, LinkQuality, link_quality
+from workbench.checks.round_trip import link_chrf
+from workbench.errors import InputError, ModelUnavailableError
 from workbench.formats.units import TranslationUnit
 from workbench.projects import Project, project_to_corpus
 from workbench.translation.base import Progress
 
 if TYPE_CHECKING:
+    from workbench.translation.cache import TranslationCache
     from workbench.translation.router import Router
 
 
@@ -35,6 +38,32 @@ class CheckRun:
     notes: list[str] = field(default_factory=list)  # what could not be done, e.g. no route for the round trip
 
 
+def back_translate(
+    project: Project,
+    target_key: str,
+    router: Router | None = None,
+    progress: Progress | None = None,
+    cache: TranslationCache | None = None,
+) -> tuple[list[str | None], str]:
+    """Each link's target translated back into the source language (None for a link without a target), and the route.
+
+    Made for a background thread: it reads the project once and touches nothing shared but ``cache``. With a
+    ``cache`` every engine step translates only the texts it has not seen, so calling it again after an edit
+    translates only the links whose text changed. Raises ModelUnavailableError when no engine can translate back.
+    """
+    from workbench.translation.router import Router
+
+    target = project.target(target_key)
+    units = project_to_corpus(project, target_key).units
+    route = (router or Router()).route(target.lang, project.source.lang)
+    paired = [k for k, u in enumerate(units) if u.target.strip()]
+    texts = route.translate([units[k].target for k in paired], progress=progress, cache=cache)
+    back: list[str | None] = [None] * len(units)
+    for k, text in zip(paired, texts, strict=True):
+        back[k] = text
+    return back, route.describe()
+
+
 def check_target(
     project: Project,
     target_key: str,
@@ -45,28 +74,59 @@ def check_target(
     router: Router | None = None,
     progress: Progress | None = None,
     kinds: Sequence[str] | None = None,
+    back_translations: Sequence[str | None] | None = None,
+    cache: TranslationCache | None = None,
 ) -> CheckRun:
-    """Run every check (or ``kinds``) on a target's links; with ``round_trip``, back-translate first."""
+    """Run every check (or ``kinds``) on a target's links.
+
+    With ``round_trip``, back-translate first (through ``cache`` when given); or pass ``back_translations`` made
+    earlier by :func:`back_translate`, one per link.
+    """
     target = project.target(target_key)
     units = project_to_corpus(project, target_key).units
     run = CheckRun(target_key, project.source.lang, target.lang, units, [])
-    back: list[str | None] | None = None
-    if round_trip:
-        from workbench.translation.router import Router
-
-        router = router or Router()
+    back = list(back_translations) if back_translations is not None else None
+    if round_trip and back is None:
         try:
-            route = router.route(target.lang, project.source.lang)
+            back, run.round_trip = back_translate(project, target_key, router, progress, cache)
         except ModelUnavailableError as exc:
             run.notes.append(f"no round trip: {exc}")
-        else:
-            paired = [k for k, u in enumerate(units) if u.target.strip()]
-            texts = route.translate([units[k].target for k in paired], progress=progress)
-            back = [None] * len(units)
-            for k, text in zip(paired, texts, strict=True):
-                back[k] = text
-            run.round_trip = route.describe()
     run.findings = run_checks(
         units, project.source.lang, target.lang, glossary, thresholds, back_translations=back, kinds=kinds
     )
     return run
+
+
+def target_quality(
+    project: Project,
+    target_key: str,
+    *,
+    back_translations: Sequence[str | None] | Mapping[str, str] | None = None,
+    thresholds: CheckThresholds | dict | None = None,
+    glossary: Sequence[GlossaryEntry] | None = None,
+) -> list[LinkQuality]:
+    """The translation-quality signal of each link of a target, in link order (see :mod:`workbench.checks.quality`).
+
+    Runs only the translation-quality checks, fast enough to call after every edit. ``back_translations`` are
+    one per link (as :func:`back_translate` returns them) or a mapping from a link's target text to its
+    back-translation: a mapping made before an edit still serves every link whose text the edit left alone,
+    while the background job catches up with the rest.
+    """
+    units = project_to_corpus(project, target_key).units
+    back: list[str | None] | None = None
+    if isinstance(back_translations, Mapping):
+        back = [back_translations.get(u.target) if u.target.strip() else None for u in units]
+    elif back_translations is not None:
+        back = list(back_translations)
+        if len(back) != len(units):
+            raise InputError(f"{len(units)} links but {len(back)} back-translations: give one per link.")
+    findings = run_checks(
+        units,
+        project.source.lang,
+        project.target(target_key).lang,
+        glossary,
+        thresholds,
+        back_translations=back,
+        kinds=QUALITY_KINDS,
+    )
+    return link_quality(units, findings, link_chrf(units, back) if back is not None else None)

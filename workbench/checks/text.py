@@ -52,6 +52,7 @@ def letter_count(text: str) -> int:
     return len(_LETTER.findall(text))
 
 
+@functools.lru_cache(maxsize=1 << 12)  # a document's letters come from a small alphabet; names are looked up
 def script_of(char: str) -> str:
     """The Unicode script of a character, as the first word of its name (``LATIN``, ``CYRILLIC``, ``CJK`` ...)."""
     if char.isdigit():
