@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from workbench import spot_check
 from workbench.checks import Finding, run_checks
 from workbench.checks.quality import (
     CHRF_BAD,
@@ -138,9 +139,11 @@ class CountingApertium(ApertiumEngine):
     def __init__(self) -> None:
         super().__init__()
         self.asked: list[str] = []
+        self.batches: list[int] = []
 
     def translate(self, sentences: Sequence[str], src: str, tgt: str, progress: Progress | None = None) -> list[str]:
         self.asked.extend(sentences)
+        self.batches.append(len(sentences))
         return super().translate(sentences, src, tgt, progress)
 
 
@@ -219,6 +222,38 @@ def test_back_translation_after_an_edit_translates_only_the_edited_link(root: Pa
     assert not any("escalated" in r for r in fresh[link].reasons)
     with pytest.raises(InputError, match="back-translations"):
         target_quality(project, "es", back_translations=again[:-1])
+
+
+class Stop(Exception):
+    pass
+
+
+@needs_apertium
+def test_a_back_translation_stopped_midway_keeps_its_finished_chunks(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(spot_check, "BACK_TRANSLATION_CHUNK", 10)
+    project = open_project("kos", root)
+    paired = sum(1 for u in project_to_corpus(project, "pt").units if u.target.strip())
+    engine = CountingApertium()
+    router = Router([engine])  # pt->es->en: two steps, both Apertium
+    cache = TranslationCache(tmp_path / "translations.sqlite")
+    seen: list[tuple[int, int]] = []
+
+    def stop_in_the_second_chunk(done: int, total: int) -> None:
+        seen.append((done, total))
+        if done > 20:  # past both steps of the first 10 links
+            raise Stop
+
+    with pytest.raises(Stop):
+        back_translate(project, "pt", router, stop_in_the_second_chunk, cache)
+    assert seen[-1] == (30, 2 * paired) and engine.batches == [10, 10, 10]
+    engine.asked.clear()
+    seen.clear()
+    back, route = back_translate(project, "pt", router, lambda d, t: seen.append((d, t)), cache)
+    assert "pt->es->en" in route and len(engine.asked) == 2 * (paired - 10)  # the first chunk came from the cache
+    assert seen[-1] == (2 * paired, 2 * paired) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert sum(b is not None for b in back) == paired
 
 
 def test_check_target_takes_back_translations_made_earlier(root: Path) -> None:

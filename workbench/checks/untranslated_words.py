@@ -7,7 +7,8 @@ folded), has at least ``untranslated_word_min_letters`` letters, and is
 
 - not a name: not written in capitals (NATO, UN) and not a word the source writes capitalised inside a sentence
   and never in lower case (Serbs, Macron, Western); months and other capitalised words at the start of a sentence
-  are left to the frequency test;
+  are left to the frequency test. A German source capitalises every noun, so there only its other words are
+  judged;
 - a word of the source language but not of the target's: wordfreq's Zipf frequency (log10 of occurrences per
   billion words) at least ``untranslated_word_min_source_zipf`` in the source language, below
   ``untranslated_word_max_target_zipf`` in the target language, and lower there by at least
