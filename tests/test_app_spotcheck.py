@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_app import app_cache, button, root, start  # noqa: F401 (fixtures)
+from test_app import app_cache, button, editor, root, start, title  # noqa: F401 (fixtures)
 
 from workbench.documents import load_document
 from workbench.projects import add_target, create_project, edit_sentence, open_project
@@ -38,8 +38,10 @@ def test_checks_find_the_changed_number_and_lead_to_it_in_review(root: Path, cha
     at.selectbox(key="spotcheck-link-pt").set_value(changed).run()  # the option is the link's index
     button(at, "Review this link").click().run()
     assert not at.exception, at.exception
-    assert at.session_state["link"] == changed
-    assert any("23 de abril" in t.value for t in at.text_area)  # the review panel shows the link to edit
+    assert title(at) == "Review" and at.session_state["link"] == changed
+    data = editor(at)  # the review editor is told to open on that link, which holds the changed number
+    assert (data["key"], data["start"], data["focus"]["index"]) == ("pt", changed, changed)
+    assert any("23 de abril" in text for _, text in data["rows"][changed]["cells"][1])
 
 
 def test_an_audit_verdict_is_saved_in_the_project(root: Path, changed: int) -> None:  # noqa: F811

@@ -47,6 +47,9 @@ OPERATIONS = (
     "redo",
 )
 
+#: Operations on the link at ``index`` (checked first: an index past the end is a message, not an IndexError).
+LINK_OPERATIONS = frozenset({"confirm", "unconfirm", "flag", "merge", "split", "move", "unlink"})
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -68,6 +71,10 @@ def perform(project: Project, target_key: str, action: Mapping[str, Any]) -> Out
     if op not in OPERATIONS:
         raise InputError(f"the review editor sent an unknown action {op!r}; known: {', '.join(OPERATIONS)}.")
     number = link_number(index)
+    if op in LINK_OPERATIONS and not 0 <= index < len(links):
+        raise InputError(
+            f"target {target_key!r} has no link {number}: its {len(links)} links are numbered 1 to {len(links)}."
+        )
     if op == "edit":
         return _edit(project, target_key, index, str(action["side"]), str(action["sid"]), str(action["text"]))
     if op == "join":
@@ -116,7 +123,9 @@ def perform(project: Project, target_key: str, action: Mapping[str, Any]) -> Out
         last = number + size - 1
         return Outcome(f"Link {number} unlinked: its {size} sentences stand alone (links {number}-{last}).", index)
     entry = (redo if op == "redo" else undo)(project)
-    where = min(index, len(project.target(target_key).links) - 1)
+    # Stay on the link, inside the links there are now (an undo may remove links, or the target itself).
+    count = len(project.targets[target_key].links) if target_key in project.targets else 0
+    where = max(0, min(index, count - 1))
     return Outcome(f"{'Redone' if op == 'redo' else 'Undone'}: {entry.summary}.", where)
 
 

@@ -22,7 +22,6 @@ from workbench.checks import (
 )
 from workbench.projects import Project, link_number
 from workbench.projects.audit import Audit, AuditItem, draw_sample, load_audit, record_verdict
-from workbench.review import page_holding
 from workbench.spot_check import CheckRun, check_target
 
 REPORTS = "spotcheck_reports"  # (project, revision, target) -> (CSV bytes, HTML) of the run kept under RUNS
@@ -152,9 +151,7 @@ def _reports(project: Project, key: str, run: CheckRun) -> tuple[bytes, str]:
 
 def _open_in_review(project: Project, key: str, index: int) -> None:
     state.select_target(key)
-    st.session_state[state.LINK] = index
-    every = list(range(len(project.target(key).links)))
-    st.session_state[state.PAGE] = page_holding(every, index, state.LINKS_PER_PAGE) or 1
+    state.go_to_link(index)  # the review editor opens on this link
     st.switch_page(state.VIEWS["review"])
 
 
