@@ -1,14 +1,16 @@
 """How long the app takes, measured in a real browser: translate+align the seed into pt, es and fr, and show an edit.
 
 Starts the app (``workbench.app.server.running_app``) with caches of its own, drives Debian's chromium with
-Playwright, and times from the click on "Translate and align" until the review table shows the translation, and
-from the click on "Save text" until the table shows the edited sentence.
+Playwright, and times from the click on "Translate and align" until the review editor shows the translation, and
+from Ctrl+Enter in the editor until the row shows the saved sentence. A generated 5,000-link project measures
+the editor at size: opening it, going to link 4000, moving from link to link, and edits there.
 
 "Models warm": a warm-up project (other English text) is first translated into all three languages, so the
 Bergamot model, Apertium and the embedding model are loaded; the seed's own sentences are then new to the
 translation and embedding caches. A second pass translates the seed again, everything cached.
 
     .venv/bin/python bench/app_timing.py            # prints a Markdown table
+    .venv/bin/python bench/app_timing.py --large    # only the 5,000-link project
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ def translate(page: Page, url: str, project: str, lang: str) -> tuple[float, flo
     button.click()
     page.get_by_role("heading", name="Review", exact=True).wait_for(timeout=600_000)
     shown = time.perf_counter() - started
-    page.locator('[data-testid="stDataFrame"] [role="gridcell"]').first.wait_for(state="attached", timeout=600_000)
+    page.locator(".wbr-row").first.wait_for(state="attached", timeout=600_000)
     return time.perf_counter() - started, shown
 
 
@@ -60,48 +62,74 @@ def idle(page: Page) -> None:
 
 
 def edit(page: Page, text: str) -> float:
-    """Seconds from the click on "Save text" to the table showing the new text of the first target sentence."""
+    """Seconds from Ctrl+Enter in the editor of the current link's target sentence until the row shows the saved
+    text (the page's run applies the edit, recomputes the quality signal and sends the rows back)."""
     idle(page)
-    box = page.get_by_label("Target p1s1")
-    box.fill(text)
+    row = page.locator(".wbr-row.wbr-current")
+    row.locator(".wbr-sent").last.dblclick()
+    area = row.locator("textarea")
+    area.fill(text)
     started = time.perf_counter()
-    page.get_by_role("button", name="Save text").click()
-    page.locator('[data-testid="stDataFrame"]').get_by_text(text).first.wait_for(state="attached", timeout=60_000)
+    area.press("Control+Enter")
+    page.locator(".wbr-row.wbr-current:not(.wbr-pending) .wbr-msg-success").wait_for(timeout=60_000)
+    page.locator(".wbr-row.wbr-current").get_by_text(text).wait_for(timeout=60_000)
     return time.perf_counter() - started
 
 
-def large_project(root: Path, n: int = 2000) -> str:
-    """A 2,000-sentence en-pt project with given 1-1 links (no model runs), as a long document would be."""
-    source = document_from_text("\n\n".join(f"Sentence {k} of a long report on apples." for k in range(n)), "en")
-    target = document_from_text("\n\n".join(f"Frase {k} de um longo relatório sobre maçãs." for k in range(n)), "pt")
+def large_project(root: Path, n: int = 5000) -> str:
+    """A 5,000-link en-pt project with given links (no model runs), sentences of every length as in a report."""
+    seed = load_document("kosovo-dialogue")
+    lengths = [s.text for s in seed.sentences]
+    source = document_from_text(
+        "\n\n".join(f"({k}) {lengths[k % len(lengths)]}" for k in range(n)), "en", name="large-en"
+    )
+    target = document_from_text(
+        "\n\n".join(f"({k}) Frase {k} de um longo relatório: {lengths[(k * 7) % len(lengths)][:120]}" for k in range(n)),
+        "pt",
+        name="large-pt",
+    )
     project = create_project("large", source, root)
-    add_target(project, target, "pt", beads=[Bead((k,), (k,), 0.5 + (k % 50) / 100) for k in range(n)])
+    beads = [Bead((k,), (k,), 0.4 + (k % 60) / 100) for k in range(n)]
+    add_target(project, target, "pt", beads=beads)
     return "large"
 
 
-def large(page: Page, url: str, name: str) -> tuple[float, float, float]:
-    """Seconds to open Review on the large project (table drawn), to jump to link 1960, and to show an edit there."""
+def current_link(page: Page) -> str | None:
+    return page.evaluate("document.querySelector('.wbr-row.wbr-current')?.dataset.link ?? null")
+
+
+def moves(page: Page, presses: int = 20) -> list[float]:
+    """Seconds from a key press (j, next link) to the next link drawn as current, each measured in the page."""
+    times = []
+    for _ in range(presses):
+        before = int(current_link(page) or 0)
+        started = time.perf_counter()
+        page.keyboard.press("j")
+        page.wait_for_function(
+            f"document.querySelector('.wbr-row.wbr-current')?.dataset.link === '{before + 1}'", polling="raf"
+        )
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def large(page: Page, url: str, name: str) -> tuple[float, float, list[float], list[float]]:
+    """Seconds to open Review on the large project (rows drawn), to go to link 4000, to move on from there,
+    and to show edits there."""
     started = time.perf_counter()
     page.goto(f"{url}/review?project={name}", timeout=120_000)
-    page.locator('[data-testid="stDataFrame"] [role="gridcell"]').first.wait_for(state="attached", timeout=120_000)
+    page.locator(".wbr-row").first.wait_for(state="attached", timeout=120_000)
     opened = time.perf_counter() - started
     idle(page)
-    link = page.get_by_label("Link", exact=True)
-    link.fill("1960")
+    page.locator(".wbr-row").first.click()
+    page.keyboard.press("g")
+    page.keyboard.type("4000")
     started = time.perf_counter()
-    link.press("Enter")
-    page.get_by_label("Target p1961s1").wait_for(timeout=60_000)
-    page.locator('[data-testid="stDataFrame"]').get_by_text("Frase 1950 ").first.wait_for(state="attached")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('.wbr-row.wbr-current')?.dataset.link === '4000'", polling="raf")
     jumped = time.perf_counter() - started
-    idle(page)
-    box = page.get_by_label("Target p1961s1")
-    box.fill("Frase revista perto do fim.")
-    started = time.perf_counter()
-    page.get_by_role("button", name="Save text").click()
-    page.locator('[data-testid="stDataFrame"]').get_by_text("Frase revista perto do fim.").first.wait_for(
-        state="attached", timeout=60_000
-    )
-    return opened, jumped, time.perf_counter() - started
+    moved = moves(page)
+    edits = [edit(page, f"Frase revista perto do fim, versão {k}.") for k in range(5)]
+    return opened, jumped, moved, edits
 
 
 def main() -> int:
@@ -123,6 +151,11 @@ def main() -> int:
     with running_app(env=env, log=work / "server.log") as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        if "--large" in sys.argv:
+            opened, jumped, moved, large_edits = large(page, url, large_name)
+            browser.close()
+            _print_large(opened, jumped, moved, large_edits)
+            return 0
         for lang in LANGS:  # the first language also loads the embedding model: reported apart
             cold[lang] = translate(page, url, "warm-up", lang)
         for lang in LANGS:
@@ -131,7 +164,7 @@ def main() -> int:
             edits.append(edit(page, f"Frase editada número {k} para medir o tempo."))
         for lang in LANGS:
             cached[lang] = translate(page, url, f"seed-{lang}-again", lang)
-        opened, jumped, edited = large(page, url, large_name)
+        opened, jumped, moved, large_edits = large(page, url, large_name)
         browser.close()
     print("| click on Translate to the aligned table (Review page shown) | pt | es | fr |")
     print("|---|---|---|---|")
@@ -143,14 +176,20 @@ def main() -> int:
     for label, times in rows:
         print(f"| {label} | " + " | ".join(f"{times[x][0]:.1f} s ({times[x][1]:.1f} s)" for x in LANGS) + " |")
     print(
-        f"\nedit shown in the table: median {statistics.median(edits):.2f} s, "
+        f"\nedit saved and shown in the editor: median {statistics.median(edits):.2f} s, "
         f"max {max(edits):.2f} s ({len(edits)} edits)"
     )
-    print(
-        f"2,000-link project: Review opened (table drawn) in {opened:.1f} s, jump to link 1960 (page 40) "
-        f"{jumped:.1f} s, an edit there shown in {edited:.1f} s"
-    )
+    _print_large(opened, jumped, moved, large_edits)
     return 0
+
+
+def _print_large(opened: float, jumped: float, moved: list[float], large_edits: list[float]) -> None:
+    print(
+        f"5,000-link project: Review opened (rows drawn) in {opened:.1f} s, go to link 4000 {jumped * 1000:.0f} ms; "
+        f"next link (j) there: median {statistics.median(moved) * 1000:.0f} ms, max {max(moved) * 1000:.0f} ms "
+        f"({len(moved)} moves); an edit there saved and shown: median {statistics.median(large_edits):.2f} s, "
+        f"max {max(large_edits):.2f} s ({len(large_edits)} edits)"
+    )
 
 
 if __name__ == "__main__":

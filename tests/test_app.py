@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button, TextArea
 
 from workbench.alignment.beads import Bead
+from workbench.app.review_signals import ROUND_TRIP_ENV
 from workbench.documents import document_from_text, load_document
 from workbench.formats import ParallelCorpus, TranslationUnit
 from workbench.formats.tmx import export_tmx, import_tmx
@@ -51,6 +52,9 @@ def root(app_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pa
     folder.mkdir()
     monkeypatch.setenv("WORKBENCH_ALIGNMENTS", str(folder))
     monkeypatch.setenv("WORKBENCH_CACHE", str(app_cache))
+    # The Review page's background round trip would compete for the CPU with every test here;
+    # tests/test_review_signals.py runs it for real.
+    monkeypatch.setenv(ROUND_TRIP_ENV, "off")
     return folder
 
 
@@ -108,8 +112,17 @@ def editor(at: AppTest) -> dict[str, Any]:
     found = at.get("bidi_component")
     assert len(found) == 1, f"{len(found)} review editors on the page"
     data = json.loads(found[0].proto.json)
-    if "rows_json" in data:  # the rows may travel as one JSON text of their own
-        data["rows"] = json.loads(data.pop("rows_json"))
+    if "token" in data:
+        # Links rows travel as a splice against the rows sent before (tests/test_review_editor_rows.py checks that
+        # the splices add up); the rows the editor holds after this run are the ones the page recorded as sent.
+        sent = at.session_state["review_rows_sent"]
+        (rows_sent,) = [
+            entry["rows"]
+            for widget, entry in sent.items()
+            if widget.endswith(f"-{data['key']}") and entry["token"] == data["token"]
+        ]
+        rows = [json.loads(row) for row in rows_sent]
+        data["rows"] = [{**row, "i": k} for k, row in enumerate(rows)]
     return data
 
 

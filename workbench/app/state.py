@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
-from workbench.checks import quality
+from workbench.app.review_signals import ReviewSignals
 from workbench.embedding import DEFAULT_EMBEDDER, CachedEmbedder, Embedder, EmbeddingCache, load_embedder
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.paths import default_alignments_dir, default_cache_dir
@@ -30,7 +30,7 @@ T = TypeVar("T")
 
 PROJECT, TARGET, LINK, PAGE = "project", "target", "link", "review_page"
 EMBEDDER, MESSAGES, CONFLICT = "embedder_name", "messages", "conflict"
-FOCUS, LINK_MESSAGE, SEQUENCE, QUALITY = "review_focus", "review_message", "review_sequence", "review_quality"
+FOCUS, LINK_MESSAGE, SEQUENCE = "review_focus", "review_message", "review_sequence"
 
 CONFLICT_MESSAGE = "This project was changed in another tab or process: reload it, then make your change again."
 
@@ -193,23 +193,10 @@ def link_message(index: int, text: str, kind: str = "success") -> None:
     st.session_state[LINK_MESSAGE] = {"seq": _next_seq(), "index": index, "text": text, "kind": kind}
 
 
-def target_quality(project: Project, key: str) -> list[quality.LinkQuality]:
-    """The translation-quality signal of each link of a target, computed once per saved revision.
-
-    The spot-checks read the whole target, so an edit anywhere recomputes them (well under a second for 5,000
-    links, see bench/RESULTS.md); paging through reruns costs nothing.
-    """
-    cache = st.session_state.setdefault(QUALITY, {})
-    wanted = (project.name, key, project.revision)
-    if wanted not in cache:
-        cache.clear()
-        cache[wanted] = quality.target_quality(project, key) if hasattr(quality, "target_quality") else None  # TEMP
-    return cache[wanted]
-
-
-def quality_revision(project: Project, key: str) -> int:
-    """Changes whenever the quality signal shown for this target may have changed (it follows the revision)."""
-    return project.revision
+@st.cache_resource
+def review_signals() -> ReviewSignals:
+    """The background jobs that compute the quality signal of the targets under review, one set a process."""
+    return ReviewSignals(router, translation_cache)
 
 
 # --------------------------------------------------------------------------------------------- running edits

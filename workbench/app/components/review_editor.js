@@ -40,6 +40,7 @@ const HELP = [
   ["z / Ctrl+Z", "undo"],
   ["Z / Ctrl+Y", "redo"],
   ["w", "next weakest link (alignment confidence and translation quality)"],
+  ["g", "go to a link by its number"],
   ["/", "search (ignores case and accents); Esc goes back to the links"],
   ["r", "reload the project (after another tab saved)"],
   ["?", "this help; Esc closes it"],
@@ -139,6 +140,22 @@ function buildBar(s) {
     if (event.key === "Escape" || event.key === "Enter") { event.preventDefault(); event.stopPropagation(); s.root.focus(); }
   });
   bar.appendChild(s.search);
+  s.goto = el("input");
+  s.goto.type = "number";
+  s.goto.min = "1";
+  s.goto.placeholder = "Go to # (g)";
+  s.goto.setAttribute("aria-label", "Go to link");
+  s.goto.style.width = "8em";
+  s.goto.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") { event.preventDefault(); s.root.focus({ preventScroll: true }); }
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    event.stopPropagation();
+    goToNumber(s, Number.parseInt(s.goto.value, 10));
+    s.goto.value = "";
+    s.root.focus({ preventScroll: true });
+  });
+  bar.appendChild(s.goto);
   s.undoButton = actionButton(s, "Undo", () => act(s, { op: "undo" }));
   s.redoButton = actionButton(s, "Redo", () => act(s, { op: "redo" }));
   actionButton(s, "Next weakest", () => nextWeakest(s));
@@ -164,8 +181,24 @@ function actionButton(s, label, run) {
 // --------------------------------------------------------------------------------------------- data in
 
 function update(s, data) {
+  if (data.token !== undefined) {
+    // Rows come as JSON text: all of them, or only the stretch that changed since the rows named by ``base``.
+    const have = s.data && s.data.rows ? s.data.rows : null;
+    if (data.token === s.rowsToken && have) data.rows = have;
+    else if (data.base === undefined) data.rows = JSON.parse(data.rows_json);
+    else if (data.base === s.rowsToken && have) {
+      data.rows = have.slice();
+      data.rows.splice(data.splice[0], data.splice[1], ...JSON.parse(data.rows_json));
+    } else {
+      s.setTrigger("action", { op: "resync", index: 0, nonce: Date.now() + Math.random() });
+      return;
+    }
+    s.rowsToken = data.token;
+    data.rows.forEach((row, k) => { row.i = k; });
+  }
   const fresh = s.revision !== data.revision || s.data === null || s.data.mode !== data.mode
-    || s.data.key !== data.key || s.data.rows.length !== data.rows.length || s.data.quality_seq !== data.quality_seq;
+    || s.data.key !== data.key || s.data.rows.length !== data.rows.length;
+  const recoloured = !fresh && s.data.quality_seq !== data.quality_seq;
   const previousIndex = s.rows.length ? s.rows[s.current]?.i : null;
   s.data = data;
   if (fresh) {
@@ -173,11 +206,16 @@ function update(s, data) {
     s.revision = data.revision;
     s.position = new Map(s.rows.map((row, k) => [row.i, k]));
     s.heights.clear();
+    s.estimates = null;
     s.rowEls.clear();
     s.inner.replaceChildren();
     s.editing = null;
     s.flagging = false;
     buildHead(s);
+  } else if (recoloured) {
+    // Only the quality signal changed (a background job finished): new colours, and an open editor stays open.
+    s.rows = data.rows;
+    s.qseq = (s.qseq || 0) + 1;
   }
   // Where to be: what Python asks for (after a merge, or a finding opened from Spot-check), else on the first
   // draw the URL's link, else the link Python last saw; later, the same link as before.
@@ -252,6 +290,7 @@ function applyFilters(s) {
     }
     s.visible.push(k);
   });
+  s.vpos = new Map(s.visible.map((k, v) => [k, v]));
 }
 
 function cellText(cell) {
@@ -327,18 +366,29 @@ function writeUrl(s) {
 // --------------------------------------------------------------------------------------------- drawing
 
 function sizeList(s) {
+  s.width = s.list.clientWidth;
   const top = s.list.getBoundingClientRect().top;
   const height = Math.max(360, Math.round(window.innerHeight - Math.max(top, 0) - 48));
   s.root.style.setProperty("--wbr-height", `${height}px`);
 }
 
 function estimate(s, k) {
-  const row = s.rows[k];
-  const width = Math.max(200, (s.list.clientWidth - 118) / Math.max(1, row.cells.length));
-  const perLine = Math.max(20, Math.floor(width / 8));
-  let lines = 1;
-  for (const cell of row.cells) lines = Math.max(lines, Math.ceil(Math.max(1, cellText(cell).length) / perLine));
-  return 14 + lines * 21 + (row.n ? 20 : 0);
+  // Heights of rows not drawn yet, from their text length at the list's width: computed once a revision (and
+  // width), since reading the width in the loop would force a layout per row.
+  const width = s.width || 800;
+  if (!s.estimates || s.estimatesWidth !== width) {
+    s.estimates = new Array(s.rows.length);
+    s.estimatesWidth = width;
+  }
+  if (s.estimates[k] === undefined) {
+    const row = s.rows[k];
+    const column = Math.max(200, (width - 118) / Math.max(1, row.cells.length));
+    const perLine = Math.max(20, Math.floor(column / 8));
+    let lines = 1;
+    for (const cell of row.cells) lines = Math.max(lines, Math.ceil(Math.max(1, cellText(cell).length) / perLine));
+    s.estimates[k] = 14 + lines * 21 + (row.n ? 20 : 0);
+  }
+  return s.estimates[k];
 }
 
 function heightOf(s, k) {
@@ -354,7 +404,7 @@ function offsets(s) {
 
 function scrollToCurrent(s) {
   s.pendingScroll = false;
-  const v = s.visible.indexOf(s.current);
+  const v = s.vpos.get(s.current) ?? -1;
   if (v < 0) return;
   const tops = offsets(s);
   const head = s.head.offsetHeight || 30;
@@ -374,7 +424,7 @@ function paint(s, depth = 0) {
   const drawn = new Set();
   let first = lowerBound(tops, start);
   for (let v = Math.max(0, first - 1); v < s.visible.length && tops[v] < end; v++) drawn.add(s.visible[v]);
-  if (s.visible.includes(s.current)) drawn.add(s.current);
+  if (s.vpos.has(s.current)) drawn.add(s.current);
   for (const [k, node] of s.rowEls) {
     if (!drawn.has(k)) { node.remove(); s.rowEls.delete(k); }
   }
@@ -382,21 +432,22 @@ function paint(s, depth = 0) {
   for (const k of drawn) {
     let node = s.rowEls.get(k);
     const signature = rowSignature(s, k);
-    if (!node || node.dataset.sig !== signature) {
+    const busy = node && k === s.current && (s.editing || s.flagging) && node.querySelector("textarea, input");
+    if (!node || (node.dataset.sig !== signature && !busy)) {
       const fresh = drawRow(s, k);
       fresh.dataset.sig = signature;
       if (node) node.replaceWith(fresh); else s.inner.appendChild(fresh);
       node = fresh;
       s.rowEls.set(k, node);
     }
-    const v = s.visible.indexOf(k);
+    const v = s.vpos.get(k);
     node.style.top = `${tops[v]}px`;
     const measured = node.offsetHeight;
     if (measured && measured !== s.heights.get(k)) { s.heights.set(k, measured); moved = true; }
   }
   if (moved && depth < 2) {
     // Real heights differ from the estimates: lay out again so rows neither overlap nor leave gaps.
-    const v = s.visible.indexOf(s.current);
+    const v = s.vpos.get(s.current) ?? -1;
     const anchor = v >= 0 ? offsets(s)[v] - tops[v] : 0;
     if (anchor && tops[v] < s.list.scrollTop) s.list.scrollTop += anchor;
     paint(s, depth + 1);
@@ -415,7 +466,7 @@ function lowerBound(tops, value) {
 
 function rowSignature(s, k) {
   const current = k === s.current;
-  const parts = [current ? "c" : "", s.revision];
+  const parts = [current ? "c" : "", s.revision, s.qseq || 0];
   if (current) {
     parts.push(s.sentence, s.editing ? `e${s.editing.sid}` : "", s.flagging ? "f" : "");
   }
@@ -602,8 +653,8 @@ function go(s, position) {
 
 function step(s, by) {
   if (!s.visible.length) return;
-  let v = s.visible.indexOf(s.current);
-  if (v < 0) v = s.visible.indexOf(nearestVisible(s, s.current)) - (by > 0 ? 1 : 0);
+  let v = s.vpos.get(s.current) ?? -1;
+  if (v < 0) v = (s.vpos.get(nearestVisible(s, s.current)) ?? 0) - (by > 0 ? 1 : 0);
   v = Math.max(0, Math.min(s.visible.length - 1, v + by));
   go(s, s.visible[v]);
 }
@@ -618,6 +669,21 @@ function nextWeakest(s) {
     if (visible.has(index) && index !== s.rows[s.current]?.i) { go(s, s.position.get(index)); return; }
   }
   showMessage(s, "success", "Every link these filters show is approved or flagged.");
+}
+
+function goToNumber(s, number) {
+  const position = s.position.get(number - 1);
+  if (position === undefined) { showMessage(s, "error", `There is no link ${number}: they are numbered 1 to ${s.rows.length}.`); return; }
+  if (!s.visible.includes(position)) {
+    // Asked for by number: show it even if the filters hid it, rather than refuse.
+    s.filters = { show: "all", low: false, doubt: false, q: "" };
+    s.search.value = "";
+    applyFilters(s);
+    refreshBar(s);
+    s.rowEls.clear();
+    s.inner.replaceChildren();
+  }
+  go(s, position);
 }
 
 function showMessage(s, kind, text) {
@@ -655,11 +721,12 @@ function onKey(s, event) {
   else if (key === "PageUp") { handled(); step(s, -10); }
   else if (key === "Home") { handled(); step(s, -s.rows.length); }
   else if (key === "End") { handled(); step(s, s.rows.length); }
-  else if (key === "ArrowRight" || key === "l") { handled(); s.sentence += 1; clampSentence(s); repaintCurrent(s); }
-  else if (key === "ArrowLeft" || key === "h") { handled(); s.sentence -= 1; clampSentence(s); repaintCurrent(s); }
+  else if (key === "ArrowRight" || key === "l") { handled(); setSentence(s, s.sentence + 1); }
+  else if (key === "ArrowLeft" || key === "h") { handled(); setSentence(s, s.sentence - 1); }
   else if (key === "?") { handled(); toggleHelp(s); }
   else if (key === "/") { handled(); s.search.focus(); s.search.select(); }
   else if (key === "w") { handled(); nextWeakest(s); }
+  else if (key === "g") { handled(); s.goto.focus(); }
   else if ((key === "z" && !ctrl) || (ctrl && !event.shiftKey && key.toLowerCase() === "z")) { handled(); act(s, { op: "undo" }); }
   else if (key === "Z" || (ctrl && key.toLowerCase() === "y") || (ctrl && event.shiftKey && key.toLowerCase() === "z")) {
     handled(); act(s, { op: "redo" });
@@ -727,17 +794,44 @@ function onClick(s, event) {
   const position = Number(node.dataset.pos);
   if (position !== s.current) go(s, position);
   const sentence = event.target.closest(".wbr-sent");
-  if (sentence && s.data.mode === "links") { s.sentence = Number(sentence.dataset.n); repaintCurrent(s); }
+  if (sentence && s.data.mode === "links") setSentence(s, Number(sentence.dataset.n));
   if (sentence && s.data.mode === "all") s.sentence = s.data.columns.findIndex((c) => c.key === sentence.dataset.side);
+  // A row made current is drawn anew, so the browser's dblclick (two clicks on one node) may never come: two
+  // clicks on the same sentence within the system's usual interval count as one here.
+  const now = performance.now();
+  const id = sentence ? `${position}:${sentence.dataset.n}` : null;
+  if (id && s.lastClick && s.lastClick.id === id && now - s.lastClick.at < 450) {
+    s.lastClick = null;
+    openSentence(s);
+    return;
+  }
+  s.lastClick = id ? { id, at: now } : null;
   s.root.focus({ preventScroll: true });
+}
+
+function openSentence(s) {
+  if (s.data.mode === "all") { openInTarget(s, s.rows[s.current]); return; }
+  if (!s.editing) startEditing(s);
 }
 
 function onDoubleClick(s, event) {
   const sentence = event.target.closest(".wbr-sent");
   if (!sentence || event.target.closest("textarea, input")) return;
-  if (s.data.mode === "all") { openInTarget(s, s.rows[s.current]); return; }
-  s.sentence = Number(sentence.dataset.n);
-  startEditing(s);
+  s.lastClick = null;
+  if (s.data.mode === "links") setSentence(s, Number(sentence.dataset.n));
+  openSentence(s);
+}
+
+function setSentence(s, n) {
+  // Only the outline moves: the row is not drawn again (that would lose a double-click and cost time).
+  s.sentence = n;
+  clampSentence(s);
+  const node = s.rowEls.get(s.current);
+  if (!node || s.editing) { repaintCurrent(s); return; }
+  for (const span of node.querySelectorAll(".wbr-sent")) {
+    span.classList.toggle("wbr-focus", Number(span.dataset.n) === s.sentence);
+  }
+  node.dataset.sig = rowSignature(s, s.current);
 }
 
 function toggleHelp(s) {
@@ -761,3 +855,4 @@ function toggleHelp(s) {
   s.helpBox = box;
   s.root.focus({ preventScroll: true });
 }
+

@@ -7,6 +7,7 @@ whole, so that moving between links, filtering and searching happen in the brows
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import resources
@@ -40,35 +41,54 @@ def review_editor(data: dict[str, Any], key: str, on_action: Callable[[], None])
 
 
 def links_data(
-    project: Project, key: str, quality: Sequence[LinkQuality] | None, weak: Sequence[int]
+    project: Project,
+    key: str,
+    quality: Sequence[LinkQuality | None] | None,
+    weak: Sequence[int],
+    memo: dict[Any, str] | None = None,
 ) -> dict[str, Any]:
-    """Every link of a target as a row: number, kind, status, both signals, note, and the sentences of each side."""
+    """Every link of a target as a row: number, kind, status, both signals, note, and the sentences of each side.
+
+    ``rows`` holds each row as JSON text, kept in ``memo`` (per session) keyed by everything it shows, so after an
+    edit only the rows it touched are encoded again; :func:`rows_payload` then sends only what changed. A row does
+    not hold its own number (its position is its number), so rows after a merge stay the same text.
+    """
     target = project.target(key)
     source_text = {s.id: s.text for s in project.source.sentences}
     target_text = {s.id: s.text for s in target.side.sentences}
-    rows = []
+    memo = {} if memo is None else memo
+    if len(memo) > 4 * len(target.links) + 1000:
+        memo.clear()
+    parts = []
     for k, link in enumerate(target.links):
         q = quality[k] if quality is not None and k < len(quality) else None
-        rows.append(
-            {
-                "i": k,
-                "k": link.kind,
-                "s": link.status,
-                "c": None if link.confidence is None else round(link.confidence, 3),
-                "cb": confidence_band(link.confidence),
-                "q": None if q is None or q.score is None else round(q.score, 3),
-                "qb": "unknown" if q is None else q.band,
-                "r": "; ".join(q.reasons) if q is not None else "",
-                "n": link.note,
-                "cells": [[[i, source_text[i]] for i in link.src], [[j, target_text[j]] for j in link.tgt]],
-            }
-        )
+        texts = (tuple(source_text[i] for i in link.src), tuple(target_text[j] for j in link.tgt))
+        cache_key = (link, texts, q)
+        row = memo.get(cache_key)
+        if row is None:
+            row = json.dumps(
+                {
+                    "k": link.kind,
+                    "s": link.status,
+                    "c": None if link.confidence is None else round(link.confidence, 3),
+                    "cb": confidence_band(link.confidence),
+                    "q": None if q is None or q.score is None else round(q.score, 3),
+                    "qb": "unknown" if q is None else q.band,
+                    "r": "; ".join(q.reasons) if q is not None else "",
+                    "n": link.note,
+                    "cells": [list(zip(link.src, texts[0], strict=True)), list(zip(link.tgt, texts[1], strict=True))],
+                },
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+            memo[cache_key] = row
+        parts.append(row)
     counts = target.counts()
     return {
         "mode": "links",
         "key": key,
         "columns": [_column(project, "source"), _column(project, key)],
-        "rows": rows,
+        "rows": parts,
         "weak": list(weak),
         "counts": {
             "links": counts["links"],
@@ -77,6 +97,37 @@ def links_data(
             "todo": counts["links"] - counts["confirmed"] - counts["flagged"],
         },
         "low_confidence": LOW_CONFIDENCE,
+    }
+
+
+def rows_payload(rows: list[str], sent: dict[str, Any]) -> dict[str, Any]:
+    """What to send of ``rows`` (JSON texts) given what this session sent the editor last (``sent``, updated).
+
+    Sending 5,000 rows after every edit would cost the reviewer a second on this machine (3 MB through the
+    server and the browser); an edit changes a few rows in one place, so this sends that stretch as a splice
+    against the editor's last rows (``base``). The editor asks for everything (``resync``) when its rows are not
+    the ones ``base`` names: a new page load, or a page visited again.
+    """
+    old: list[str] | None = sent.get("rows")
+    token = int(sent.get("token", 0))
+    if old is None:
+        sent.update(token=token + 1, rows=rows)
+        return {"token": token + 1, "rows_json": "[" + ",".join(rows) + "]"}
+    if len(old) == len(rows) and all(a is b or a == b for a, b in zip(old, rows, strict=True)):
+        return {"token": token}
+    start = 0
+    while start < min(len(old), len(rows)) and old[start] == rows[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(rows)) - start and old[-1 - end] == rows[-1 - end]:
+        end += 1
+    changed = rows[start : len(rows) - end]
+    sent.update(token=token + 1, rows=rows)
+    return {
+        "token": token + 1,
+        "base": token,
+        "splice": [start, len(old) - end - start],
+        "rows_json": "[" + ",".join(changed) + "]",
     }
 
 

@@ -13,7 +13,7 @@ import time
 import streamlit as st
 
 from workbench.app import state
-from workbench.app.components.review_editor import all_languages_data, links_data, review_editor
+from workbench.app.components.review_editor import all_languages_data, links_data, review_editor, rows_payload
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.projects import Project, realign
 from workbench.review import weakest_order
@@ -21,6 +21,8 @@ from workbench.review_actions import perform
 
 VIEW = "review_view"
 VIEWS = ("Links", "All languages")
+ROWS_MEMO = "review_rows_memo"
+SENT = "review_rows_sent"  # per editor: the rows it was sent last, so that an edit sends only what changed
 
 
 def main() -> None:
@@ -47,20 +49,39 @@ def main() -> None:
     )
     last = project.next_undo()
     top[4].caption(f"Saved · revision {project.revision}" + (f" · last edit: {last.summary}" if last else ""))
+    _editor(project, key, view)
+
+
+def _signals_line(project: Project, key: str, shown: int) -> None:
+    """What the background jobs are doing; while they run, this line alone polls, and the page reruns only
+    when the signals the editor shows have changed (sending 5,000 rows to poll would slow the reviewer down)."""
+    signals = state.review_signals().signals(project, key)
+    if signals.version != shown:
+        st.rerun(scope="app")
+    st.caption(signals.round_trip + (" Quality checks running ..." if signals.checking else ""))
+
+
+def _editor(project: Project, key: str, view: str) -> None:
     if view == VIEWS[1]:
         data = all_languages_data(project)
         widget = f"review-editor-all-{project.name}"
     else:
-        quality = state.target_quality(project, key)
-        data = links_data(project, key, quality, weakest_order(project, key, quality))
+        signals = state.review_signals().signals(project, key)
+        st.fragment(_signals_line, run_every=1.5 if signals.pending else None)(project, key, signals.version)
+        memo = st.session_state.setdefault(ROWS_MEMO, {})
+        data = links_data(project, key, signals.items, weakest_order(project, key, signals.items), memo)
+        data["quality_seq"] = signals.version
         widget = f"review-editor-{project.name}-{key}"
+        sent = st.session_state.setdefault(SENT, {}).setdefault(widget, {})
+        data.update(rows_payload(data.pop("rows"), sent))
     data["revision"] = project.revision
     data["start"] = st.session_state.get(state.LINK, 0) if view == VIEWS[0] else 0
     data["focus"] = st.session_state.pop(state.FOCUS, None)
     data["message"] = st.session_state.pop(state.LINK_MESSAGE, None)
-    data["quality_seq"] = state.quality_revision(project, key)
     data["autofocus"] = data["message"] is not None
     review_editor(data, widget, on_action=lambda: _on_action(project, key, widget))
+    if view == VIEWS[0]:
+        state.review_signals().start(project, key)
 
 
 def _set_view_in_url(view: str) -> None:
@@ -97,6 +118,9 @@ def _on_action(project: Project, key: str, widget: str) -> None:
     if not isinstance(action, dict):
         return
     index = action.get("index") if isinstance(action.get("index"), int) else 0
+    if action.get("op") == "resync":  # the editor's rows are not the last ones sent: send them all
+        st.session_state.setdefault(SENT, {}).pop(widget, None)
+        return
     if action.get("op") == "reload":
         state.reload_project()
         state.link_message(index, "Reloaded the project from disk.", "info")
