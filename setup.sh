@@ -6,16 +6,17 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Debian packages: Apertium's pairs with English and through Spanish, and chromium for the browser test.
+# Debian packages: Apertium's pairs with English and through Spanish, chromium for the browser test, and a CJK
+# font (without it the headless chromium draws Chinese and Japanese as empty boxes).
 DEBIAN_PACKAGES="apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-es-pt apertium-fr-es
-    apertium-spa-ita chromium"
+    apertium-spa-ita chromium fonts-noto-cjk"
 install_debian_packages() {
     local missing=""
     for pkg in $DEBIAN_PACKAGES; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
     done
     if [ -z "$missing" ]; then
-        echo "== Debian packages already installed (Apertium, chromium)"
+        echo "== Debian packages already installed (Apertium, chromium, a CJK font)"
         return
     fi
     local sudo=""

@@ -263,7 +263,7 @@ def test_open_tsv_asks_for_languages_and_detects_them(root: Path) -> None:
 def test_open_lists_projects_and_reopens_one(root: Path) -> None:
     name = given_project(root, "listed")
     at = start()
-    assert any("listed" in m.value and "pt (0/13 confirmed" in m.value for m in at.markdown)
+    assert any("listed" in m.value and "pt (0/13 approved" in m.value for m in at.markdown)
     next(b for b in at.button if b.key == "open-project-listed").click().run()
     assert title(at) == "Review" and len(editor(at)["rows"]) == 13
     assert at.query_params["project"] == name
@@ -377,7 +377,7 @@ def test_review_edit_confirm_flag_undo_redo(root: Path) -> None:
     assert data["rows"][3]["n"] == "odd number"
     assert data["counts"] == {"links": 13, "confirmed": 1, "flagged": 1, "todo": 11}
     assert 0 not in data["weak"] and 3 not in data["weak"] and len(data["weak"]) == 11
-    assert any(c.value == "pt: 1/13 confirmed, 1 flagged" for c in at.sidebar.caption)
+    assert any(c.value == "pt: 1/13 approved, 1 flagged" for c in at.sidebar.caption)
 
     editor_sends(at, {"op": "undo", "index": 3})
     assert open_project(name, root).target("pt").links[3].status == "auto"

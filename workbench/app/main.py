@@ -29,7 +29,7 @@ with st.sidebar:
         st.markdown(f"**{project.name}** · {project.source.lang} · {len(project.source.sentences)} sentences")
         for key, target in project.targets.items():
             counts = target.counts()
-            st.caption(f"{key}: {counts['confirmed']}/{counts['links']} confirmed, {counts['flagged']} flagged")
+            st.caption(f"{key}: {counts['confirmed']}/{counts['links']} approved, {counts['flagged']} flagged")
         st.caption(f"Saved · revision {project.revision}")
     st.caption(f"Projects in {default_alignments_dir()}")
 

@@ -89,15 +89,16 @@ def init() -> None:
     st.session_state.setdefault(PAGE, 1)
     if st.session_state.get(PROJECT) is None and "project" in st.query_params:
         name = st.query_params["project"]
+        wanted = st.query_params.get("target")  # read first: opening the project writes its first target there
         try:
             set_project(open_project(name, default_alignments_dir()))
         except WorkbenchError as exc:
             del st.query_params["project"]
             flash("error", f"Could not reopen project {name!r}: {exc}")
-        wanted = st.query_params.get("target")
         project = st.session_state.get(PROJECT)
         if project is not None and wanted in project.targets:
             st.session_state[TARGET] = wanted
+            sync_url()
 
 
 def project() -> Project | None:

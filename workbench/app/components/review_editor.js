@@ -9,7 +9,7 @@
 
 const instances = new WeakMap();
 const OVERSCAN = 700; // px drawn above and below the visible part of the list
-const URL_KEYS = ["link", "show", "low", "doubt", "q"];
+const URL_KEYS = ["link", "show", "low", "doubt", "q", "sort"];
 
 // Search ignores case and accents: "eleicoes" finds "eleições" (the same rule as workbench.review).
 function fold(text) {
@@ -84,14 +84,17 @@ function create(parent, setTrigger) {
     focusSeq: -1,
     messageSeq: -1,
     message: null,
-    filters: { show: "all", low: false, doubt: false, q: "" },
+    filters: { show: "all", low: false, doubt: false, q: "", weakFirst: false },
     pendingScroll: true,
+    queue: [],
+    sentAt: 0,
   };
   const params = new URLSearchParams(window.location.search);
   s.filters.show = params.get("show") || "all";
   s.filters.low = params.get("low") === "1";
   s.filters.doubt = params.get("doubt") === "1";
   s.filters.q = params.get("q") || "";
+  s.filters.weakFirst = params.get("sort") === "weak";
   s.urlLink = Number.parseInt(params.get("link") || "", 10);
 
   s.bar = el("div", "wbr-bar");
@@ -108,6 +111,7 @@ function create(parent, setTrigger) {
   buildBar(s);
 
   s.list.addEventListener("scroll", () => paint(s));
+  setInterval(() => { if (s.queue.length && performance.now() - s.sentAt > 4000) send(s); }, 1000);
   window.addEventListener("resize", () => { sizeList(s); paint(s); });
   root.addEventListener("keydown", (event) => onKey(s, event));
   s.inner.addEventListener("click", (event) => onClick(s, event));
@@ -128,6 +132,8 @@ function buildBar(s) {
     s.showButtons[value] = b;
     bar.appendChild(b);
   }
+  s.weakButton = toggleButton(s, "Weakest first", "weakFirst");
+  s.weakButton.title = "Links still to review, weakest first (the weaker of alignment confidence and quality), then the rest";
   s.lowButton = toggleButton(s, "Low confidence", "low");
   s.doubtButton = toggleButton(s, "Doubtful quality", "doubt");
   s.search = el("input");
@@ -158,7 +164,7 @@ function buildBar(s) {
   bar.appendChild(s.goto);
   s.undoButton = actionButton(s, "Undo", () => act(s, { op: "undo" }));
   s.redoButton = actionButton(s, "Redo", () => act(s, { op: "redo" }));
-  actionButton(s, "Next weakest", () => nextWeakest(s));
+  s.weakestButton = actionButton(s, "Next weakest", () => nextWeakest(s));
   actionButton(s, "Keys", () => toggleHelp(s));
 }
 
@@ -181,6 +187,7 @@ function actionButton(s, label, run) {
 // --------------------------------------------------------------------------------------------- data in
 
 function update(s, data) {
+  if (data.ack) acknowledge(s, data.ack);
   if (data.token !== undefined) {
     // Rows come as JSON text: all of them, or only the stretch that changed since the rows named by ``base``.
     const have = s.data && s.data.rows ? s.data.rows : null;
@@ -190,7 +197,8 @@ function update(s, data) {
       data.rows = have.slice();
       data.rows.splice(data.splice[0], data.splice[1], ...JSON.parse(data.rows_json));
     } else {
-      s.setTrigger("action", { op: "resync", index: 0, nonce: Date.now() + Math.random() });
+      if (!s.queue.length || s.queue[0].op !== "resync") s.queue.unshift({ op: "resync", index: 0, nonce: `r${Date.now()}` });
+      send(s);
       return;
     }
     s.rowsToken = data.token;
@@ -242,7 +250,7 @@ function update(s, data) {
   clampSentence(s);
   refreshBar(s);
   sizeList(s);
-  if (s.pendingScroll) scrollToCurrent(s);
+  if (s.pendingScroll || fresh) scrollToCurrent(s);  // after an edit the rows may have moved (weakest first)
   paint(s);
   writeUrl(s);
   if (!s.root.contains(document.activeElement) && data.autofocus) {
@@ -256,8 +264,8 @@ function buildHead(s) {
   const widths = [`${gutter}px`];
   if (s.data.mode === "all") {
     // Several targets: every column keeps a readable width; the list scrolls sideways, the source stays.
-    for (let k = 0; k < columns.length; k++) widths.push("minmax(320px, 1fr)");
-    s.root.style.setProperty("--wbr-min-width", `${gutter + 320 * columns.length}px`);
+    for (let k = 0; k < columns.length; k++) widths.push("minmax(240px, 1fr)");
+    s.root.style.setProperty("--wbr-min-width", `${gutter + 240 * columns.length}px`);
   } else {
     for (let k = 0; k < columns.length; k++) widths.push("minmax(0, 1fr)");
     s.root.style.setProperty("--wbr-min-width", "0");
@@ -290,6 +298,12 @@ function applyFilters(s) {
     }
     s.visible.push(k);
   });
+  if (f.weakFirst && s.data.mode === "links") {
+    // The order "next weakest" walks (computed in Python from both signals), then what is approved or flagged.
+    const rank = new Map((s.data.weak || []).map((i, r) => [i, r]));
+    const last = rank.size;
+    s.visible.sort((a, b) => (rank.get(s.rows[a].i) ?? last + a) - (rank.get(s.rows[b].i) ?? last + b));
+  }
   s.vpos = new Map(s.visible.map((k, v) => [k, v]));
 }
 
@@ -334,6 +348,8 @@ function refreshBar(s) {
     b.hidden = !links;
   }
   s.lowButton.setAttribute("aria-pressed", String(s.filters.low));
+  s.weakButton.setAttribute("aria-pressed", String(s.filters.weakFirst));
+  s.weakButton.hidden = s.weakestButton.hidden = !links;
   s.doubtButton.setAttribute("aria-pressed", String(s.filters.doubt));
   s.lowButton.hidden = s.doubtButton.hidden = !links;
   s.undoButton.disabled = !d.undo;
@@ -351,6 +367,7 @@ function writeUrl(s) {
     low: s.filters.low ? "1" : "",
     doubt: s.filters.doubt ? "1" : "",
     q: s.filters.q,
+    sort: s.filters.weakFirst ? "weak" : "",
   };
   let changed = false;
   for (const key of URL_KEYS) {
@@ -676,7 +693,7 @@ function goToNumber(s, number) {
   if (position === undefined) { showMessage(s, "error", `There is no link ${number}: they are numbered 1 to ${s.rows.length}.`); return; }
   if (!s.visible.includes(position)) {
     // Asked for by number: show it even if the filters hid it, rather than refuse.
-    s.filters = { show: "all", low: false, doubt: false, q: "" };
+    s.filters = { show: "all", low: false, doubt: false, q: "", weakFirst: s.filters.weakFirst };
     s.search.value = "";
     applyFilters(s);
     refreshBar(s);
@@ -694,9 +711,26 @@ function showMessage(s, kind, text) {
 }
 
 function act(s, action) {
+  // Actions go one at a time, each until the page says it has applied it (``data.ack``): two set before a run
+  // starts would leave only the last one, and a run the server starts on its own may pass one over. A resent
+  // action carries the same nonce, and the page applies each nonce once.
   const row = s.rows[s.current];
-  const payload = { index: row ? row.i : 0, ...action, nonce: Date.now() + Math.random() };
-  s.setTrigger("action", payload);
+  s.queue.push({ index: row ? row.i : 0, ...action, nonce: `${Date.now()}-${Math.random()}` });
+  if (s.queue.length === 1) send(s);
+}
+
+function send(s) {
+  const head = s.queue[0];
+  if (!head) return;
+  s.sentAt = performance.now();
+  s.setTrigger("action", head);
+}
+
+function acknowledge(s, ack) {
+  if (s.queue.length && s.queue[0].nonce === ack) {
+    s.queue.shift();
+    send(s);
+  }
 }
 
 function selected(s) {

@@ -149,7 +149,7 @@ def _project_row(summary: ProjectSummary) -> None:
         left.warning(f"**{summary.name}**: {summary.error}")
         _delete_control(far, summary.name)
         return
-    targets = ", ".join(f"{t.key} ({t.confirmed}/{t.links} confirmed, {t.flagged} flagged)" for t in summary.targets)
+    targets = ", ".join(f"{t.key} ({t.confirmed}/{t.links} approved, {t.flagged} flagged)" for t in summary.targets)
     left.markdown(
         f"**{summary.name}** · {summary.title or ''} · {summary.source_lang} → {targets or 'no targets yet'}  \n"
         f"<small>modified {summary.modified}, revision {summary.revision}</small>",

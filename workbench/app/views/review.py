@@ -23,6 +23,7 @@ VIEW = "review_view"
 VIEWS = ("Links", "All languages")
 ROWS_MEMO = "review_rows_memo"
 SENT = "review_rows_sent"  # per editor: the rows it was sent last, so that an edit sends only what changed
+APPLIED, ACK = "review_applied", "review_ack"  # the nonces of the last actions applied, and the latest one
 
 
 def main() -> None:
@@ -79,6 +80,7 @@ def _editor(project: Project, key: str, view: str) -> None:
     data["focus"] = st.session_state.pop(state.FOCUS, None)
     data["message"] = st.session_state.pop(state.LINK_MESSAGE, None)
     data["autofocus"] = data["message"] is not None
+    data["ack"] = st.session_state.get(ACK)
     review_editor(data, widget, on_action=lambda: _on_action(project, key, widget))
     if view == VIEWS[0]:
         state.review_signals().start(project, key)
@@ -117,6 +119,13 @@ def _on_action(project: Project, key: str, widget: str) -> None:
     action = (st.session_state.get(widget) or {}).get("action")
     if not isinstance(action, dict):
         return
+    # The editor resends an action until it sees it acknowledged: apply each one once.
+    nonce = str(action.get("nonce", ""))
+    applied = st.session_state.setdefault(APPLIED, [])
+    st.session_state[ACK] = nonce
+    if nonce and nonce in applied:
+        return
+    applied[:] = [*applied[-49:], nonce]
     index = action.get("index") if isinstance(action.get("index"), int) else 0
     if action.get("op") == "resync":  # the editor's rows are not the last ones sent: send them all
         st.session_state.setdefault(SENT, {}).pop(widget, None)
