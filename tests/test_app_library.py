@@ -21,6 +21,7 @@ from workbench.alignment.picture import (
     window_similarity,
 )
 from workbench.app.server import MAIN_SCRIPT, check_port, free_port, streamlit_command
+from workbench.checks.quality import LinkQuality
 from workbench.cli import main as cli_main
 from workbench.documents import document_from_text, load_document
 from workbench.embedding import CachedEmbedder
@@ -31,13 +32,11 @@ from workbench.formats.tsv import export_tsv
 from workbench.projects import (
     AUTO,
     FLAGGED,
-    MANUAL,
     add_target,
     confirm,
     create_project,
     edit_sentence,
     flag,
-    merge_links,
 )
 from workbench.projects.documents import side_document
 from workbench.review import (
@@ -45,13 +44,10 @@ from workbench.review import (
     confidence_band,
     filter_links,
     fold_for_search,
-    link_view,
-    link_views,
     multilingual_rows,
-    next_weakest,
     page_count,
-    page_holding,
-    page_items,
+    weakest_order,
+    weakness,
 )
 from workbench.uploads import (
     corpus_from_upload,
@@ -115,37 +111,22 @@ def test_search_ignores_accents_and_case(tmp_path: Path) -> None:
     assert fold_for_search("Straße") == fold_for_search("STRASSE")
 
 
-def test_views_join_texts_and_follow_edits(tmp_path: Path) -> None:
-    project = _project(tmp_path, [0.9, 0.2, 0.6])
-    merge_links(project, "pt", 0, 1)
-    edit_sentence(project, "pt", "p1s2", "A segunda maçã.")
-    view = link_view(project, "pt", 0)
-    assert (view.kind, view.status, view.band) == ("2-2", MANUAL, "none")  # made by hand: not scored
-    assert view.source == "Apple number 0 is red. Apple number 1 is red."
-    assert view.target == "A maçã 0 é vermelha. A segunda maçã."
-    assert [v.index for v in link_views(project, "pt", [1, 0])] == [1, 0]
-    assert link_views(project, "pt", [0])[0] == view
-
-
 def test_pages() -> None:
     items = list(range(0, 230, 2))  # 115 items
     assert page_count(len(items), 50) == 3 and page_count(0, 50) == 1
-    assert page_items(items, 1, 50)[0] == 0 and len(page_items(items, 3, 50)) == 15
-    assert page_items(items, 9, 50) == page_items(items, 3, 50)  # past the end: the last page
-    assert page_holding(items, 100, 50) == 2 and page_holding(items, 101, 50) is None
 
 
-def test_next_weakest_ranks_unreviewed_links(tmp_path: Path) -> None:
+def test_weakest_order_ranks_links_to_review_by_both_signals(tmp_path: Path) -> None:
     project = _project(tmp_path, [0.9, 0.2, 0.6, 0.1, 0.95, 0.2])
-    everything = filter_links(project, "pt")
-    assert next_weakest(project, "pt", everything, None) == 3
-    assert next_weakest(project, "pt", everything, 3) == 1
-    assert next_weakest(project, "pt", everything, 1) == 5  # ties in document order
+    assert weakest_order(project, "pt") == [3, 1, 5, 2, 0, 4]  # confidence alone; ties in document order
     confirm(project, "pt", 3)
-    assert next_weakest(project, "pt", everything, 3) == 1  # reviewed: back to the weakest left
-    assert next_weakest(project, "pt", [0, 2, 4], None) == 2  # within the filtered links only
-    confirm(project, "pt", [0, 1, 2, 4, 5])
-    assert next_weakest(project, "pt", everything, 0) is None
+    flag(project, "pt", 5, "check")
+    assert weakest_order(project, "pt") == [1, 2, 0, 4]  # approved and flagged links are reviewed
+    # A good pairing of a poor translation comes before a doubtful pairing of a good one; a link with neither
+    # signal known comes first, as nothing vouches for it.
+    quality = [LinkQuality(0.3, "poor"), None, LinkQuality(1.0, "good"), None, LinkQuality(None, "unknown"), None]
+    assert weakest_order(project, "pt", quality) == [1, 0, 2, 4]
+    assert weakness(None, None) < weakness(0.1, None) == weakness(None, 0.1) < weakness(0.9, 0.2) == 0.2
 
 
 def test_multilingual_rows_group_spans_every_target_agrees_on(tmp_path: Path) -> None:

@@ -1,7 +1,9 @@
-"""What a reviewer looks at in a project: links filtered, paged and ranked, and all targets side by side.
+"""What a reviewer looks at in a project: confidence bands, links filtered and ranked weakest first, and all
+targets side by side.
 
-The app's Review page draws these; nothing here aligns, translates or embeds, so paging or filtering a
-2,000-link project is a walk over lists in memory, cheap enough to repeat on every rerun of the page.
+The app's Review page builds on these (its editor filters in the browser by the same rules); nothing here
+aligns, translates or embeds, so ranking or filtering a 5,000-link project is a walk over lists in memory,
+cheap enough to repeat on every rerun of the page.
 """
 
 from __future__ import annotations
@@ -65,57 +67,6 @@ class LinkFilter:
         return not needle or needle in fold_for_search(source) or needle in fold_for_search(target)
 
 
-@dataclass(frozen=True)
-class LinkView:
-    """One link as a row of the review table: its texts joined, its confidence band and its status."""
-
-    index: int
-    kind: str
-    confidence: float | None
-    band: str
-    status: str
-    note: str
-    source_ids: tuple[str, ...]
-    target_ids: tuple[str, ...]
-    source: str
-    target: str
-
-
-def link_view(project: Project, target_key: str, index: int) -> LinkView:
-    """The link at ``index`` of a target, with its texts."""
-    target = project.target(target_key)
-    link = target.links[index]
-    source_text = {s.id: s.text for s in project.source.sentences if s.id in link.src}
-    target_text = {s.id: s.text for s in target.side.sentences if s.id in link.tgt}
-    return _view(project, target_key, index, link, source_text, target_text)
-
-
-def link_views(project: Project, target_key: str, indices: Sequence[int]) -> list[LinkView]:
-    """Rows for the links at ``indices`` (one page of the table), texts looked up once for all of them."""
-    target = project.target(target_key)
-    source_text = {s.id: s.text for s in project.source.sentences}
-    target_text = {s.id: s.text for s in target.side.sentences}
-    return [_view(project, target_key, k, target.links[k], source_text, target_text) for k in indices]
-
-
-def _view(
-    project: Project, target_key: str, index: int, link: Link, source_text: dict[str, str], target_text: dict[str, str]
-) -> LinkView:
-    target = project.target(target_key)
-    return LinkView(
-        index=index,
-        kind=link.kind,
-        confidence=link.confidence,
-        band=confidence_band(link.confidence),
-        status=link.status,
-        note=link.note,
-        source_ids=link.src,
-        target_ids=link.tgt,
-        source=project.source.joiner().join(source_text[i] for i in link.src),
-        target=target.side.joiner().join(target_text[j] for j in link.tgt),
-    )
-
-
 def filter_links(project: Project, target_key: str, link_filter: LinkFilter | None = None) -> list[int]:
     """Indices of the links of a target that ``link_filter`` keeps, in document order."""
     target = project.target(target_key)
@@ -136,39 +87,6 @@ def filter_links(project: Project, target_key: str, link_filter: LinkFilter | No
 def page_count(n_items: int, per_page: int) -> int:
     """Pages needed for ``n_items`` (at least one, so an empty list still has a page to show)."""
     return max(1, math.ceil(n_items / per_page))
-
-
-def page_items(items: Sequence[int], page: int, per_page: int) -> list[int]:
-    """The items of 1-based ``page``; a page past the end shows the last one (after a filter shrank the list)."""
-    page = min(max(1, page), page_count(len(items), per_page))
-    return list(items[(page - 1) * per_page : page * per_page])
-
-
-def page_holding(items: Sequence[int], item: int, per_page: int) -> int | None:
-    """The 1-based page of ``items`` that shows ``item``, or None if the list does not hold it."""
-    try:
-        return list(items).index(item) // per_page + 1
-    except ValueError:
-        return None
-
-
-def next_weakest(project: Project, target_key: str, candidates: Sequence[int], current: int | None) -> int | None:
-    """The unreviewed link to look at next: the lowest confidence first, ties in document order.
-
-    Among ``candidates`` (the filtered links) with status auto: the one ranked right after ``current`` if
-    ``current`` is among them, else the weakest. None when every candidate is reviewed.
-    """
-    links = project.target(target_key).links
-    ranked = sorted(
-        (k for k in candidates if links[k].status == AUTO),
-        key=lambda k: (-1.0 if links[k].confidence is None else links[k].confidence, k),
-    )
-    if not ranked:
-        return None
-    if current in ranked:
-        position = ranked.index(current)
-        return ranked[position + 1] if position + 1 < len(ranked) else ranked[0]
-    return ranked[0]
 
 
 @dataclass(frozen=True)
