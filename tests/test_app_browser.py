@@ -203,6 +203,20 @@ def test_browser_review_flow(app_url: tuple[str, Path], tmp_path: Path) -> None:
             assert current(page) == 6
             shoot(page, shots / "screenshot-review.png", 900)
 
+            # Search ignores accents and case: "eleicoes" finds "eleições"; moving visits only what it shows.
+            press(page, "/", "document.activeElement.getAttribute('aria-label') === 'Search'")
+            page.keyboard.type("ELEICOES")
+            press(page, "Enter", "document.querySelector('.wbr-counts').innerText.includes('showing')")
+            shown = page.locator(".wbr-row")
+            assert shown.count() >= 1 and all("eleições" in text for text in shown.all_inner_texts())
+            press(page, "/", "document.activeElement.getAttribute('aria-label') === 'Search'")
+            page.keyboard.press("Control+a")
+            page.keyboard.press("Backspace")
+            press(page, "Enter", "!document.querySelector('.wbr-counts').innerText.includes('showing')")
+            press(page, "g", "document.activeElement.getAttribute('aria-label') === 'Go to link'")
+            page.keyboard.type("6")
+            press(page, "Enter", "document.querySelector('.wbr-row.wbr-current')?.dataset.link === '6'")
+
             saved = open_project("kosovo-dialogue", root).target("pt")
             assert saved.side.sentence("p1s1").text == EDITED
             assert [link.status for link in saved.links[:5]] == [CONFIRMED] * 5
