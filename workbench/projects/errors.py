@@ -33,6 +33,18 @@ class ReadOnlyProjectError(WorkbenchError):
     """A change to a project whose file or folder cannot be written: it can be read and exported, not edited."""
 
 
+class DiskFullError(WorkbenchError):
+    """A save or a new project that did not fit on the disk: nothing was written, the saved project is as it was."""
+
+
+class ProjectBusyError(WorkbenchError):
+    """Another process holds the project's write lock for longer than a save waits: try again."""
+
+
+class ProjectAccessError(WorkbenchError):
+    """A project file that exists but cannot be opened or read (permissions, a disk error, a link): not damage."""
+
+
 class EditError(WorkbenchError):
     """An edit that cannot be made (links not adjacent, a position out of range, nothing to undo ...).
 

@@ -28,6 +28,8 @@ write makes likely.
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import itertools
 import json
 import os
@@ -46,7 +48,10 @@ from workbench.documents import Document
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.projects.errors import (
     CorruptProjectError,
+    DiskFullError,
     EditError,
+    ProjectAccessError,
+    ProjectBusyError,
     ProjectExistsError,
     ProjectNameError,
     ProjectNotFoundError,
@@ -131,6 +136,9 @@ CREATE TABLE edits (
 # Names Windows gives to devices: a folder so named cannot be made or copied there.
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{k}" for k in range(1, 10)), *(f"lpt{k}" for k in range(1, 10))}
 _NAME = re.compile(r"[^\W_][\w.-]{0,99}")
+#: A name's limit in bytes: a folder name, and export files named after the project with its languages after it,
+#: must fit the 255 bytes most file systems allow.
+MAX_NAME_BYTES = 100
 
 
 # --------------------------------------------------------------------------------------------- names, paths
@@ -145,6 +153,12 @@ def check_project_name(name: str) -> str:
     if name.startswith("."):
         raise ProjectNameError(
             f"project name {name!r} starts with a dot: '.' and '..' are not names, and a dot-name hides."
+        )
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:  # folder and export names must fit the file system's 255 bytes
+        raise ProjectNameError(
+            f"project name {name[:20]!r}... is {len(name.encode('utf-8'))} bytes long in UTF-8; the limit is "
+            f"{MAX_NAME_BYTES} bytes (100 Latin letters, about 33 Chinese or Japanese characters). Choose a shorter "
+            "name."
         )
     if not _NAME.fullmatch(name) or name.endswith("."):
         raise ProjectNameError(
@@ -213,6 +227,7 @@ def list_projects(root: Path | None = None) -> list[ProjectSummary]:
     base = Path(root) if root is not None else default_alignments_dir()
     if not base.is_dir():
         return []
+    _remove_abandoned(base)
     out = []
     for name in _project_names(base):
         path = base / name / PROJECT_FILE
@@ -221,7 +236,23 @@ def list_projects(root: Path | None = None) -> list[ProjectSummary]:
             out.append(_summary_unless_unchanged(name, path))
         except WorkbenchError as exc:
             out.append(ProjectSummary(name, path, error=str(exc)))
+        except (ValueError, TypeError, KeyError, IndexError, OSError, sqlite3.Error) as exc:
+            # Whatever one file holds, it is listed with its error and never hides the others.
+            out.append(ProjectSummary(name, path, error=f"cannot be read ({type(exc).__name__}: {exc})"))
     return out
+
+
+def _remove_abandoned(base: Path) -> None:
+    """Remove the temporary files of project creations that were killed, in every folder of ``base``, and a
+    folder left holding nothing else (a new project's folder whose first file never got into place)."""
+    try:
+        folders = [p for p in base.iterdir() if p.is_dir() and not p.is_symlink()]
+    except OSError:
+        return
+    for folder in folders:
+        if remove_stale_temporaries(folder) and not (folder / PROJECT_FILE).exists():
+            with suppress(OSError):
+                folder.rmdir()  # only if empty
 
 
 def _project_names(base: Path) -> list[str]:
@@ -282,9 +313,11 @@ def _summary(name: str, path: Path) -> ProjectSummary:
     targets = tuple(
         TargetSummary(key, lang, *counts.get(key, (0, 0, 0, 0))) for key, lang, _title in sides if key != SOURCE
     )
-    return ProjectSummary(
-        name, path, source[0][1], source[0][2], targets, meta.get("modified", ""), int(meta["revision"])
-    )
+    try:
+        revision = int(meta["revision"])
+    except ValueError:
+        raise _damaged(name, path, f"its revision {meta['revision']!r} is not a number") from None
+    return ProjectSummary(name, path, source[0][1], source[0][2], targets, meta.get("modified", ""), revision)
 
 
 # --------------------------------------------------------------------------------------------- create, open, delete
@@ -319,9 +352,33 @@ def create_from_sides(name: str, source: Side, targets: Sequence[TargetAlignment
     if problem:
         raise EditError(f"cannot create project {name!r}: {problem}.")
     made_folder = not folder.exists()
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{PROJECT_FILE}.{uuid.uuid4().hex}.tmp"
     try:
+        folder.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(folder)
+        _write_new(project, folder)
+    except BaseException as exc:
+        if made_folder:
+            with suppress(OSError):
+                folder.rmdir()  # only if empty: a folder someone else filled meanwhile stays
+        if isinstance(exc, sqlite3.Error):
+            raise _creating_error(name, folder, exc) from None
+        if isinstance(exc, OSError):
+            raise _creating_error(name, folder, exc) from None
+        raise
+    return project
+
+
+def _write_new(project: Project, folder: Path) -> None:
+    """Build the project's file under a temporary name, then link it into place (see :func:`create_from_sides`).
+
+    The temporary file is locked (``flock``) while it is built, so that :func:`remove_stale_temporaries` in
+    another process removes only the leftovers of a process that died, never a file still being written.
+    """
+    path = folder / PROJECT_FILE
+    tmp = folder / f"{_TMP_PREFIX}{uuid.uuid4().hex}{_TMP_SUFFIX}"
+    guard = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        fcntl.flock(guard, fcntl.LOCK_EX)
         db = sqlite3.connect(tmp, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")  # recorded in the file: every later connection uses WAL
@@ -329,10 +386,11 @@ def create_from_sides(name: str, source: Side, targets: Sequence[TargetAlignment
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             db.executescript(SCHEMA)  # a temporary file: nobody sees it before it is complete
             db.execute("BEGIN")
-            meta = {"name": name, "created": now, "modified": now, "revision": "0", "written_by": __version__}
+            now = project.created
+            meta = {"name": project.name, "created": now, "modified": now, "revision": "0", "written_by": __version__}
             db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-            _insert_side(db, SOURCE, _source_record(source))
-            _insert_rows(db, SENTENCES, SOURCE, 0, source.sentences)
+            _insert_side(db, SOURCE, _source_record(project.source))
+            _insert_rows(db, SENTENCES, SOURCE, 0, project.source.sentences)
             for target in project.targets.values():
                 _insert_side(db, target.key, side_record(target))
                 _insert_rows(db, SENTENCES, target.key, 0, target.side.sentences)
@@ -344,17 +402,64 @@ def create_from_sides(name: str, source: Side, targets: Sequence[TargetAlignment
             os.link(tmp, path)  # fails if the name was taken meanwhile: never replace someone's project
         except FileExistsError:
             raise ProjectExistsError(
-                f"project {name!r} was just created by someone else; choose another name."
+                f"project {project.name!r} was just created by someone else; choose another name."
             ) from None
-    except BaseException:
-        if made_folder:
-            _unlink_quietly(tmp)
-            with suppress(OSError):
-                folder.rmdir()
-        raise
     finally:
         _unlink_quietly(tmp)
-    return project
+        os.close(guard)  # after SQLite closed the file: closing it earlier would drop SQLite's own locks
+
+
+_TMP_PREFIX = f".{PROJECT_FILE}."
+_TMP_SUFFIX = ".tmp"
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove what a process killed while creating a project left in ``folder``: ``.project.sqlite.<id>.tmp``
+    files (and their ``-wal``/``-shm``/``-journal``) that no live process holds locked. Returns those removed."""
+    removed = []
+    try:
+        candidates = [p for p in folder.iterdir() if p.name.startswith(_TMP_PREFIX) and p.name.endswith(_TMP_SUFFIX)]
+    except OSError:
+        return removed
+    for tmp in candidates:
+        try:
+            guard = os.open(tmp, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(guard, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # a live process is still building it
+        else:
+            _unlink_quietly(tmp)
+            removed.append(tmp)
+        finally:
+            os.close(guard)
+    return removed
+
+
+def _creating_error(name: str, folder: Path, exc: sqlite3.Error | OSError) -> WorkbenchError:
+    """Why a new project could not be made, as the user's error (no project was left behind)."""
+    full = (isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)) or (
+        isinstance(exc, sqlite3.Error) and _write_refused(exc)
+    )
+    if full:
+        return DiskFullError(
+            f"cannot create project {name!r}: the disk holding {folder.parent} is full (or a quota or file-size "
+            "limit refused the write). Free some space and try again; nothing was made."
+        )
+    if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return ReadOnlyProjectError(
+            f"cannot create project {name!r}: {folder.parent} cannot be written ({exc.strerror}). Choose a writable "
+            "alignments folder (WORKBENCH_ALIGNMENTS); nothing was made."
+        )
+    if isinstance(exc, sqlite3.Error) and _read_only(exc):
+        return ReadOnlyProjectError(
+            f"cannot create project {name!r}: {folder} cannot be written. Choose a writable alignments folder "
+            "(WORKBENCH_ALIGNMENTS); nothing was made."
+        )
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return WorkbenchError(f"cannot create project {name!r} in {folder.parent} ({reason}); nothing was made.")
 
 
 def open_project(name: str, root: Path | None = None) -> Project:
@@ -671,10 +776,15 @@ def _connection(name: str, path: Path) -> Iterator[sqlite3.Connection]:
     """An open project file, its format checked (and upgraded); SQLite's errors become errors naming the project."""
     if not path.is_file():  # never let SQLite create an empty file where a project was deleted
         raise ProjectNotFoundError(f"project {name!r} no longer exists ({path} is gone); it was deleted elsewhere.")
+    if path.is_symlink():  # a save would write through the link into a file outside the alignments folder
+        raise ProjectAccessError(
+            f"project {name!r}: {path} is a symbolic link (to {os.readlink(path)}), and a project file must be a "
+            "plain file in its folder. Replace the link with a copy of the file it points to; nothing was opened."
+        )
     try:
         db = _connect(path)
     except sqlite3.Error as exc:
-        raise _damaged(name, path, str(exc)) from None
+        raise _classified(name, path, exc) from None
     try:
         try:
             app_id, version = _format(db)
@@ -706,17 +816,8 @@ def _connection(name: str, path: Path) -> Iterator[sqlite3.Connection]:
                     "the file was left as it is",
                 ) from None
         yield db
-    except sqlite3.OperationalError as exc:
-        if _read_only(exc):
-            raise ReadOnlyProjectError(
-                f"project {name!r} is read-only: {path} or its folder cannot be written, so it can be read and "
-                "exported but not changed. Copy the project's folder somewhere writable to edit it."
-            ) from None
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise WorkbenchError(f"project {name!r} is busy: another process is saving it. Try again.") from None
-        raise _damaged(name, path, str(exc)) from None
-    except sqlite3.DatabaseError as exc:
-        raise _damaged(name, path, str(exc)) from None
+    except sqlite3.Error as exc:
+        raise _classified(name, path, exc) from None
     finally:
         db.close()
 
@@ -828,6 +929,58 @@ def _inconsistency(project: Project) -> str | None:
     if any(a.undone and not b.undone for a, b in itertools.pairwise(history)):
         return "its history has a done edit after an undone one"
     return None
+
+
+def _classified(name: str, path: Path, exc: sqlite3.Error) -> WorkbenchError:
+    """SQLite's error as the user's error, by its cause: only a file SQLite finds malformed is "damaged".
+
+    A full disk, a read-only folder, a lock held by another process, a file that vanished or cannot be opened and
+    a disk's read error all leave a healthy file healthy: their messages say what to do and never suggest deleting.
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if code is not None else None
+    if _write_refused(exc):
+        return DiskFullError(
+            f"project {name!r}: the disk holding {path.parent} is full (or a quota or file-size limit refused the "
+            "write), so nothing was saved: the project is as it was before this change. Free some space and try "
+            "again."
+        )
+    if _read_only(exc):
+        return ReadOnlyProjectError(
+            f"project {name!r} is read-only: {path} or its folder cannot be written, so it can be read and "
+            "exported but not changed. Copy the project's folder somewhere writable to edit it."
+        )
+    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or (
+        primary is None and ("locked" in str(exc) or "busy" in str(exc))
+    ):
+        return ProjectBusyError(f"project {name!r} is busy: another process is saving it. Try again.")
+    if primary == sqlite3.SQLITE_CANTOPEN:
+        state = "is gone" if not path.exists() else "cannot be opened (check its and its folder's permissions)"
+        return ProjectAccessError(f"project {name!r}: {path} {state}; nothing was changed.")
+    if primary in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH, sqlite3.SQLITE_NOLFS):
+        return ProjectAccessError(
+            f"project {name!r}: {path} could not be read or written ({exc}); this is the disk or the system, not "
+            "the project. Check the disk and try again; nothing was changed."
+        )
+    return _damaged(name, path, str(exc))
+
+
+#: SQLite's codes for a write the system refused: ENOSPC is SQLITE_FULL, but EFBIG (a file-size limit) and EDQUOT
+#: (a quota) come back as a failed write, fsync or truncate.
+_WRITE_REFUSED = {
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_IOERR_WRITE,
+    sqlite3.SQLITE_IOERR_FSYNC,
+    sqlite3.SQLITE_IOERR_TRUNCATE,
+}
+
+
+def _write_refused(exc: sqlite3.Error) -> bool:
+    """Whether SQLite failed because the disk (or a limit) refused to take more bytes: nothing was written."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:
+        return "full" in str(exc)
+    return code in _WRITE_REFUSED or code & 0xFF == sqlite3.SQLITE_FULL
 
 
 def _damaged(name: str, path: Path, what: str) -> CorruptProjectError:
