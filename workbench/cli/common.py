@@ -24,14 +24,51 @@ def aligner_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--skip", type=float, default=None, help="score of an unlinked sentence (default tuned)")
 
 
+def language_codes(text: str, option: str) -> list[str]:
+    """The codes of a comma-separated option (``--to pt,es``), each checked before any work starts: a bad one
+    fails the command at once instead of after the languages before it were done."""
+    codes = [code.strip() for code in text.split(",") if code.strip()]
+    for code in codes:
+        check_language(code, option)
+    if not codes:
+        raise WorkbenchError(f"{option} needs at least one language code, e.g. {option} pt,es.")
+    return codes
+
+
+def check_language(code: str, option: str) -> str:
+    """``code`` if it looks like a language tag (en, pt-BR, zh-Hant), else a one-line refusal that does not
+    echo what could be a path back into hints or file names."""
+    from workbench.formats.fields import LANG_RE
+
+    if not LANG_RE.fullmatch(code) or len(code) > 35:
+        raise WorkbenchError(
+            f"{option} takes language codes such as 'en', 'pt' or 'pt-BR' (letters, digits and '-'); "
+            f"{code[:40]!r} is not one."
+        )
+    return code
+
+
 def read_document(source: str, lang: str | None, presplit: bool):
     from workbench.documents import document_from_text, load_document
 
+    if lang is not None:
+        check_language(lang, "the language option")
     if source == "-":
         if not lang:
             raise WorkbenchError("reading standard input needs --lang.")
         return document_from_text(sys.stdin.read(), lang, name="stdin", presplit=presplit)
-    return load_document(source, lang, presplit=presplit)
+    document = load_document(source, lang, presplit=presplit)
+    if lang and _tag(document.lang) != _tag(lang):
+        # The front matter's lang: wins over the option; saying nothing would align or translate the wrong language.
+        raise WorkbenchError(
+            f"{source} says it is in {document.lang!r} (lang: in its front matter), but the command says "
+            f"{lang!r}. Leave out the language option, or correct the front matter."
+        )
+    return document
+
+
+def _tag(code: str) -> str:
+    return code.strip().lower().replace("_", "-")
 
 
 def load_embedder(args: argparse.Namespace):

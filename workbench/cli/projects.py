@@ -7,11 +7,12 @@ Projects live in ``alignments/`` (``WORKBENCH_ALIGNMENTS`` moves it); everything
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workbench.cli.common import clip, embedding_options, load_embedder, progress_bar, read_document
+from workbench.cli.common import clip, embedding_options, language_codes, load_embedder, progress_bar, read_document
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -83,9 +84,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--format", dest="fmt", choices=list(FORMATS), default="tmx")
     p.add_argument("--confirmed-only", action="store_true", help="only links a reviewer approved (confirmed)")
-    p.add_argument("--min-confidence", type=float, metavar="X", help="only links of at least this confidence")
+    p.add_argument("--min-confidence", type=_share, metavar="X", help="only links of at least this confidence (0 to 1)")
     p.add_argument("--no-unpaired", action="store_true", help="leave out 0-n and n-0 links")
     p.add_argument("--out", type=Path, help="file to write (default: in the project's folder in alignments/)")
+    p.add_argument("--force", action="store_true", help="replace the file (or symbolic link) if it exists")
     p.set_defaults(handler=_cmd_export)
 
     p = sub.add_parser(
@@ -104,6 +106,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-refine", action="store_true", help="skip the aligner's second pass")
     embedding_options(p)
     p.set_defaults(handler=_cmd_import)
+
+
+def _share(text: str) -> float:
+    """A number from 0 to 1 (argparse's ``float`` takes 'nan', which no confidence is at least: 0 links, no word)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 1:  # False for nan too
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number from 0 to 1 (e.g. 0.8)")
+    return value
 
 
 class _TargetFile(argparse.Action):
@@ -149,6 +162,8 @@ def _cmd_new(args: argparse.Namespace) -> int:
     root = _root()
     if (project_dir(args.name, root) / PROJECT_FILE).exists():  # before reading files and loading the model
         raise ProjectExistsError(f"there is already a project named {args.name!r} in {root}; choose another name.")
+    if args.translate:
+        language_codes(args.translate, "--translate")  # a bad code fails before any file is read or made
     # Read everything first, so that a missing file fails before a project exists.
     source = read_document(args.source, args.src_lang, False)
     targets = []
@@ -184,7 +199,7 @@ def _translations(args: argparse.Namespace, source: Document) -> tuple[list[tupl
         return [], 0
     from workbench.cli.translation import translate_each, translation_cache
 
-    langs = [code.strip() for code in args.translate.split(",") if code.strip()]
+    langs = language_codes(args.translate, "--translate")
     done: list[tuple[Document, str | None]] = []
     failures = 0
     for lang, result in translate_each(source, langs, args.engine, args.quiet, translation_cache()):
@@ -305,13 +320,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
             )
         corpus = project_to_multilingual(project, keys, **filters)
         out = args.out or project.path.parent / f"{project.name}.{src}-{'-'.join(keys)}.tmx"
-        written = [write_multilingual_tmx(corpus, out)]
+        written = [write_multilingual_tmx(corpus, out, replace=args.force)]
         count = len(corpus.units)
     else:
         corpus = project_to_corpus(project, keys[0], **filters)
         suffix = FILE_SUFFIXES[args.fmt]
         out = args.out or project.path.parent / f"{project.name}.{src}-{keys[0]}{suffix}"
-        written = write_corpus(corpus, args.fmt, out)
+        written = write_corpus(corpus, args.fmt, out, replace=args.force)
         count = len(corpus.units)
     for path in written:
         print(path)

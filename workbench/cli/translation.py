@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.cli.common import progress_bar, read_document
+from workbench.cli.common import language_codes, progress_bar, read_document
 from workbench.errors import WorkbenchError
 from workbench.writing import write_text_atomic
 
@@ -68,10 +68,8 @@ def translation_cache() -> TranslationCache:
 
 
 def _cmd_translate(args: argparse.Namespace) -> int:
+    langs = language_codes(args.tgt_langs, "--to")  # every code checked before the first translation
     doc = read_document(args.file, args.src_lang, False)
-    langs = [code.strip() for code in args.tgt_langs.split(",") if code.strip()]
-    if not langs:
-        raise WorkbenchError("--to needs at least one language code, e.g. --to pt,es.")
     cache = None if args.no_cache else translation_cache()
     args.out.mkdir(parents=True, exist_ok=True)
     failures = 0

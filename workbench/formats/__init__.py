@@ -35,7 +35,7 @@ from workbench.formats.tmx import export_multilingual_tmx, export_tmx, import_tm
 from workbench.formats.tsv import export_tsv, import_tsv
 from workbench.formats.units import MultilingualCorpus, MultilingualUnit, ParallelCorpus, TranslationUnit
 from workbench.formats.xliff import export_xliff, import_xliff
-from workbench.writing import write_bytes_atomic
+from workbench.writing import refuse_existing, write_bytes_atomic
 
 __all__ = [
     "FILE_SUFFIXES",
@@ -149,8 +149,9 @@ def export_corpus(corpus: ParallelCorpus, fmt: str) -> bytes:
     raise InputError("Moses writes two files; use write_corpus or corpus_to_bytes for it.")
 
 
-def write_corpus(corpus: ParallelCorpus, fmt: str, path: str | Path) -> list[Path]:
-    """Write ``corpus`` in ``fmt`` to ``path`` and return the files written.
+def write_corpus(corpus: ParallelCorpus, fmt: str, path: str | Path, *, replace: bool = True) -> list[Path]:
+    """Write ``corpus`` in ``fmt`` to ``path`` and return the files written; ``replace=False`` refuses, before
+    writing any, if one of the files exists (the command line's export does so unless ``--force``).
 
     Moses writes ``path.<src>`` and ``path.<tgt>`` (a ``path`` ending in ``.<src>`` is the source file itself).
     The whole export is made in memory first, so a corpus the format refuses writes nothing; each file is then
@@ -164,15 +165,18 @@ def write_corpus(corpus: ParallelCorpus, fmt: str, path: str | Path) -> list[Pat
         outputs = [(source_path, source_bytes), (target_path, target_bytes)]
     else:
         outputs = [(path, export_corpus(corpus, fmt))]
+    if not replace:  # both Moses files checked before either is written: never half an export
+        for file_path, _ in outputs:
+            refuse_existing(file_path)
     for file_path, data in outputs:
-        write_bytes_atomic(file_path, data)
+        write_bytes_atomic(file_path, data, replace=replace)
     return [file_path for file_path, _ in outputs]
 
 
-def write_multilingual_tmx(corpus: MultilingualCorpus, path: str | Path) -> Path:
+def write_multilingual_tmx(corpus: MultilingualCorpus, path: str | Path, *, replace: bool = True) -> Path:
     """Write a multilingual TMX (one ``<tu>`` a source span, one ``<tuv>`` a language) atomically."""
     path = Path(path)
-    write_bytes_atomic(path, export_multilingual_tmx(corpus))
+    write_bytes_atomic(path, export_multilingual_tmx(corpus), replace=replace)
     return path
 
 

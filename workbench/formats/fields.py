@@ -172,6 +172,8 @@ def parse_confidence(text: str | None, where: str) -> float | None:
         raise InputError(
             f"{where}: confidence {text.strip()[:40]!r} is not a number; write e.g. 0.87 or leave it empty."
         )
+    if not 0 <= value <= 1:  # a confidence is a share: 7 would show as 7.00 and sort above every real one
+        raise InputError(f"{where}: confidence {text.strip()[:40]!r} is outside 0 to 1; write e.g. 0.87.")
     return value
 
 

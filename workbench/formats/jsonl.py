@@ -104,6 +104,10 @@ def _dumps(record: dict[str, Any]) -> str:
 def _loads(line: str, number: int, where: str) -> Any:
     try:
         return json.loads(line)
+    except RecursionError:  # Python's parser recurses once a level: a hostile line nests 100,000 deep
+        raise InputError(
+            f"{where}, line {number}: JSON nested too deeply to be a unit (a unit is one flat object)."
+        ) from None
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{where}, line {number}: not valid JSON ({exc.msg}, column {exc.colno}); the line may be cut off. "
@@ -118,7 +122,12 @@ def _unit(record: Any, place: str) -> TranslationUnit:
 
     def strings(key: str, fallback: str | None = None) -> tuple[str, ...]:
         value = record.get(key)
-        if value is None and fallback is not None and isinstance(record.get(fallback), str):
+        if value is None and fallback is not None and record.get(fallback) is not None:
+            if not isinstance(record[fallback], str):  # never a unit quietly without its text
+                raise InputError(
+                    f"{place}: {fallback} must be a string, not {type(record[fallback]).__name__}; "
+                    "the file was not imported."
+                )
             return segments_from_text(record[fallback])
         if value is None:
             return ()
@@ -139,6 +148,8 @@ def _unit(record: Any, place: str) -> TranslationUnit:
         isinstance(confidence, bool) or not isinstance(confidence, int | float) or not math.isfinite(confidence)
     ):
         raise InputError(f"{place}: confidence must be a number or null, not {confidence!r}.")
+    if confidence is not None and not 0 <= confidence <= 1:
+        raise InputError(f"{place}: confidence {confidence!r} is outside 0 to 1; write e.g. 0.87 or null.")
     link_number = record.get("link_number")
     if link_number is not None and (
         isinstance(link_number, bool) or not isinstance(link_number, int) or link_number < 1
