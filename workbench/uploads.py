@@ -94,15 +94,42 @@ def corpus_from_upload(
     if upload_kind(name) != "corpus":
         raise InputError(f"{name} is a document, not an aligned corpus.")
     safe = _UNSAFE.sub("_", Path(name).name).strip("._") or "upload.tsv"
+    if len(safe.encode("utf-8")) > 200:  # a file name the file system takes; the suffix says the format
+        suffix = "".join(Path(safe).suffixes[-2:])[-40:]
+        safe = safe.encode("utf-8")[:150].decode("utf-8", "ignore") + suffix
     with tempfile.TemporaryDirectory(prefix="workbench-upload-") as folder:
         path = Path(folder) / safe
         path.write_bytes(data)
-        corpus = read_corpus(path, source_lang=source_lang or None, target_lang=target_lang or None)
+        try:
+            corpus = read_corpus(path, source_lang=source_lang or None, target_lang=target_lang or None)
+        except InputError as exc:
+            # The reader names the file it read, here a temporary copy: name the upload, not the server's path.
+            raise InputError(str(exc).replace(str(path), name).replace(folder, "")) from None
     if not corpus.units:
         raise InputError(f"{name} holds no translation units to review.")
     if not corpus.name:
         corpus.name = Path(safe).name.split(".")[0]
     return corpus
+
+
+#: Sentences a second that aligning embeds (e5-small on two CPU threads, bench/RESULTS.md): enough to tell minutes
+#: from hours before someone starts a job on a huge upload.
+EMBEDDED_SENTENCES_PER_SECOND = 50
+#: Sentences from which an upload is worth a warning (about ten minutes of aligning).
+LARGE_UPLOAD_SENTENCES = 30_000
+
+
+def size_warning(sentences: int) -> str | None:
+    """A warning for an upload so large that aligning it takes long, with an estimate; None for a usual one."""
+    if sentences < LARGE_UPLOAD_SENTENCES:
+        return None
+    seconds = sentences / EMBEDDED_SENTENCES_PER_SECOND
+    took = f"about {seconds / 3600:.1f} hours" if seconds >= 3600 else f"about {seconds / 60:.0f} minutes"
+    return (
+        f"This is a large text: {sentences:,} sentences. Aligning it against a translation takes {took} on this "
+        "kind of machine (each sentence is embedded once, about 50 a second); split it into chapters to review "
+        "sooner."
+    )
 
 
 def guess_corpus_languages(data: bytes, name: str) -> tuple[LanguageGuess, LanguageGuess]:
@@ -121,7 +148,8 @@ def guess_corpus_languages(data: bytes, name: str) -> tuple[LanguageGuess, Langu
 def free_project_name(base: str, taken: set[str] | list[str]) -> str:
     """A project name made from ``base`` (a file or seed name) that no project has yet: ``name``, ``name-2`` ..."""
     cleaned = _UNSAFE.sub("-", base).strip("-._") or "project"
-    cleaned = cleaned[:90]
+    # Cut to 90 bytes (a project name's limit is 100 bytes, and '-2' may follow), never inside a character.
+    cleaned = cleaned.encode("utf-8")[:90].decode("utf-8", "ignore").rstrip("-._") or "project"
     if not cleaned[0].isalnum():
         cleaned = f"p{cleaned}"
     taken = set(taken)

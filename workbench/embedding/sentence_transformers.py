@@ -43,11 +43,7 @@ class SentenceTransformerEmbedder(Embedder):
         try:
             self._model = SentenceTransformer(str(model), device="cpu", local_files_only=not allow_download)
         except Exception as exc:  # the library raises OSError, ValueError or hub errors depending on the cause
-            hint = (
-                "It is not a local folder and this machine has no copy of it. With a network, pass --allow-download."
-                if not allow_download
-                else "Check the name and the network."
-            )
+            hint = _why_not_loaded(Path(str(model)), allow_download)
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ModelUnavailableError(
                 f"cannot load sentence-transformers model '{model}': {hint} ({reason})"
@@ -64,3 +60,17 @@ class SentenceTransformerEmbedder(Embedder):
             batch, batch_size=self.batch_size, convert_to_numpy=True, normalize_embeddings=True
         )
         return np.asarray(vectors, dtype=np.float32)
+
+
+def _why_not_loaded(model: Path, allow_download: bool) -> str:
+    """What to tell someone whose model did not load: a folder or file that exists is not "not a local folder"."""
+    if model.is_dir():
+        return (
+            f"{model} is a folder but holds no sentence-transformers model (no modules.json or config.json in it); "
+            "give the folder a model was saved to."
+        )
+    if model.exists():
+        return f"{model} is a file, not a model folder; give the folder a sentence-transformers model was saved to."
+    if allow_download:
+        return "Check the name and the network."
+    return "It is not a local folder and this machine has no copy of it. With a network, pass --allow-download."

@@ -29,6 +29,7 @@ from workbench.uploads import (
     free_project_name,
     guess_corpus_languages,
     guess_language,
+    size_warning,
     upload_kind,
 )
 
@@ -104,6 +105,9 @@ def _document_form(text: str, name: str, tag: str, taken: set[str]) -> None:
         f"{document.title or document.name}: {len(document.paragraphs)} paragraphs, "
         f"{len(document.sentences)} sentences in {document.lang}"
     )
+    warning = size_warning(len(document.sentences))
+    if warning:  # said before anyone starts an alignment that would run for hours
+        st.warning(warning)
     _create_form("Create project", document.name, tag, taken, create_project, document, "translate")
 
 
