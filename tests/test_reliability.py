@@ -196,9 +196,12 @@ READ_ONLY_CLI = """
 set -e
 {cli} project list
 {cli} project show good --width 0
+{cli} project show fresh --width 0
 {cli} export good --format tsv --out {out}
-{cli} check good >/dev/null 2>&1 || true
+{cli} check fresh --quiet
 set +e
+{cli} export fresh --format tsv
+echo "export=$?"
 {cli} project new other --source kosovo-dialogue
 echo "new=$?"
 """
@@ -207,28 +210,33 @@ echo "new=$?"
 def test_a_read_only_project_lists_shows_and_exports_and_refuses_edits_in_one_line(
     project: Project, root: Path, tmp_path: Path
 ) -> None:
-    confirm(project, "de", 1)
-    before = saved_state(project.path)
+    confirm(project, "de", 1)  # one project edited since it was made, one never opened again
+    fresh = project_from_corpus("fresh", corpus(), root)
+    before = [saved_state(project.path), saved_state(fresh.path)]
     out = tmp_path / "out"
     out.mkdir()
     cli = f"WORKBENCH_ALIGNMENTS={root} {sys.executable} -m workbench.cli"
     command = user_namespace(["sh", "-c", READ_ONLY_CLI.format(cli=cli, out=out / "good.tsv")])
-    for path, mode in ((root / "good", 0o555), (project.path, 0o444), (root, 0o555)):
+    modes = [(root / "good", 0o555), (project.path, 0o444), (root / "fresh", 0o555), (fresh.path, 0o444)]
+    for path, mode in [*modes, (root, 0o555)]:
         path.chmod(mode)
     try:
         ran = subprocess.run(command, capture_output=True, text=True, timeout=300)
     finally:
-        for path, mode in ((root, 0o755), (root / "good", 0o755), (project.path, 0o644)):
-            path.chmod(mode)
+        for path, mode in [(root, 0o755), *modes]:
+            path.chmod(mode | 0o200)
     assert ran.returncode == 0, ran.stdout + ran.stderr
-    assert "good  en  -> de 3 links, 1 confirmed" in ran.stdout  # listed, not "UNREADABLE"
+    assert "good   en  -> de 3 links, 1 confirmed" in ran.stdout  # listed, not "UNREADABLE"
     assert "revision 1" in ran.stdout and "Satz 2." in ran.stdout  # shown
+    assert "fresh: en, 3 sentences" in ran.stdout and "fresh en->de: 3 links" in ran.stdout  # shown, checked
     assert (out / "good.tsv").read_text().count("\n") == 4  # exported: a header and three links
-    assert ran.stdout.strip().endswith("new=2")
+    assert "export=2" in ran.stdout and ran.stdout.strip().endswith("new=2")
     refusal = [line for line in ran.stderr.splitlines() if line.startswith("workbench:")]
-    assert len(refusal) == 1 and "cannot create project 'other'" in refusal[0] and "cannot be written" in refusal[0]
+    assert len(refusal) == 2, ran.stderr
+    assert "Permission denied" in refusal[0] and "--out FILE" in refusal[0]  # its own folder: say where else
+    assert "cannot create project 'other'" in refusal[1] and "cannot be written" in refusal[1]
     assert "damaged" not in ran.stderr and "internal error" not in ran.stderr
-    assert saved_state(project.path) == before
+    assert [saved_state(project.path), saved_state(fresh.path)] == before
     assert not (root / "other").exists()
 
 

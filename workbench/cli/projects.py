@@ -299,8 +299,7 @@ def _print_summary(project: Project) -> None:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from workbench.formats import FILE_SUFFIXES, write_corpus, write_multilingual_tmx
-    from workbench.projects import open_project, project_to_corpus, project_to_multilingual
+    from workbench.projects import open_project
 
     project = open_project(args.name, _root())
     keys = args.keys or list(project.targets)
@@ -311,11 +310,30 @@ def _cmd_export(args: argparse.Namespace) -> int:
         "min_confidence": args.min_confidence,
         "drop_unpaired": args.no_unpaired,
     }
+    try:
+        written, count = _export(args, project, keys, filters)
+    except WorkbenchError as exc:
+        if args.out is None and str(exc).startswith("Cannot write"):  # e.g. a read-only project's own folder
+            raise WorkbenchError(f"{exc} Or export elsewhere: --out FILE.") from None
+        raise
+    for path in written:
+        print(path)
+    print(f"{count} links exported", file=sys.stderr)
+    return 0
+
+
+def _export(
+    args: argparse.Namespace, project: Project, keys: list[str], filters: dict[str, Any]
+) -> tuple[list[Path], int]:
+    """Write the export ``args`` ask for; the files written and the number of links."""
+    from workbench.formats import FILE_SUFFIXES, write_corpus, write_multilingual_tmx
+    from workbench.projects import project_to_corpus, project_to_multilingual
+
     src = project.source.lang
     if len(keys) > 1:
         if args.fmt != "tmx":
             raise WorkbenchError(
-                f"project {args.name!r} has targets {', '.join(keys)}: pick one with --lang KEY, or export them all "
+                f"project {project.name!r} has targets {', '.join(keys)}: pick one with --lang KEY, or export them all "
                 "together with --format tmx (a multilingual TMX)."
             )
         corpus = project_to_multilingual(project, keys, **filters)
@@ -328,10 +346,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         out = args.out or project.path.parent / f"{project.name}.{src}-{keys[0]}{suffix}"
         written = write_corpus(corpus, args.fmt, out, replace=args.force)
         count = len(corpus.units)
-    for path in written:
-        print(path)
-    print(f"{count} links exported", file=sys.stderr)
-    return 0
+    return written, count
 
 
 _CORPUS_SUFFIXES = {".tmx", ".xlf", ".xliff", ".tsv", ".jsonl"}

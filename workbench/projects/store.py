@@ -782,20 +782,10 @@ def _connection(name: str, path: Path) -> Iterator[sqlite3.Connection]:
             "plain file in its folder. Replace the link with a copy of the file it points to; nothing was opened."
         )
     try:
-        db = _connect(path)
+        db, app_id, version = _open_file(path)
     except sqlite3.Error as exc:
         raise _classified(name, path, exc) from None
     try:
-        try:
-            app_id, version = _format(db)
-        except sqlite3.OperationalError as exc:
-            if not _read_only(exc):
-                raise
-            # A folder that cannot be written: SQLite cannot make the write-ahead log's index beside the file,
-            # so read the file as it is (immutable); every save will be refused as read-only.
-            db.close()
-            db = _connect(path, immutable=True)
-            app_id, version = _format(db)
         if app_id != APPLICATION_ID:
             raise _damaged(name, path, "it is an SQLite file but not a workbench project")
         if version > SCHEMA_VERSION:
@@ -822,12 +812,37 @@ def _connection(name: str, path: Path) -> Iterator[sqlite3.Connection]:
         db.close()
 
 
+def _open_file(path: Path) -> tuple[sqlite3.Connection, int, int]:
+    """A connection to the project file with its application id and format version, read as immutable where the
+    file or its folder cannot be written (SQLite cannot make the write-ahead log's index beside it, and says
+    "readonly" at the first pragma or read); every save on such a connection is refused as read-only."""
+    db = None
+    try:
+        db = _connect(path)
+        return db, *_format(db)
+    except sqlite3.OperationalError as exc:
+        if db is not None:
+            db.close()
+        if not _read_only(exc):
+            raise
+    db = _connect(path, immutable=True)
+    try:
+        return db, *_format(db)
+    except BaseException:
+        db.close()
+        raise
+
+
 def _connect(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
     """A connection to an existing project file (never creating one); ``immutable`` reads a file nobody can write."""
     mode = "ro&immutable=1" if immutable else "rw"
     db = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True, timeout=10, isolation_level=None)
-    db.execute("PRAGMA foreign_keys=ON")
-    db.execute("PRAGMA synchronous=FULL")  # a save the app reported survives a power cut too
+    try:
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA synchronous=FULL")  # a save the app reported survives a power cut too
+    except BaseException:
+        db.close()
+        raise
     return db
 
 
