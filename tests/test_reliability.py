@@ -400,6 +400,37 @@ def test_a_temporary_file_still_being_written_is_kept(root: Path) -> None:
     assert remove_stale_temporaries(folder) == [tmp] and not tmp.exists()
 
 
+KILLED_EXPORT = r"""
+import os, sys
+from pathlib import Path
+from workbench.writing import write_bytes_atomic
+out = Path(sys.argv[1])
+data = bytes(300_000_000)  # long enough to be killed while writing
+os.write(1, b"writing\n")
+write_bytes_atomic(out, data)
+"""
+
+
+def test_a_killed_export_leaves_a_temporary_file_that_the_next_export_removes(
+    project: Project, root: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "good.tsv"
+    child = subprocess.Popen([sys.executable, "-c", KILLED_EXPORT, str(out)], stdout=subprocess.PIPE)
+    assert child.stdout is not None and child.stdout.readline() == b"writing\n"
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".good.tsv.*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    left = list(tmp_path.glob(".good.tsv.*.tmp"))
+    if not left:
+        pytest.skip("the write finished before the kill")  # a very fast disk; nothing was left to clean
+    assert not out.exists()  # never half a file under the real name
+    result = run_cli("export", "good", "--format", "tsv", "--out", str(out), root=root)
+    assert result.returncode == 0, result.stderr
+    assert out.read_text().startswith("source\t") and list(tmp_path.glob(".good.tsv.*.tmp")) == []
+
+
 def test_a_project_file_that_is_a_symbolic_link_is_refused(project: Project, root: Path, tmp_path: Path) -> None:
     outside = tmp_path / "outside.sqlite"
     shutil.move(project.path, outside)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import stat
 import tempfile
@@ -23,17 +24,20 @@ def write_bytes_atomic(path: Path, data: bytes, *, replace: bool = True) -> None
     path = Path(path)
     if not replace:
         refuse_existing(path)
+    prefix = f".{path.name}."
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        remove_abandoned(path.parent, prefix, ".tmp")  # what a killed write of this file left behind
         mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     except OSError as exc:
         raise WorkbenchError(f"Cannot write {path} ({exc.strerror}); check that its folder is writable.") from None
+    handle = os.fdopen(descriptor, "wb")
     try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        fcntl.flock(handle, fcntl.LOCK_EX)  # held until the end: another writer's cleanup leaves it alone
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
         os.chmod(temporary, mode)
         if replace:
             os.replace(temporary, path)
@@ -52,6 +56,32 @@ def write_bytes_atomic(path: Path, data: bytes, *, replace: bool = True) -> None
         if isinstance(exc, OSError):
             raise WorkbenchError(f"Cannot write {path} ({exc.strerror}); check the disk and permissions.") from None
         raise
+    finally:
+        handle.close()
+
+
+def remove_abandoned(folder: Path, prefix: str, suffix: str) -> list[Path]:
+    """Remove the files named ``<prefix>...<suffix>`` in ``folder`` that no live process holds locked (``flock``):
+    the temporary files of writes whose process was killed. Returns those removed."""
+    removed: list[Path] = []
+    try:
+        candidates = [p for p in folder.iterdir() if p.name.startswith(prefix) and p.name.endswith(suffix)]
+    except OSError:
+        return removed
+    for candidate in candidates:
+        try:
+            guard = os.open(candidate, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(guard, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            candidate.unlink()
+        except OSError:
+            continue  # a live process is still writing it (or it is already gone)
+        finally:
+            os.close(guard)
+        removed.append(candidate)
+    return removed
 
 
 def write_text_atomic(path: Path, text: str, *, replace: bool = True) -> None:

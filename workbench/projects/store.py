@@ -82,6 +82,7 @@ from workbench.projects.patches import (
     patch_to_json,
     side_record,
 )
+from workbench.writing import remove_abandoned
 
 PROJECT_FILE = "project.sqlite"
 SCHEMA_VERSION = 2
@@ -416,25 +417,9 @@ _TMP_SUFFIX = ".tmp"
 def remove_stale_temporaries(folder: Path) -> list[Path]:
     """Remove what a process killed while creating a project left in ``folder``: ``.project.sqlite.<id>.tmp``
     files (and their ``-wal``/``-shm``/``-journal``) that no live process holds locked. Returns those removed."""
-    removed = []
-    try:
-        candidates = [p for p in folder.iterdir() if p.name.startswith(_TMP_PREFIX) and p.name.endswith(_TMP_SUFFIX)]
-    except OSError:
-        return removed
-    for tmp in candidates:
-        try:
-            guard = os.open(tmp, os.O_RDONLY | os.O_NOFOLLOW)
-        except OSError:
-            continue
-        try:
-            fcntl.flock(guard, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            continue  # a live process is still building it
-        else:
-            _unlink_quietly(tmp)
-            removed.append(tmp)
-        finally:
-            os.close(guard)
+    removed = remove_abandoned(folder, _TMP_PREFIX, _TMP_SUFFIX)
+    for tmp in removed:
+        _unlink_quietly(tmp)
     return removed
 
 
