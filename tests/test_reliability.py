@@ -36,7 +36,7 @@ from workbench.projects import (
     open_project,
     project_from_corpus,
 )
-from workbench.projects.errors import ProjectAccessError
+from workbench.projects.errors import ProjectAccessError, ProjectBusyError
 from workbench.projects.store import PROJECT_FILE, remove_stale_temporaries
 from workbench.uploads import corpus_from_upload, free_project_name, size_warning
 
@@ -238,6 +238,33 @@ def test_a_read_only_project_lists_shows_and_exports_and_refuses_edits_in_one_li
     assert "damaged" not in ran.stderr and "internal error" not in ran.stderr
     assert [saved_state(project.path), saved_state(fresh.path)] == before
     assert not (root / "other").exists()
+
+
+def test_a_project_another_process_keeps_locked_is_busy_not_damaged(project: Project, root: Path) -> None:
+    """A child holds the write lock longer than a save waits (10 s): the save says busy, and the file is fine."""
+    before = saved_state(project.path)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time; db = sqlite3.connect(sys.argv[1], isolation_level=None); "
+            "db.execute('BEGIN IMMEDIATE'); print('locked', flush=True); time.sleep(30)",
+            str(project.path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        with pytest.raises(ProjectBusyError, match=r"is busy: another process is saving it\. Try again\.") as busy:
+            confirm(project, "de", 0)
+        assert "damaged" not in str(busy.value)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert saved_state(project.path) == before
+    confirm(project, "de", 0)  # once the lock is gone, the same save goes through
+    assert open_project("good", root).target("de").links[0].status == "confirmed"
 
 
 def test_only_a_file_sqlite_finds_malformed_is_damaged(project: Project, root: Path) -> None:
