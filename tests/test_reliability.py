@@ -529,3 +529,52 @@ def test_an_embedder_that_is_a_folder_without_a_model_is_not_called_missing() ->
 
     assert "/etc is a folder but holds no sentence-transformers model" in _why_not_loaded(Path("/etc"), False)
     assert "not a local folder" in _why_not_loaded(Path("/no/such/model"), False)
+
+
+# ----------------------------------------------------------------------------------------- caches never stop work
+
+FILL_CACHE = r"""
+import sys
+from pathlib import Path
+import numpy as np
+from workbench.embedding.cache import EmbeddingCache
+cache = EmbeddingCache(Path(sys.argv[1]))
+cache.put_many("m", ["small"], np.ones((1, 4), np.float32))
+texts = [f"text {k}" for k in range(3000)]
+cache.put_many("m", texts, np.ones((3000, 384), np.float32))  # 4.6 MB: past the file-size limit
+print(len(cache.get_many("m", ["small", *texts], 4)), len(cache.get_many("m", texts[:5], 384)))
+"""
+
+
+def test_a_cache_on_a_full_disk_warns_and_the_work_goes_on(tmp_path: Path) -> None:
+    path = tmp_path / "embeddings.sqlite"
+    ran = subprocess.run(
+        [sys.executable, "-c", FILL_CACHE, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=file_size_limit(1_000_000),
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.split() == ["1", "0"]  # the first write kept, the refused one skipped (rolled back whole)
+    assert f"the cache {path} cannot be used" in ran.stderr and "Traceback" not in ran.stderr
+    assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_damaged_or_unwritable_cache_is_replaced_by_one_in_memory(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import numpy as np
+
+    from workbench.embedding.cache import EmbeddingCache
+
+    damaged = tmp_path / "embeddings.sqlite"
+    damaged.write_bytes(b"SQLite format 3\x00" + b"\x07" * 5000)
+    (tmp_path / "a-file").write_text("")
+    for path in (damaged, tmp_path / "a-file" / "embeddings.sqlite"):  # the second's folder is a file
+        cache = EmbeddingCache(path)
+        cache.put_many("m", ["x"], np.ones((1, 4), np.float32))
+        assert list(cache.get_many("m", ["x"], 4)) == [0]  # kept for this run, in memory
+        cache.close()
+    assert sum("cannot be used" in r.getMessage() for r in caplog.records) == 2
+    assert damaged.read_bytes()[:16] == b"SQLite format 3\x00"  # left as it was
