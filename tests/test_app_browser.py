@@ -336,7 +336,17 @@ def test_browser_large_project_goes_to_link_4000(app_url: tuple[str, Path]) -> N
     )
 
 
-def test_cjk_font_is_installed() -> None:
-    """Without a CJK font the headless chromium draws Chinese as empty boxes, in tests and screenshots alike."""
+def test_cjk_text_is_drawn_as_glyphs() -> None:
+    """Without a CJK font the headless chromium draws every Chinese character as the same empty box (and so did
+    every screenshot of Chinese text); with one, two different characters look different."""
     fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False).stdout
     assert "CJK" in fonts, "no CJK font: ./setup.sh installs fonts-noto-cjk"
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        try:
+            page = browser.new_page()
+            page.set_content('<p style="font-size:48px"><span id="a">中</span> <span id="b">文</span></p>')
+            first, second = page.locator("#a").screenshot(), page.locator("#b").screenshot()
+        finally:
+            browser.close()
+    assert first != second
