@@ -41,6 +41,9 @@ QUALITY_KINDS: tuple[str, ...] = (
     "untranslated_words",
     "numbers",
     "names",
+    "added_names",
+    "entities",
+    "negation",
     "glossary",
     "length_ratio",
     "brackets",
@@ -103,6 +106,15 @@ def reason(finding: Finding) -> str:
             return "left untranslated: " + ", ".join(details.get("words", []))
         case "names":
             return "name missing: " + ", ".join(details.get("missing", []))
+        case "added_names":
+            return "name added: " + ", ".join(details.get("added", []))
+        case "entities":
+            added, missing = details.get("added", []), details.get("missing", [])
+            if added and missing:
+                return f"{', '.join(missing)} became {', '.join(added)}"
+            return f"{', '.join(added)} added" if added else f"{', '.join(missing)} missing"
+        case "negation":
+            return f"negation in the {details.get('side', 'source')} only"
         case "numbers":
             missing = [*details.get("missing", []), *details.get("missing_months", [])]
             return "numbers differ" + (f": {', '.join(missing)}" if missing else "")

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from workbench.checks.added_names import check_added_names
 from workbench.checks.base import CheckContext, CheckKind, CheckThresholds, Finding, GlossaryEntry
+from workbench.checks.entities import check_entities
 from workbench.checks.glossary import check_glossary
 from workbench.checks.length import check_length_ratio
 from workbench.checks.links import check_empty_side, check_isolated_skip, check_low_confidence
 from workbench.checks.names import check_names
+from workbench.checks.negation import check_negation
 from workbench.checks.numbers import check_numbers
 from workbench.checks.punctuation import check_brackets
 from workbench.checks.round_trip import check_round_trip
@@ -55,6 +58,23 @@ _KINDS = (
         "names",
         "Names in the source (people, places, organisations) that the target does not have.",
         check_names,
+    ),
+    CheckKind(
+        "added_names",
+        "Names in the target (people, places, organisations) that the source does not have.",
+        check_added_names,
+    ),
+    CheckKind(
+        "entities",
+        "Countries and languages named on one side only, recognised in both languages by CLDR's names: one added "
+        "or dropped is a warning, one swapped for another an error.",
+        check_entities,
+    ),
+    CheckKind(
+        "negation",
+        "A negation (not, nie, não ...) on one side of the link only: a note, since a translation may negate "
+        "otherwise.",
+        check_negation,
     ),
     CheckKind(
         "glossary",
