@@ -71,7 +71,15 @@ def _checks(project: Project, key: str) -> None:
             progress = state.progress_callback(bar, "back-translating") if bar else None
             selected = list(kinds) + (["round_trip"] if round_trip and "round_trip" not in kinds else [])
             run = state.attempt(
-                check_target, project, key, glossary, round_trip=round_trip, progress=progress, kinds=selected
+                check_target,
+                project,
+                key,
+                glossary,
+                round_trip=round_trip,
+                router=state.router(),
+                progress=progress,
+                kinds=selected,
+                cache=state.translation_cache(),  # the Review page's background round trip fills it too
             )
             if run is not None:
                 runs[run_key] = run
