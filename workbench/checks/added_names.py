@@ -19,10 +19,12 @@ A target capitalises words the source does not, and those are translations, not 
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterator
+from typing import NamedTuple
 
-from workbench.checks.base import CheckContext, Finding, is_paired
+from workbench.checks.base import CheckContext, CheckThresholds, Finding, is_paired
 from workbench.checks.entities import lexicon
 from workbench.checks.names import NOUN_CAPITALISING, Name, _evidence, _matches_in, _names_given, source_vocabulary
 from workbench.checks.text import WORD, dominant_script, fold_word
@@ -39,6 +41,67 @@ COMPOUND_MIN_LETTERS = 10
 GERMAN_NOUN_MIN_ZIPF = 3.0
 
 
+class _TargetName(NamedTuple):
+    """A name of a link's target: as written, whether its source has it, the words that could make it an added
+    name (folded; none when frequencies explain it), and its folded words with whether the source has each."""
+
+    text: str
+    in_source: bool
+    unexplained: tuple[str, ...]
+    matches: tuple[tuple[str, bool], ...]
+
+
+def _translated_word(word: str, source_lang: str, target_lang: str) -> bool:
+    """A word of the target language rather than a name: far more frequent there than in the source's."""
+    return zipf(word, target_lang) - zipf(word, source_lang) >= TARGET_WORD_ZIPF_GAP
+
+
+def _compound(word: str, source_lang: str, target_lang: str) -> bool:
+    """A long word neither language's list knows: in a German target, a compound noun (Menschenrechtsstandards)."""
+    return len(word) >= COMPOUND_MIN_LETTERS and zipf(word, target_lang) == zipf(word, source_lang) == 0
+
+
+def _unexplained(name: Name, source_lang: str, target_lang: str) -> tuple[str, ...]:
+    """The words (folded) of a target name that word frequencies do not explain as the target language's words."""
+    written = [w.lower() for w in WORD.findall(name.text) if fold_word(w) in name.candidates]
+    if not any(len(w) > 3 for w in written):
+        return ()  # Mrs, Dr, III: abbreviations
+    if not (has_word_frequencies(source_lang) and has_word_frequencies(target_lang)):
+        return tuple(fold_word(w) for w in written)
+    capitalising = target_lang in NOUN_CAPITALISING
+    if capitalising and len(written) == 1 and zipf(written[0], target_lang) >= GERMAN_NOUN_MIN_ZIPF:
+        return ()  # a German noun (Problems, Expansion) alone; names of people come with a first name
+    return tuple(
+        fold_word(w)
+        for w in written
+        if not _translated_word(w, source_lang, target_lang)
+        and not (capitalising and _compound(w, source_lang, target_lang))
+    )
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _link_target_names(
+    segments: tuple[str, ...],
+    source: str,
+    source_lang: str,
+    target_lang: str,
+    evidence: tuple[tuple[tuple[bool, bool], ...], ...],
+    thresholds: CheckThresholds,
+) -> tuple[_TargetName, ...]:
+    """One link's target names, judged against its source. Remembered: the app checks a whole document again
+    after every edit, and only the edited link is new."""
+    places = lexicon(target_lang)
+    results = []
+    for segment, known in zip(segments, evidence, strict=True):
+        for name in _names_given(segment, target_lang, known):
+            if places is not None and places.names.get(name.members):
+                continue  # a country or language: the entities check's
+            matches = _matches_in(name, source, thresholds)
+            in_source = any(ok for _, ok in matches)
+            results.append(_TargetName(name.text, in_source, _unexplained(name, source_lang, target_lang), matches))
+    return tuple(results)
+
+
 def check_added_names(context: CheckContext) -> Iterator[Finding]:
     """Flag links whose target has a name that their source lacks."""
     units = context.units
@@ -49,58 +112,30 @@ def check_added_names(context: CheckContext) -> Iterator[Finding]:
         return  # transliterated names cannot be compared letter by letter
     vocabulary = source_vocabulary(segments)  # what the target itself writes in lower case and capitalised
     thresholds = context.thresholds
-    frequencies = has_word_frequencies(source_lang) and has_word_frequencies(target_lang)
-    places = lexicon(target_lang)
-
-    def translated_word(word: str) -> bool:
-        """A word of the target language rather than a name: far more frequent there than in the source's."""
-        return frequencies and zipf(word, target_lang) - zipf(word, source_lang) >= TARGET_WORD_ZIPF_GAP
-
-    def compound(word: str) -> bool:
-        """A long word neither language's list knows: in a German target, a compound noun (Menschenrechtsstandards)."""
-        return (
-            frequencies
-            and len(word) >= COMPOUND_MIN_LETTERS
-            and zipf(word, target_lang) == zipf(word, source_lang) == 0
-        )
-
-    found: dict[int, list[tuple[Name, bool]]] = {}
+    found: dict[int, tuple[_TargetName, ...]] = {}
     occurrences: Counter[str] = Counter()
     kept: Counter[str] = Counter()
     for index, unit in enumerate(units):
         if not is_paired(unit):
             continue
-        results = []
-        for segment in unit.target_segments:
-            for name in _names_given(segment, target_lang, _evidence(segment, vocabulary)):
-                if places is not None and places.names.get(name.members):
-                    continue  # a country or language: the entities check's
-                matches = _matches_in(name, unit.source, thresholds)
-                occurrences.update(member for member, _ in matches)
-                kept.update(member for member, ok in matches if ok)
-                results.append((name, any(ok for _, ok in matches)))
-        found[index] = results
+        segments_of = unit.target_segments
+        evidence = tuple(_evidence(segment, vocabulary) for segment in segments_of)
+        names = _link_target_names(segments_of, unit.source, source_lang, target_lang, evidence, thresholds)
+        for name in names:
+            occurrences.update(member for member, _ in name.matches)
+            kept.update(member for member, ok in name.matches if ok)
+        found[index] = names
     consistent = thresholds.names_consistent_links
-    capitalising = target_lang in NOUN_CAPITALISING
 
-    def explained(word: str) -> bool:
-        return (
-            translated_word(word)
-            or (capitalising and compound(word))
-            or (kept[fold_word(word)] == 0 and occurrences[fold_word(word)] >= consistent)
-        )
+    def consistently_translated(word: str) -> bool:
+        return kept[word] == 0 and occurrences[word] >= consistent
 
-    def judged(name: Name) -> list[str]:
-        """The name's words as written (lower case) that make it a name, for the frequency tests."""
-        written = [w.lower() for w in WORD.findall(name.text) if fold_word(w) in name.candidates]
-        if capitalising and len(written) == 1 and frequencies and zipf(written[0], target_lang) >= GERMAN_NOUN_MIN_ZIPF:
-            return []  # a German noun (Problems, Expansion) alone; names of people come with a first name
-        return written if any(len(w) > 3 for w in written) else []  # Mrs, Dr, III: abbreviations
-
-    for index, results in found.items():
+    for index, names in found.items():
         added = list(
             dict.fromkeys(
-                n.text for n, ok in results if not ok and (words := judged(n)) and not all(map(explained, words))
+                n.text
+                for n in names
+                if not n.in_source and n.unexplained and not all(map(consistently_translated, n.unexplained))
             )
         )
         if added:
