@@ -29,12 +29,15 @@ def write_bytes_atomic(path: Path, data: bytes, *, replace: bool = True) -> None
         path.parent.mkdir(parents=True, exist_ok=True)
         remove_abandoned(path.parent, prefix, ".tmp")  # what a killed write of this file left behind
         mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
+        while True:
+            descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
+            if lock_new_file(descriptor, Path(temporary)):  # held until the end: others' cleanup leaves it alone
+                break
+            os.close(descriptor)
     except OSError as exc:
         raise WorkbenchError(f"Cannot write {path} ({exc.strerror}); check that its folder is writable.") from None
     handle = os.fdopen(descriptor, "wb")
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # held until the end: another writer's cleanup leaves it alone
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
@@ -58,6 +61,17 @@ def write_bytes_atomic(path: Path, data: bytes, *, replace: bool = True) -> None
         raise
     finally:
         handle.close()
+
+
+def lock_new_file(descriptor: int, path: Path) -> bool:
+    """Lock a temporary file just made (``flock``, exclusive) and say whether ``path`` still names it: a cleanup in
+    another process may have taken it for a leftover between its making and the lock, and removed it (then make
+    another)."""
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    try:
+        return os.stat(path).st_ino == os.fstat(descriptor).st_ino
+    except FileNotFoundError:
+        return False
 
 
 def remove_abandoned(folder: Path, prefix: str, suffix: str) -> list[Path]:

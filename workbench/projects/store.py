@@ -29,7 +29,6 @@ write makes likely.
 from __future__ import annotations
 
 import errno
-import fcntl
 import itertools
 import json
 import os
@@ -82,7 +81,7 @@ from workbench.projects.patches import (
     patch_to_json,
     side_record,
 )
-from workbench.writing import remove_abandoned
+from workbench.writing import lock_new_file, remove_abandoned
 
 PROJECT_FILE = "project.sqlite"
 SCHEMA_VERSION = 2
@@ -376,10 +375,13 @@ def _write_new(project: Project, folder: Path) -> None:
     another process removes only the leftovers of a process that died, never a file still being written.
     """
     path = folder / PROJECT_FILE
-    tmp = folder / f"{_TMP_PREFIX}{uuid.uuid4().hex}{_TMP_SUFFIX}"
-    guard = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+    while True:
+        tmp = folder / f"{_TMP_PREFIX}{uuid.uuid4().hex}{_TMP_SUFFIX}"
+        guard = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+        if lock_new_file(guard, tmp):
+            break
+        os.close(guard)  # removed by another process's cleanup before it was locked: make another
     try:
-        fcntl.flock(guard, fcntl.LOCK_EX)
         db = sqlite3.connect(tmp, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")  # recorded in the file: every later connection uses WAL
