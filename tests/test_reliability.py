@@ -204,6 +204,8 @@ set +e
 echo "export=$?"
 {cli} project new other --source kosovo-dialogue
 echo "new=$?"
+{cli} project delete good --yes
+echo "delete=$?"
 """
 
 
@@ -230,11 +232,12 @@ def test_a_read_only_project_lists_shows_and_exports_and_refuses_edits_in_one_li
     assert "revision 1" in ran.stdout and "Satz 2." in ran.stdout  # shown
     assert "fresh: en, 3 sentences" in ran.stdout and "fresh en->de: 3 links" in ran.stdout  # shown, checked
     assert (out / "good.tsv").read_text().count("\n") == 4  # exported: a header and three links
-    assert "export=2" in ran.stdout and ran.stdout.strip().endswith("new=2")
+    assert "export=2" in ran.stdout and "new=2" in ran.stdout and ran.stdout.strip().endswith("delete=2")
     refusal = [line for line in ran.stderr.splitlines() if line.startswith("workbench:")]
-    assert len(refusal) == 2, ran.stderr
+    assert len(refusal) == 3, ran.stderr
     assert "Permission denied" in refusal[0] and "--out FILE" in refusal[0]  # its own folder: say where else
     assert "cannot create project 'other'" in refusal[1] and "cannot be written" in refusal[1]
+    assert "project 'good' could not be deleted" in refusal[2] and "Permission denied" in refusal[2]
     assert "damaged" not in ran.stderr and "internal error" not in ran.stderr
     assert [saved_state(project.path), saved_state(fresh.path)] == before
     assert not (root / "other").exists()

@@ -472,7 +472,14 @@ def delete_project(name: str, root: Path | None = None) -> None:
     folder = project_dir(name, root)
     if not (folder / PROJECT_FILE).is_file():
         raise ProjectNotFoundError(f"there is no project named {name!r} in {folder.parent}.")
-    shutil.rmtree(folder)
+    try:
+        shutil.rmtree(folder)
+    except OSError as exc:
+        gone = "" if (folder / PROJECT_FILE).exists() else " (the project file itself is gone)"
+        raise ReadOnlyProjectError(
+            f"project {name!r} could not be deleted: {exc.filename or folder} cannot be removed ({exc.strerror})"
+            f"{gone}. Check the folder's permissions."
+        ) from None
 
 
 # --------------------------------------------------------------------------------------------- saving edits
