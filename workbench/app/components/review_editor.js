@@ -541,7 +541,9 @@ function drawCell(s, row, cell, c, current) {
     // All languages: a target's links for this span, with their numbers and the weakest link's colours.
     const tag = el("span", `wbr-chip wbr-a-${cell.cb}`, cell.links.length ? `#${cell.links.map((i) => i + 1).join(", #")}` : "–");
     tag.title = "This target's links for the span; Enter or double-click opens them in the target's own view";
-    box.append(tag, " ");
+    const quality = el("span", `wbr-chip wbr-q-${cell.qb || "unknown"}`, "quality");
+    quality.title = "The poorest translation quality among these links";
+    box.append(tag, " ", quality, " ");
     if (cell.s !== "auto") box.append(el("span", `wbr-status wbr-status-${cell.s}`, statusLabel(cell.s)), " ");
   }
   if (!sentences.length) box.appendChild(el("span", "wbr-empty", "(nothing)"));

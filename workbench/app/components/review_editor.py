@@ -21,6 +21,7 @@ from workbench.projects import Project
 from workbench.review import LOW_CONFIDENCE, confidence_band, multilingual_rows
 
 NAME = "workbench.review_editor"
+_BAND_ORDER = ["poor", "doubtful", "good", "unknown"]  # the worst first: a span is as good as its poorest link
 
 
 @cache
@@ -131,8 +132,11 @@ def rows_payload(rows: list[str], sent: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def all_languages_data(project: Project) -> dict[str, Any]:
-    """The source in spans every target links as a whole, each target's text beside it (weakest link's colour)."""
+def all_languages_data(
+    project: Project, quality: dict[str, Sequence[LinkQuality | None]] | None = None
+) -> dict[str, Any]:
+    """The source in spans every target links as a whole, each target's text beside it, with the weakest link's
+    alignment colour and the poorest quality band among its links (``quality``: each target's signal)."""
     keys = list(project.targets)
     texts = {key: {s.id: s.text for s in project.target(key).side.sentences} for key in keys}
     rows = []
@@ -141,11 +145,13 @@ def all_languages_data(project: Project) -> dict[str, Any]:
         for key in keys:
             cell = row.cells[key]
             links = project.target(key).links
+            known = [q for i in cell.links if (q := (quality or {}).get(key, [None] * (i + 1))[i]) is not None]
             cells.append(
                 {
                     "links": list(cell.links),
                     "s": cell.status,
                     "cb": confidence_band(cell.confidence),
+                    "qb": min((q.band for q in known), key=_BAND_ORDER.index, default="unknown"),
                     "sents": [[t, texts[key][t]] for i in cell.links for t in links[i].tgt],
                 }
             )

@@ -14,6 +14,7 @@ import streamlit as st
 
 from workbench.app import state
 from workbench.app.components.review_editor import all_languages_data, links_data, review_editor, rows_payload
+from workbench.app.review_signals import Signals
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.projects import Project, realign
 from workbench.review import weakest_order
@@ -53,22 +54,37 @@ def main() -> None:
     _editor(project, key, view)
 
 
-def _signals_line(project: Project, key: str, shown: int) -> None:
+def _signals_line(project: Project, keys: list[str], shown: int) -> None:
     """What the background jobs are doing; while they run, this line alone polls, and the page reruns only
     when the signals the editor shows have changed (sending 5,000 rows to poll would slow the reviewer down)."""
-    signals = state.review_signals().signals(project, key)
-    if signals.version != shown:
+    jobs = state.review_signals()
+    signals = [jobs.signals(project, key) for key in keys]
+    if hash(tuple(s.version for s in signals)) != shown:
         st.rerun(scope="app")
-    st.caption(signals.round_trip + (" Quality checks running ..." if signals.checking else ""))
+    lines = [s.round_trip + (" Quality checks running ..." if s.checking else "") for s in signals]
+    st.caption(
+        " · ".join(f"{key}: {line}" for key, line in zip(keys, lines, strict=True)) if len(keys) > 1 else lines[0]
+    )
+
+
+def _poll_signals(project: Project, keys: list[str]) -> dict[str, Signals]:
+    """The quality signals of ``keys`` now, and the line that follows the jobs computing them."""
+    jobs = state.review_signals()
+    signals = {key: jobs.signals(project, key) for key in keys}
+    shown = hash(tuple(s.version for s in signals.values()))
+    pending = any(s.pending for s in signals.values())
+    st.fragment(_signals_line, run_every=1.5 if pending else None)(project, keys, shown)
+    return signals
 
 
 def _editor(project: Project, key: str, view: str) -> None:
     if view == VIEWS[1]:
-        data = all_languages_data(project)
+        every = _poll_signals(project, list(project.targets))
+        data = all_languages_data(project, {k: s.items for k, s in every.items()})
+        data["quality_seq"] = hash(tuple(s.version for s in every.values()))
         widget = f"review-editor-all-{project.name}"
     else:
-        signals = state.review_signals().signals(project, key)
-        st.fragment(_signals_line, run_every=1.5 if signals.pending else None)(project, key, signals.version)
+        signals = _poll_signals(project, [key])[key]
         memo = st.session_state.setdefault(ROWS_MEMO, {})
         data = links_data(project, key, signals.items, weakest_order(project, key, signals.items), memo)
         data["quality_seq"] = signals.version
@@ -82,8 +98,8 @@ def _editor(project: Project, key: str, view: str) -> None:
     data["autofocus"] = data["message"] is not None
     data["ack"] = st.session_state.get(ACK)
     review_editor(data, widget, on_action=lambda: _on_action(project, key, widget))
-    if view == VIEWS[0]:
-        state.review_signals().start(project, key)
+    for started in [key] if view == VIEWS[0] else list(project.targets):
+        state.review_signals().start(project, started)
 
 
 def _set_view_in_url(view: str) -> None:
