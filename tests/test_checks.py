@@ -633,6 +633,7 @@ def test_every_kind_is_registered_with_a_description():
         "added_names",
         "entities",
         "negation",
+        "variant",
         "glossary",
         "length_ratio",
         "brackets",

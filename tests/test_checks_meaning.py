@@ -8,6 +8,7 @@ from workbench.checks import run_checks
 from workbench.checks.entities import stated
 from workbench.checks.negation import negations
 from workbench.checks.quality import QUALITY_KINDS, link_quality
+from workbench.checks.variant import detect_variant
 from workbench.formats.units import TranslationUnit
 
 
@@ -148,3 +149,36 @@ def test_the_new_kinds_count_in_the_quality_signal_a_note_leaves_a_link_good():
     quality = link_quality(units, run_checks(units, "en", "es", kinds=QUALITY_KINDS))
     assert quality[0].band == "poor" and quality[0].reasons[0] == "Serbia became Croacia"
     assert quality[1].band == "good" and quality[1].reasons == ("negation in the target only",)
+
+
+# --- language variant -------------------------------------------------------------------------------------------
+
+
+def test_the_variant_is_detected_from_its_markers_in_three_languages():
+    european = ["As acções das autoridades têm vindo a aumentar.", "O fenómeno económico reflecte-se na equipa."]
+    assert detect_variant(european, "pt")[0] == "pt-PT"
+    brazilian = ["O prefeito está falando sobre o fenômeno econômico.", "A equipe pegou o ônibus."]
+    assert detect_variant(brazilian, "pt-BR")[0] == "pt-BR"
+    assert detect_variant(["They analyse the colour of the centre."], "en")[0] == "en-GB"
+    assert detect_variant(["The color of the center of the organization."], "en")[0] == "en-US"
+    assert detect_variant(["这个国家的问题"], "zh")[0] == "zh-Hans"
+    assert detect_variant(["這個國家的問題"], "zh")[0] == "zh-Hant"
+    # nothing to go by: no guess ("têm", "também" carry no European accent; words both variants write)
+    assert detect_variant(["Eles têm também uma casa."], "pt") == (None, {"pt-PT": 0, "pt-BR": 0})
+    assert detect_variant(["Der Text."], "de") == (None, {})
+
+
+def test_links_mixing_in_the_other_variant_are_noted_declared_or_detected():
+    units = [
+        unit("The authorities' actions have been increasing.", "As acções das autoridades têm vindo a aumentar."),
+        unit("The mayors refused.", "Os prefeitos recusaram."),
+        unit("It was effectively a ban.", "Foi efectivamente uma proibição."),
+    ]
+    [finding] = only("variant", units, "en", "pt")  # detected: two European markers against one Brazilian
+    assert finding.unit_index == 1 and finding.severity == "info"
+    assert finding.details == {"variant": "pt-PT", "other": "pt-BR", "words": ["prefeitos"], "declared": False}
+    declared = only("variant", units, "en", "pt-BR")  # declared Brazilian: the European links are the odd ones
+    assert [f.unit_index for f in declared] == [0, 2] and declared[0].details["declared"]
+    assert only("variant", units, "en", "es") == []
+    us = [unit("Die Farbe.", "The color."), unit("Das Zentrum.", "The centre.")]
+    assert [f.unit_index for f in only("variant", us, "de", "en-US")] == [1]

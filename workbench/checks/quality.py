@@ -44,6 +44,7 @@ QUALITY_KINDS: tuple[str, ...] = (
     "added_names",
     "entities",
     "negation",
+    "variant",
     "glossary",
     "length_ratio",
     "brackets",
@@ -115,6 +116,8 @@ def reason(finding: Finding) -> str:
             return f"{', '.join(added)} added" if added else f"{', '.join(missing)} missing"
         case "negation":
             return f"negation in the {details.get('side', 'source')} only"
+        case "variant":
+            return f"{details.get('other', 'another variant')} usage: " + ", ".join(details.get("words", []))
         case "numbers":
             missing = [*details.get("missing", []), *details.get("missing_months", [])]
             return "numbers differ" + (f": {', '.join(missing)}" if missing else "")

@@ -18,6 +18,7 @@ from workbench.checks.punctuation import check_brackets
 from workbench.checks.round_trip import check_round_trip
 from workbench.checks.untranslated import check_untranslated
 from workbench.checks.untranslated_words import check_untranslated_words
+from workbench.checks.variant import check_variant
 from workbench.errors import InputError
 from workbench.formats.units import TranslationUnit
 
@@ -75,6 +76,12 @@ _KINDS = (
         "A negation (not, nie, não ...) on one side of the link only: a note, since a translation may negate "
         "otherwise.",
         check_negation,
+    ),
+    CheckKind(
+        "variant",
+        "Usage of another variant of the target language than the document's (pt-BR words in a pt-PT text, "
+        "en-US spellings in en-GB, traditional characters in simplified Chinese): a note.",
+        check_variant,
     ),
     CheckKind(
         "glossary",

@@ -1,0 +1,163 @@
+"""Which variant of its language a target is written in (pt-PT or pt-BR, en-GB or en-US, zh-Hans or zh-Hant), and
+the links that mix in the other one.
+
+A document's variant is the one its target language code declares (``pt-BR``), or else the one most of its
+markers point to (:func:`detect_variant`, which an export can use to tag its region). A link holding markers of
+another variant than the document's is noted (severity info: a mixed text reads oddly to its readers, but every
+word is still understood).
+
+The markers are written by hand, few and unambiguous: no installed library tells the variants apart (wordfreq has
+one list per language, CLDR has no such vocabulary, the language identifier only knows base languages).
+
+- Portuguese: European spellings from before the 1990 agreement that Brazil never used (acção, efectivamente,
+  reflectir), the European stress accents before m/n where Brazil writes a circumflex (económico / econômico,
+  fenómeno / fenômeno), "estar a" + infinitive (European) against "estar" + gerund (Brazilian), and a few words
+  each side alone uses (equipa / equipe, autocarro / ônibus, prefeito).
+- English: -our / -or, -re / -er, -ence / -ense, -ise / -ize spelling pairs of common words (colour / color). The
+  Oxford -ize spelling is British too, so -ize words count for en-US only beside the others.
+- Chinese: characters with a simplified and a traditional form, among the most frequent (这 / 這, 国 / 國).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+
+from workbench.checks.base import CheckContext, Finding, is_paired
+from workbench.checks.text import WORD, word_set
+
+
+def _pairs(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Word pairs written "first/second" in a literal: the first variant's words, the second's."""
+    pairs = [pair.split("/") for pair in text.split()]
+    return frozenset(a for a, _ in pairs), frozenset(b for _, b in pairs)
+
+
+_EN_GB, _EN_US = _pairs(
+    "colour/color colours/colors favour/favor favourite/favorite honour/honor labour/labor neighbour/neighbor "
+    "behaviour/behavior harbour/harbor rumour/rumor centre/center centres/centers theatre/theater metre/meter "
+    "kilometres/kilometers defence/defense offence/offense licence/license programme/program travelled/traveled "
+    "travelling/traveling cancelled/canceled jewellery/jewelry grey/gray tyre/tire aluminium/aluminum "
+    "analyse/analyze catalogue/catalog dialogue/dialog organisation/organization organisations/organizations "
+    "realise/realize realised/realized recognise/recognize recognised/recognized apologise/apologize "
+    "emphasise/emphasize criticise/criticize criticised/criticized"
+)
+_PT_PT_WORDS = word_set(
+    "acção acções accionista actual actualmente actualizar adopção adoptar adoptou adoptaram efectivamente efectivo "
+    "efectiva reflectir reflecte direcção director directora óptimo excepção recepção projecto projectos objectivo "
+    "objectivos colectivo selecção protecção facto contacto equipa equipas autocarro comboio telemóvel ecrã registo "
+    "utilizador utilizadores casa-de-banho pequeno-almoço"
+)
+_PT_BR_WORDS = word_set(
+    "equipe equipes ônibus trem celular tela registro usuário usuários banheiro prefeito prefeitos prefeitura "
+    "café-da-manhã contato"
+)
+# Stress accents before m or n and a vowel: European "económico", Brazilian "econômico" (not "têm", "também").
+_PT_PT_ACCENT = re.compile(r"\w*[óé][mn][aeiou]\w*", re.IGNORECASE)
+_PT_BR_ACCENT = re.compile(r"\w*[ôê][mn][aeiou]\w*", re.IGNORECASE)
+_PT_PT_PROGRESSIVE = re.compile(r"\b(?:est\w+|anda\w*|têm vindo|tem vindo|vêm|vem)\s+a\s+\w+[aei]r\b", re.IGNORECASE)
+_PT_BR_PROGRESSIVE = re.compile(r"\best(?:ou|ás|á|amos|ão|ava|avam|eve|iveram|ar)\s+\w+ndo\b", re.IGNORECASE)
+# Same order in both strings. Left out: characters one form shares with another word of the other (后 is also
+# traditional "queen").
+_ZH_HANS = frozenset("这国说会为时个们来对发经过还进动么学开关问题区")
+_ZH_HANT = frozenset("這國說會為時個們來對發經過還進動麼學開關問題區")
+
+#: The variants told apart, per base language; the first is no default, only an order.
+VARIANTS: dict[str, tuple[str, str]] = {
+    "pt": ("pt-PT", "pt-BR"),
+    "en": ("en-GB", "en-US"),
+    "zh": ("zh-Hans", "zh-Hant"),
+}
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def variant_markers(text: str, lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The markers of each of ``lang``'s two variants (:data:`VARIANTS`) in ``text``, as written. Remembered by
+    text: the app checks a whole document again after every edit."""
+    first: list[str] = []
+    second: list[str] = []
+    if lang == "pt":
+        for word in WORD.findall(text):
+            lowered = word.lower()
+            if lowered in _PT_PT_WORDS:
+                first.append(word)
+            elif lowered in _PT_BR_WORDS:
+                second.append(word)
+        first += _PT_PT_ACCENT.findall(text) + _PT_PT_PROGRESSIVE.findall(text)
+        second += _PT_BR_ACCENT.findall(text) + _PT_BR_PROGRESSIVE.findall(text)
+    elif lang == "en":
+        for word in WORD.findall(text):
+            lowered = word.lower()
+            if lowered in _EN_GB:
+                first.append(word)
+            elif lowered in _EN_US:
+                second.append(word)
+    elif lang == "zh":
+        first = [c for c in text if c in _ZH_HANS]
+        second = [c for c in text if c in _ZH_HANT]
+    return tuple(first), tuple(second)
+
+
+def _declared(lang_code: str) -> str | None:
+    """The variant a language code declares (pt-BR, pt_PT, zh-Hant, zh-TW), or None."""
+    base, _, rest = lang_code.replace("_", "-").partition("-")
+    options = VARIANTS.get(base.lower())
+    if not options or not rest:
+        return None
+    tag = rest.split("-")[0].lower()
+    aliases = {"tw": "hant", "hk": "hant", "mo": "hant", "cn": "hans", "sg": "hans", "uk": "gb"}
+    tag = aliases.get(tag, tag)
+    for option in options:
+        if option.split("-")[1].lower() == tag:
+            return option
+    return None
+
+
+def detect_variant(texts: Sequence[str], lang: str) -> tuple[str | None, Counter[str]]:
+    """The variant most of ``texts``' markers point to (None without markers, or a tie), and the marker counts per
+    variant: what an export can tag its region with when the language code does not say."""
+    base = lang.replace("_", "-").split("-")[0].lower()
+    counts: Counter[str] = Counter()
+    options = VARIANTS.get(base)
+    if not options:
+        return None, counts
+    for text in texts:
+        first, second = variant_markers(text, base)
+        counts[options[0]] += len(first)
+        counts[options[1]] += len(second)
+    if counts[options[0]] == counts[options[1]]:
+        return None, counts
+    return (options[0] if counts[options[0]] > counts[options[1]] else options[1]), counts
+
+
+def check_variant(context: CheckContext) -> Iterator[Finding]:
+    """Note the links whose target uses another variant of its language than the document's."""
+    base = context.target_base
+    options = VARIANTS.get(base)
+    if not options:
+        return
+    units = context.units
+    variant = _declared(context.target_lang)
+    how = "declared"
+    if variant is None:
+        variant, _ = detect_variant([u.target for u in units if is_paired(u)], base)
+        how = "most of the document"
+    if variant is None:
+        return
+    other = options[1] if variant == options[0] else options[0]
+    for index, unit in enumerate(units):
+        if not is_paired(unit):
+            continue
+        first, second = variant_markers(unit.target, base)
+        foreign = second if variant == options[0] else first
+        if foreign:
+            words = list(dict.fromkeys(foreign))
+            yield Finding(
+                "variant",
+                "info",
+                f"{other} usage in a {variant} text ({how}): {', '.join(words)}.",
+                index,
+                {"variant": variant, "other": other, "words": words, "declared": how == "declared"},
+            )
