@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from workbench.errors import InputError
-from workbench.reading import decode_bytes, read_text_file
+from workbench.reading import MAX_INPUT_BYTES, decode_bytes, read_text_file
 from workbench.segmentation import split_sentences
 
 
@@ -34,12 +34,21 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """One paragraph; ``start``/``end`` are offsets into :attr:`Document.text`."""
+    """One paragraph (a block); ``start``/``end`` are offsets into :attr:`Document.text`.
+
+    ``kind`` says what the block was in the file it came from (``paragraph``, ``heading`` with its ``level``,
+    ``list-item``, ``table-cell``, ``cue``), so a heading or a table cell is never run into its neighbours; ``cue``
+    is a subtitle's ``(start, end)`` in seconds, which every sentence of the block shares (a sentence finds it
+    through :attr:`Sentence.paragraph`). Plain text and Markdown give ``paragraph`` (``heading`` for ``#`` lines).
+    """
 
     index: int
     start: int
     end: int
     sentences: tuple[Sentence, ...]
+    kind: str = "paragraph"
+    level: int = 0
+    cue: tuple[float, float] | None = None
 
     @property
     def id(self) -> str:
@@ -73,6 +82,33 @@ class Document:
                 return s
         raise KeyError(sentence_id)
 
+    def cue_of(self, sentence: Sentence) -> tuple[float, float] | None:
+        """The subtitle times of a sentence (its block's cue), None outside subtitles."""
+        return self.paragraphs[sentence.paragraph].cue
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block a reader found in a file (a heading, a paragraph, a list item, a table cell, a cue)."""
+
+    text: str
+    kind: str = "paragraph"
+    level: int = 0
+    cue: tuple[float, float] | None = None
+
+
+@dataclass
+class Extracted:
+    """What a reader returns: the blocks in reading order, and what the file says about itself."""
+
+    blocks: list[Block]
+    title: str | None = None
+    lang: str | None = None  # as the file declares it (``en-US``), None when it does not
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+#: Word, PDF and EPUB files carry images and fonts beside their text: their file may be larger than a text's.
+MAX_PACKED_DOCUMENT_BYTES = 200 * 1024 * 1024
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -120,10 +156,18 @@ def document_from_text(
 
 
 def load_document(source: str | Path, lang: str | None = None, *, presplit: bool = False) -> Document:
-    """Open a document by path or by seed name (see :func:`workbench.seeds.seed_path`)."""
+    """Open a document by path or by seed name (see :func:`workbench.seeds.seed_path`).
+
+    Word, OpenDocument, HTML, subtitles, EPUB and PDF go through their readers (:mod:`workbench.readers`); any
+    other suffix is read as plain text (Markdown for ``.md``).
+    """
+    from workbench.readers import reader_for
     from workbench.seeds import resolve_document_path
 
     path = resolve_document_path(source)
+    if reader_for(path.name) is not None:
+        data = read_file_bytes(path, MAX_PACKED_DOCUMENT_BYTES)
+        return document_from_bytes(data, lang or "und", path.name, presplit=presplit)
     text, _encoding = read_text_file(path)
     doc = document_from_text(
         text,
@@ -138,9 +182,86 @@ def load_document(source: str | Path, lang: str | None = None, *, presplit: bool
 
 
 def document_from_bytes(data: bytes, lang: str, name: str, *, presplit: bool = False) -> Document:
-    """The same as :func:`document_from_text` for an upload: decoding errors become clear messages."""
+    """The same as :func:`document_from_text` for an upload: decoding errors become clear messages.
+
+    A name whose suffix has a reader (``.docx``, ``.pdf`` ...) is read by it; ``lang`` (when not ``und``) wins
+    over the language the file declares, which is often a template's default.
+    """
+    from workbench.readers import read_blocks, reader_for
+
+    if reader_for(name) is not None:
+        extracted = read_blocks(data, name)
+        declared = _primary_language(extracted.lang)
+        chosen = lang if lang and lang != "und" else declared
+        if not chosen:
+            raise InputError(f"{name}: say which language it is in (--lang xx, an ISO 639-1 code).")
+        return document_from_blocks(extracted, chosen, name=Path(name).stem, presplit=presplit)
     text, _encoding = decode_bytes(data, name=name)
     return document_from_text(text, lang, name=name, presplit=presplit, markdown=name.lower().endswith(".md"))
+
+
+def document_from_blocks(extracted: Extracted, lang: str, name: str, *, presplit: bool = False) -> Document:
+    """Build a document from a reader's blocks: one paragraph a block, its kind and cue kept, blocks separated by
+    a blank line in :attr:`Document.text`. Whitespace inside a block (a soft line break, a subtitle's two lines)
+    becomes one space. ``presplit`` takes each block as one sentence."""
+    texts = [" ".join(block.text.split()) for block in extracted.blocks]
+    kept = [(block, text) for block, text in zip(extracted.blocks, texts, strict=True) if text]
+    if not kept:
+        raise InputError(f"{name} has no text to read: its blocks are all empty.")
+    body = "\n\n".join(text for _, text in kept)
+    paragraphs: list[Paragraph] = []
+    counter = 0
+    pos = 0
+    for index, (block, text) in enumerate(kept):
+        start, end = pos, pos + len(text)
+        pos = end + 2
+        spans = [(0, len(text))] if presplit else [(span.start, span.end) for span in split_sentences(text, lang)]
+        sentences = []
+        for k, (a, b) in enumerate(spans):
+            sentences.append(
+                Sentence(
+                    id=f"p{index + 1}s{k + 1}",
+                    index=counter,
+                    paragraph=index,
+                    start=start + a,
+                    end=start + b,
+                    text=body[start + a : start + b],
+                )
+            )
+            counter += 1
+        paragraphs.append(
+            Paragraph(index, start, end, tuple(sentences), kind=block.kind, level=block.level, cue=block.cue)
+        )
+    metadata = dict(extracted.metadata)
+    if extracted.lang:
+        metadata["declared_lang"] = extracted.lang
+    return Document(name=name, lang=lang, text=body, paragraphs=paragraphs, title=extracted.title, metadata=metadata)
+
+
+def read_file_bytes(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """A file's bytes, refused with one line when it is missing, a folder, unreadable or over ``limit``."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file.")
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; give a document.")
+    size = path.stat().st_size
+    if size > limit:
+        raise InputError(
+            f"{path} is {size / 1e6:.0f} MB; the limit is {limit / 1e6:.0f} MB. "
+            "Split it into smaller documents and open them one by one."
+        )
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path} cannot be read: {exc.strerror}.") from None
+
+
+def _primary_language(declared: str | None) -> str | None:
+    """``en`` from ``en-US``/``en_GB``: the segmenter and the engines key on the language, not the region."""
+    if not declared:
+        return None
+    code = declared.strip().replace("_", "-").split("-")[0].lower()
+    return code if code.isalpha() and 2 <= len(code) <= 3 else None
 
 
 def _segment_body(body: str, lang: str, *, markdown: bool) -> list[Paragraph]:

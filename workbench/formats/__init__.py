@@ -16,6 +16,9 @@ tsv       texts (n-m joined), ids, confidence, status, note; no time, no link nu
 moses     texts only (n-m joined), line breaks inside a sentence become spaces
 jsonl     everything, exactly
 ========  =================================================================================================
+
+Read only: ``po`` (gettext ``.po``/``.pot``, see :mod:`workbench.formats.po`): msgid/msgstr pairs, fuzzy entries
+flagged, context and translator comments as the note.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from workbench.errors import InputError
 from workbench.formats.fields import LANG_RE, check_lang
 from workbench.formats.jsonl import export_jsonl, import_jsonl
 from workbench.formats.moses import export_moses, import_moses, moses_paths
+from workbench.formats.po import import_po
 from workbench.formats.tmx import export_multilingual_tmx, export_tmx, import_tmx
 from workbench.formats.tsv import export_tsv, import_tsv
 from workbench.formats.units import MultilingualCorpus, MultilingualUnit, ParallelCorpus, TranslationUnit
@@ -41,6 +45,7 @@ __all__ = [
     "FILE_SUFFIXES",
     "FORMATS",
     "MIME_TYPES",
+    "READ_ONLY_FORMATS",
     "MultilingualCorpus",
     "MultilingualUnit",
     "ParallelCorpus",
@@ -63,6 +68,10 @@ FORMATS: dict[str, str] = {
     "moses": "Moses parallel text (two files)",
     "jsonl": "JSON Lines (every field)",
 }
+
+#: Formats read but never written, each with its label: gettext catalogues are handed out to translators; a
+#: reviewed one goes back out as TMX or XLIFF, which every localisation tool imports.
+READ_ONLY_FORMATS: dict[str, str] = {"po": "Gettext PO/POT (msgid/msgstr pairs)"}
 
 #: The suffix a file of each format gets. Moses has none of its own: its two files take the languages as
 #: suffixes (``NAME.en``, ``NAME.de``), and its download is a zip of them.
@@ -97,6 +106,8 @@ _SUFFIX_FORMATS = {
     ".tsv": "tsv",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".po": "po",
+    ".pot": "po",
 }
 # Short suffixes that look like language codes but name file types.
 _NOT_LANGUAGES = frozenset({"txt", "xml", "csv", "tab", "json", "md", "zip", "doc", "pdf", "gz", "bz2", "xz", "po"})
@@ -215,8 +226,8 @@ def guess_format(path: str | Path) -> str:
     if code and code not in _NOT_LANGUAGES and LANG_RE.fullmatch(code) and len(code.split("-")[0]) <= 3:
         return "moses"
     raise InputError(
-        f"Cannot tell the format of {path.name} from its suffix; name it .tmx, .xlf, .tsv, .jsonl or .<language> "
-        f"(Moses), or pass the format (one of {', '.join(FORMATS)})."
+        f"Cannot tell the format of {path.name} from its suffix; name it .tmx, .xlf, .tsv, .jsonl, .po or "
+        f".<language> (Moses), or pass the format (one of {', '.join([*FORMATS, *READ_ONLY_FORMATS])})."
     )
 
 
@@ -235,7 +246,7 @@ def read_corpus(
     ``NAME.<lang>`` file beside it. Anything unreadable raises :class:`InputError`.
     """
     path = Path(path)
-    fmt = _check_format(fmt) if fmt is not None else guess_format(path)
+    fmt = _check_read_format(fmt) if fmt is not None else guess_format(path)
     if fmt == "moses":
         return _read_moses(path, source_lang, target_lang, target_path)
     data = _read_bytes(path)
@@ -246,6 +257,9 @@ def read_corpus(
         return import_xliff(data, source_lang=source_lang, target_lang=target_lang, where=where)
     if fmt == "jsonl":
         return import_jsonl(data, source_lang=source_lang, target_lang=target_lang, where=where)
+    if fmt == "po":
+        stem = path.name[: -len(path.suffix)] if path.suffix else path.name
+        return import_po(data, source_lang=source_lang, target_lang=target_lang, where=where, name=stem)
     name, file_src, file_tgt = _pair_from_name(path)
     src, tgt = source_lang or file_src, target_lang or file_tgt
     if not src or not tgt:
@@ -260,6 +274,11 @@ def _check_format(fmt: str) -> str:
     if fmt not in FORMATS:
         raise InputError(f"Unknown corpus format {fmt!r}; use one of {', '.join(FORMATS)}.")
     return fmt
+
+
+def _check_read_format(fmt: str) -> str:
+    """A format :func:`read_corpus` reads: the written ones and the read-only ones (PO)."""
+    return fmt if fmt in READ_ONLY_FORMATS else _check_format(fmt)
 
 
 def _pair_from_name(path: Path) -> tuple[str, str | None, str | None]:
