@@ -342,6 +342,41 @@ def test_a_confidence_outside_0_to_1_is_refused_in_every_format(fmt: str, tmp_pa
         read_corpus(path, fmt)
 
 
+def test_units_without_text_are_never_dropped_without_a_word(root: Path, tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text(
+        '{"source_lang": "en", "target_lang": "de"}\n{"source": "Hello.", "target": "Hallo."}\n'
+        '{"source": "", "target": " "}\n{"source": "A.", "target": "B."}\n{"source_segments": [], "target": ""}\n'
+    )
+    result = run_cli("import", str(path), "--name", "c", root=root)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == (
+        "imported 2 links into project c, target de; 2 units with no text on either side left out (units 2, 4)"
+    )
+
+
+def test_the_open_page_names_the_upload_and_says_what_an_import_leaves_out(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("WORKBENCH_ALIGNMENTS", str(root))
+    monkeypatch.setenv("WORKBENCH_CACHE", str(tmp_path / "cache"))
+    main = Path(__file__).resolve().parent.parent / "workbench" / "app" / "main.py"
+    at = AppTest.from_file(str(main), default_timeout=120)
+    at.run()
+    at.segmented_control(key="open_source").set_value("Upload a file").run()
+    header = b'{"source_lang": "en", "target_lang": "de"}\n'
+    at.file_uploader[0].set_value(("mine.jsonl", header + b'{"source": 5}\n', "application/jsonl")).run()
+    shown = " ".join(e.value for e in at.error)
+    assert "mine.jsonl, line 2: source must be a string" in shown and "workbench-upload-" not in shown
+    good = header + b'{"source": "Hi.", "target": "Hallo."}\n{"source": "", "target": ""}\n'
+    at.file_uploader[0].set_value(("mine.jsonl", good, "application/jsonl")).run()
+    assert not at.exception, at.exception
+    assert any("2 translation units" in c.value for c in at.caption)
+    assert any(w.value.startswith("1 unit with no text on either side left out (unit 2)") for w in at.warning)
+
+
 # ----------------------------------------------------------------------------------------- 4: exports
 
 

@@ -362,6 +362,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         open_project,
         project_from_corpus,
     )
+    from workbench.projects.corpus import describe_left_out
 
     root = _root()
     files = [Path(f) for f in args.files]
@@ -385,7 +386,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
         else:
             project = project_from_corpus(args.name or _name_from(first), corpus, root, key=args.key)
             target = next(iter(project.targets.values()))
-        print(f"imported {len(target.links)} links into project {project.name}, target {target.key}")
+        left_out = describe_left_out(corpus)
+        print(
+            f"imported {len(target.links)} links into project {project.name}, target {target.key}"
+            + (f"; {left_out}" if left_out else "")
+        )
         _print_summary(project)
         return 0
     if args.into:

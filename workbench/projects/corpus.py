@@ -238,6 +238,24 @@ def _usable_units(corpus: ParallelCorpus) -> list[TranslationUnit]:
     return [u for u in corpus.units if _kept(u.source_segments) or _kept(u.target_segments)]
 
 
+def empty_units(corpus: ParallelCorpus) -> list[int]:
+    """Numbers (from 1) of the units with no text on either side: an import leaves them out (a link needs a
+    sentence), and says so, so that "5 units" never quietly becomes 3 links."""
+    return [
+        k for k, u in enumerate(corpus.units, start=1) if not (_kept(u.source_segments) or _kept(u.target_segments))
+    ]
+
+
+def describe_left_out(corpus: ParallelCorpus) -> str:
+    """'' when every unit becomes a link, else what is left out, for the import's message."""
+    empty = empty_units(corpus)
+    if not empty:
+        return ""
+    shown = ", ".join(map(str, empty[:10])) + (" ..." if len(empty) > 10 else "")
+    plural = "s" if len(empty) > 1 else ""
+    return f"{len(empty)} unit{plural} with no text on either side left out (unit{plural} {shown})"
+
+
 def _sentences(
     units: list[tuple[Sequence[str], Sequence[str]]],
 ) -> tuple[list[ProjectSentence], list[tuple[str, ...]]]:

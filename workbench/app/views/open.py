@@ -18,6 +18,7 @@ from workbench.projects import (
     open_project,
     project_from_corpus,
 )
+from workbench.projects.corpus import describe_left_out
 from workbench.seeds import DEFAULT_SEED, list_seeds, seed_path
 from workbench.uploads import (
     CORPUS_SUFFIXES,
@@ -123,6 +124,9 @@ def _corpus_form(data: bytes, name: str, tag: str, taken: set[str]) -> None:
     if corpus is None:
         return
     st.caption(f"{len(corpus.units)} translation units, {corpus.source_lang} → {corpus.target_lang}")
+    left_out = describe_left_out(corpus)
+    if left_out:  # said before the project is made, so the link count never surprises
+        st.warning(f"{left_out[0].upper()}{left_out[1:]}: a link needs a sentence.")
     _create_form("Create project to review", corpus.name or name, tag, taken, project_from_corpus, corpus, "review")
 
 
