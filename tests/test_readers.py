@@ -25,7 +25,7 @@ from odf.text import H, List, ListItem, P
 from workbench.documents import Document, document_from_bytes, load_document
 from workbench.errors import InputError
 from workbench.formats import guess_format, read_corpus
-from workbench.readers import DOCUMENT_SUFFIXES, READERS, reader_for
+from workbench.readers import DOCUMENT_SUFFIXES, READERS, reader_for, text_for_language_guess
 from workbench.readers.pdf import rebuild_paragraphs
 from workbench.readers.safety import MAX_UNPACKED_BYTES, check_zip
 
@@ -440,6 +440,11 @@ def test_registry_names_a_reader_for_every_suffix_and_uploads_read_from_bytes(tm
     data = make_docx(tmp_path / "up.docx").read_bytes()
     doc = document_from_bytes(data, "en", "up.docx")  # what an upload has: bytes and a name
     assert doc.paragraphs[0].kind == "heading" and doc.name == "up"
+    assert text_for_language_guess(data, "up.docx") == (
+        "Results\n\nSales rose in June. Costs fell.\n\nFirst point\n\nSecond point\n\nRegion\n\nTotal\n\nNorth"
+        "\n\n12\n\nOutlook\n\nWe expect growth.",
+        "en-US",
+    )
     presplit = document_from_bytes(data, "en", "up.docx", presplit=True)
     assert [s.text for s in presplit.paragraphs[1].sentences] == ["Sales rose in June. Costs fell."]
 
@@ -454,3 +459,20 @@ def test_the_cli_segments_a_word_document(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[:3] == ["Results", "Sales rose in June.", "Costs fell."]
+
+
+def test_html_drops_furniture_that_plain_divs_name_by_class_or_id(tmp_path: Path) -> None:
+    path = tmp_path / "old-site.html"
+    path.write_text(
+        '<html lang="en"><body><div id="navbar"><a href="/">Home</a> | <a href="/about">About</a></div>'
+        '<div class="content"><h1>News</h1><p>The bridge reopened today.</p>'
+        '<p class="footnote">Updated at noon.</p></div>'
+        '<div class="site-footer">Copyright 2024</div><div class="sidebar"><p>Popular posts</p></div></body></html>',
+        encoding="utf-8",
+    )
+    doc = load_document(path)
+    assert [doc.text[p.start : p.end] for p in doc.paragraphs] == [
+        "News",
+        "The bridge reopened today.",
+        "Updated at noon.",
+    ]

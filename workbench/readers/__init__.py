@@ -64,3 +64,11 @@ def read_blocks(data: bytes, name: str) -> Extracted:
     if reader is None:
         raise ValueError(f"no reader for {name}")
     return reader(data, name)
+
+
+def text_for_language_guess(data: bytes, name: str, limit: int = 20_000) -> tuple[str, str | None]:
+    """``(the first `limit` characters of text, the declared language)``: what an upload page needs to propose a
+    language before the document is segmented (the text feeds a language identifier when nothing is declared)."""
+    extracted = read_blocks(data, name)
+    text = "\n\n".join(block.text for block in extracted.blocks)[:limit]
+    return text, extracted.lang

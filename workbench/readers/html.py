@@ -1,11 +1,12 @@
 """HTML (.html, .htm, .xhtml) with BeautifulSoup on lxml: the main text, without menus, banners and footers.
 
-What is not the text is dropped first: ``nav``, ``header``, ``footer``, ``aside``, forms, scripts and styles, and
-anything with the ARIA role of one of them. Then the main part is read (``<main>``, else the one ``<article>``,
-else ``<body>``): headings, paragraphs, list items and table cells each a block, text directly inside a ``div``
-a paragraph. The encoding is the page's (BOM, ``<meta charset>``, else guessed by BeautifulSoup). Title:
-``<title>``, else the first ``<h1>``; language: ``<html lang>`` (or ``xml:lang``). Lost: links, emphasis, images,
-alt texts, anything a script would have written.
+What is not the text is dropped first: ``nav``, ``header``, ``footer``, ``aside``, forms, scripts and styles,
+anything with the ARIA role of one of them, and elements whose class or id is one of the usual names of page
+furniture (``footer``, ``navbar``, ``sidebar``, ``breadcrumb`` ...; whole names only). Then the main part is read
+(``<main>``, else the one ``<article>``, else ``<body>``): headings, paragraphs, list items and table cells each a
+block, text directly inside a ``div`` a paragraph. The encoding is the page's (BOM, ``<meta charset>``, else
+guessed by BeautifulSoup). Title: ``<title>``, else the first ``<h1>``; language: ``<html lang>`` (or
+``xml:lang``). Lost: links, emphasis, images, alt texts, anything a script would have written.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ from workbench.readers.safety import expect_text
 
 _DROP = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "iframe", "svg",
          "button", "select", "textarea", "head", "menu", "dialog")  # fmt: skip
+# Class or id tokens of page furniture on sites that use plain divs (``<div id="footer">``); whole tokens only, so
+# "footnote" or "menu-item-text" inside an article are kept.
+_DROP_NAMES = {"nav", "navbar", "navigation", "menu", "mainmenu", "footer", "site-footer", "site-header", "sidebar",
+               "breadcrumb", "breadcrumbs", "cookie-banner", "cookies", "skip-link", "share", "social"}  # fmt: skip
 _DROP_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog"}
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _KINDS = {"li": "list-item", "dt": "list-item", "dd": "list-item", "td": "table-cell", "th": "table-cell"}
@@ -57,6 +62,9 @@ def extract_html(data: bytes | str, name: str) -> Extracted:
     for tag in soup.find_all(attrs={"role": True}):
         if not tag.decomposed and str(tag.get("role", "")).lower() in _DROP_ROLES:
             tag.decompose()
+    for tag in soup.find_all(_is_furniture):
+        if not tag.decomposed:
+            tag.decompose()
     main = soup.find("main") or soup.find(attrs={"role": "main"})
     if main is None:
         articles = soup.find_all("article")
@@ -69,6 +77,15 @@ def extract_html(data: bytes | str, name: str) -> Extracted:
     return Extracted(
         blocks=[b for b in blocks if b.text.strip()], title=title or None, lang=str(lang) if lang else None
     )
+
+
+def _is_furniture(tag: Tag) -> bool:
+    """A div or similar whose class or id names it as navigation, a footer, a sidebar ..."""
+    if tag.name in ("html", "body", "main", "article"):
+        return False
+    tokens = [str(c).lower() for c in tag.get("class") or []]
+    tokens.append(str(tag.get("id") or "").lower())
+    return any(token in _DROP_NAMES for token in tokens)
 
 
 def _walk(element: Tag | BeautifulSoup, kind: str, level: int, blocks: list[Block]) -> None:
