@@ -42,13 +42,11 @@ GERMAN_NOUN_MIN_ZIPF = 3.0
 
 
 class _TargetName(NamedTuple):
-    """A name of a link's target: as written, whether its source has it, the words that could make it an added
-    name (folded; none when frequencies explain it), and its folded words with whether the source has each."""
+    """A name of a link's target that its source lacks: as written, and the words (folded) that word frequencies
+    do not explain as the target language's own."""
 
     text: str
-    in_source: bool
     unexplained: tuple[str, ...]
-    matches: tuple[tuple[str, bool], ...]
 
 
 def _translated_word(word: str, source_lang: str, target_lang: str) -> bool:
@@ -87,19 +85,24 @@ def _link_target_names(
     target_lang: str,
     evidence: tuple[tuple[tuple[bool, bool], ...], ...],
     thresholds: CheckThresholds,
-) -> tuple[_TargetName, ...]:
-    """One link's target names, judged against its source. Remembered: the app checks a whole document again
-    after every edit, and only the edited link is new."""
+) -> tuple[tuple[_TargetName, ...], frozenset[str], frozenset[str]]:
+    """One link's target names that may be added (not in its source, not explained by word frequencies), and the
+    name words its target holds and its source has (for the document's consistency counts). Remembered: the app
+    checks a whole document again after every edit, and only the edited link is new."""
     places = lexicon(target_lang)
-    results = []
+    suspects = []
+    seen: set[str] = set()
+    matched: set[str] = set()
     for segment, known in zip(segments, evidence, strict=True):
         for name in _names_given(segment, target_lang, known):
             if places is not None and places.names.get(name.members):
                 continue  # a country or language: the entities check's
             matches = _matches_in(name, source, thresholds)
-            in_source = any(ok for _, ok in matches)
-            results.append(_TargetName(name.text, in_source, _unexplained(name, source_lang, target_lang), matches))
-    return tuple(results)
+            seen.update(member for member, _ in matches)
+            matched.update(member for member, ok in matches if ok)
+            if not any(ok for _, ok in matches) and (words := _unexplained(name, source_lang, target_lang)):
+                suspects.append(_TargetName(name.text, words))
+    return tuple(suspects), frozenset(seen), frozenset(matched)
 
 
 def check_added_names(context: CheckContext) -> Iterator[Finding]:
@@ -112,32 +115,31 @@ def check_added_names(context: CheckContext) -> Iterator[Finding]:
         return  # transliterated names cannot be compared letter by letter
     vocabulary = source_vocabulary(segments)  # what the target itself writes in lower case and capitalised
     thresholds = context.thresholds
-    found: dict[int, tuple[_TargetName, ...]] = {}
-    occurrences: Counter[str] = Counter()
-    kept: Counter[str] = Counter()
+    links = []
     for index, unit in enumerate(units):
         if not is_paired(unit):
             continue
         segments_of = unit.target_segments
         evidence = tuple(_evidence(segment, vocabulary) for segment in segments_of)
-        names = _link_target_names(segments_of, unit.source, source_lang, target_lang, evidence, thresholds)
-        for name in names:
-            occurrences.update(member for member, _ in name.matches)
-            kept.update(member for member, ok in name.matches if ok)
-        found[index] = names
+        judged = _link_target_names(segments_of, unit.source, source_lang, target_lang, evidence, thresholds)
+        links.append((index, *judged))
+    found = {index: suspects for index, suspects, _, _ in links if suspects}
+    if not found:
+        return
+    # How often the suspects' words occur in the document's targets, and how often their sources have them.
+    wanted = frozenset(word for suspects in found.values() for name in suspects for word in name.unexplained)
+    occurrences: Counter[str] = Counter()
+    kept: Counter[str] = Counter()
+    for _, _, seen, matched in links:
+        occurrences.update(wanted & seen)
+        kept.update(wanted & matched)
     consistent = thresholds.names_consistent_links
 
     def consistently_translated(word: str) -> bool:
         return kept[word] == 0 and occurrences[word] >= consistent
 
     for index, names in found.items():
-        added = list(
-            dict.fromkeys(
-                n.text
-                for n in names
-                if not n.in_source and n.unexplained and not all(map(consistently_translated, n.unexplained))
-            )
-        )
+        added = list(dict.fromkeys(n.text for n in names if not all(map(consistently_translated, n.unexplained))))
         if added:
             yield Finding(
                 "added_names",
