@@ -616,3 +616,11 @@ def test_a_damaged_or_unwritable_cache_is_replaced_by_one_in_memory(
         cache.close()
     assert sum("cannot be used" in r.getMessage() for r in caplog.records) == 2
     assert damaged.read_bytes()[:16] == b"SQLite format 3\x00"  # left as it was
+
+
+def test_a_file_operation_the_system_refuses_is_one_line(root: Path) -> None:
+    line = one_line_refusal(run_cli("translate", "kosovo-dialogue", "--to", "de", "--out", "/dev/null/x", root=root))
+    assert (
+        line
+        == "workbench: error: cannot use /dev/null/x: Not a directory; check the path, the disk and its permissions."
+    )

@@ -36,6 +36,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # e.g. `workbench segment ... | head`
         return 0
+    except OSError as exc:
+        # The system refused a file operation no command anticipated (a folder that cannot be made, a full
+        # disk, a name too long): the user can act on that, so it is one line too, never an internal error.
+        where = f" {exc.filename}" if exc.filename else ""
+        reason = exc.strerror or str(exc)
+        print(
+            f"workbench: error: cannot use{where}: {reason}; check the path, the disk and its permissions.",
+            file=sys.stderr,
+        )
+        return 2
     except Exception as exc:
         if os.environ.get("WORKBENCH_DEBUG"):
             raise
