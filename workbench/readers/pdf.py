@@ -31,7 +31,17 @@ _SHORT_LINE = 0.8
 def read(data: bytes, name: str) -> Extracted:
     """The paragraphs of a PDF's text layer, with its title and declared language."""
     expect(data, name, "pdf")
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf logs every repaired cross-reference as a warning
+    # pypdf logs what it repairs in a damaged file (warnings and errors): the user gets our one line instead
+    pypdf_log = logging.getLogger("pypdf")
+    level = pypdf_log.level
+    pypdf_log.setLevel(logging.CRITICAL)
+    try:
+        return _read(data, name)
+    finally:
+        pypdf_log.setLevel(level)
+
+
+def _read(data: bytes, name: str) -> Extracted:
     try:
         reader = PdfReader(BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):

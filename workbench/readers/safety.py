@@ -49,7 +49,7 @@ def sniff(data: bytes) -> str | None:
                         return "epub"
                     if mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
                         return "odt"
-        except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError):
+        except Exception:  # any damage (bad header, unknown method or version, encryption): a zip, not a document
             return "zip"
         return "zip"
     return None
@@ -98,7 +98,7 @@ def check_zip(data: bytes, name: str) -> None:
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except Exception:  # zipfile raises BadZipFile, OSError, ValueError, NotImplementedError ... on damage
         raise InputError(f"{name} is damaged: it is not a readable zip container (docx, odt and epub are).") from None
     if len(infos) > MAX_MEMBERS:
         raise InputError(f"{name} holds {len(infos):,} files; a document holds far fewer. Refused as unsafe.")
