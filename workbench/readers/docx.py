@@ -25,19 +25,30 @@ _HEADING = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 
 def read(data: bytes, name: str) -> Extracted:
     """The blocks of a .docx, with its title and declared language."""
-    expect(data, name, "docx")
-    try:
-        document = docx.Document(BytesIO(data))
-    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors ... for a damaged package
-        raise InputError(f"{name} is a damaged Word document ({type(exc).__name__}); re-save it in Word.") from None
-    blocks: list[Block] = []
-    for item in document.iter_inner_content():
-        if isinstance(item, Paragraph):
-            blocks.append(_paragraph_block(item))
-        elif isinstance(item, Table):
-            blocks.extend(_table_blocks(item))
+    document = open_docx(data, name)
+    blocks = [block for block, _paragraphs in walk(document)]
     title = document.core_properties.title or None
     return Extracted(blocks=blocks, title=title, lang=document.core_properties.language or _styles_language(document))
+
+
+def open_docx(data: bytes, name: str) -> docx.document.Document:
+    """The checked, opened document (the writer reopens the source this way to put a translation in it)."""
+    expect(data, name, "docx")
+    try:
+        return docx.Document(BytesIO(data))
+    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors ... for a damaged package
+        raise InputError(f"{name} is a damaged Word document ({type(exc).__name__}); re-save it in Word.") from None
+
+
+def walk(document: docx.document.Document) -> list[tuple[Block, list[Paragraph]]]:
+    """Every block in reading order with the Word paragraphs it came from (a table cell's are several)."""
+    found: list[tuple[Block, list[Paragraph]]] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            found.append((_paragraph_block(item), [item]))
+        elif isinstance(item, Table):
+            found.extend(_table_blocks(item))
+    return found
 
 
 def _paragraph_block(paragraph: Paragraph) -> Block:
@@ -60,9 +71,9 @@ def _numbered(paragraph: Paragraph) -> bool:
     return style is not None and style.element.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None
 
 
-def _table_blocks(table: Table) -> list[Block]:
+def _table_blocks(table: Table) -> list[tuple[Block, list[Paragraph]]]:
     seen: list[object] = []  # the cells' XML elements, held so that lxml keeps one proxy for each
-    blocks = []
+    blocks: list[tuple[Block, list[Paragraph]]] = []
     for row in table.rows:
         for cell in row.cells:
             if any(cell._tc is other for other in seen):  # a merged cell appears once per grid column it spans
@@ -70,7 +81,8 @@ def _table_blocks(table: Table) -> list[Block]:
             seen.append(cell._tc)
             for inner in cell.tables:
                 blocks.extend(_table_blocks(inner))
-            blocks.append(Block(" ".join(p.text for p in cell.paragraphs), "table-cell"))
+            paragraphs = list(cell.paragraphs)
+            blocks.append((Block(" ".join(p.text for p in paragraphs), "table-cell"), paragraphs))
     return blocks
 
 
