@@ -175,8 +175,17 @@ LONG = (
 )
 
 
+class NumberedPDF(FPDF):
+    """Pages with a "Page N" footer, as reports have."""
+
+    def footer(self) -> None:
+        self.set_y(-15)
+        self.set_font("Helvetica", size=8)
+        self.cell(0, 10, f"Page {self.page_no()}", align="C")
+
+
 def make_pdf(path: Path, *, text: bool = True, password: str | None = None) -> Path:
-    pdf = FPDF()
+    pdf = NumberedPDF()
     pdf.set_title("The report")
     pdf.set_lang("en-GB")
     if password:
@@ -187,6 +196,10 @@ def make_pdf(path: Path, *, text: bool = True, password: str | None = None) -> P
         pdf.multi_cell(0, 6, LONG)
         pdf.ln(6)
         pdf.multi_cell(0, 6, "A second paragraph follows. It is short.")
+        pdf.ln(6)
+        pdf.multi_cell(0, 6, "The last one runs over the")
+        pdf.add_page()
+        pdf.multi_cell(0, 6, "page break and ends there.")
     pdf.output(str(path))
     return path
 
@@ -327,9 +340,13 @@ def test_epub_reads_chapters_in_spine_order(tmp_path: Path) -> None:
 
 def test_pdf_rebuilds_paragraphs_from_its_lines(tmp_path: Path) -> None:
     doc = load_document(make_pdf(tmp_path / "report.pdf"))
-    assert [doc.text[p.start : p.end] for p in doc.paragraphs] == [LONG, "A second paragraph follows. It is short."]
+    assert [doc.text[p.start : p.end] for p in doc.paragraphs] == [
+        LONG,
+        "A second paragraph follows. It is short.",
+        "The last one runs over the page break and ends there.",
+    ]  # the "Page 1" and "Page 2" footers are dropped
     assert (doc.title, doc.lang, doc.metadata["declared_lang"]) == ("The report", "en", "en-GB")
-    assert doc.sentences[-1].text == "It is short."
+    assert doc.sentences[-2].text == "It is short."
 
 
 def test_pdf_lines_join_hyphenated_words_and_stop_at_short_sentence_ends() -> None:
@@ -340,6 +357,11 @@ def test_pdf_lines_join_hyphenated_words_and_stop_at_short_sentence_ends() -> No
         "Title",
     ]
     assert rebuild_paragraphs(["A well-", "Known name"]) == ["A well- Known name"]  # capital next: a real hyphen
+    # a page that ends mid-sentence goes on on the next page; one that ends a sentence ends its paragraph
+    assert rebuild_paragraphs(["It runs over the", None, "page break.", None, "A new page."]) == [
+        "It runs over the page break.",
+        "A new page.",
+    ]
 
 
 def test_pdf_without_a_text_layer_is_a_clear_message(tmp_path: Path) -> None:
