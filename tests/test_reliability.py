@@ -432,6 +432,17 @@ def test_a_name_too_long_in_bytes_is_refused_before_any_file_is_made(root: Path,
     assert len(free_project_name(CJK_NAME, ()).encode("utf-8")) <= 90
 
 
+def test_a_project_named_before_the_byte_limit_still_opens(root: Path) -> None:
+    older = "語" * 50  # 150 bytes: made before names were limited to 100 bytes
+    made = project_from_corpus("x", corpus(), root)
+    (root / older).mkdir()
+    shutil.move(made.path, root / older / PROJECT_FILE)
+    assert open_project(older, root).target("de").links[1].confidence == 0.5
+    assert [(s.name, s.error) for s in list_projects(root)] == [(older, None)]
+    with pytest.raises(ProjectNameError, match="151 bytes long"):
+        project_from_corpus(older + "2", corpus(), root)
+
+
 # ----------------------------------------------------------------------------------------- 6: leftovers, links
 
 

@@ -160,7 +160,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
     from workbench.projects.model import check_target_key
 
     root = _root()
-    if (project_dir(args.name, root) / PROJECT_FILE).exists():  # before reading files and loading the model
+    if (project_dir(args.name, root, new=True) / PROJECT_FILE).exists():  # before reading files and loading the model
         raise ProjectExistsError(f"there is already a project named {args.name!r} in {root}; choose another name.")
     if args.translate:
         language_codes(args.translate, "--translate")  # a bad code fails before any file is read or made

@@ -139,13 +139,17 @@ _NAME = re.compile(r"[^\W_][\w.-]{0,99}")
 #: A name's limit in bytes: a folder name, and export files named after the project with its languages after it,
 #: must fit the 255 bytes most file systems allow.
 MAX_NAME_BYTES = 100
+_MAX_FILE_NAME_BYTES = 255
 
 
 # --------------------------------------------------------------------------------------------- names, paths
 
 
-def check_project_name(name: str) -> str:
-    """A project name is one folder name inside the alignments folder, nothing that could lead out of it."""
+def check_project_name(name: str, *, new: bool = True) -> str:
+    """A project name is one folder name inside the alignments folder, nothing that could lead out of it.
+
+    A new name is at most :data:`MAX_NAME_BYTES` bytes; an existing project's, at most what a file system holds
+    (255 bytes), so that a project made before the byte limit still opens."""
     if not isinstance(name, str) or not name.strip():
         raise ProjectNameError("a project needs a name, e.g. 'kosovo-dialogue'.")
     if "/" in name or "\\" in name or "\x00" in name:
@@ -154,11 +158,11 @@ def check_project_name(name: str) -> str:
         raise ProjectNameError(
             f"project name {name!r} starts with a dot: '.' and '..' are not names, and a dot-name hides."
         )
-    if len(name.encode("utf-8")) > MAX_NAME_BYTES:  # folder and export names must fit the file system's 255 bytes
+    size = len(name.encode("utf-8"))
+    if size > (MAX_NAME_BYTES if new else _MAX_FILE_NAME_BYTES):  # the folder, and exports named after it, must fit
         raise ProjectNameError(
-            f"project name {name[:20]!r}... is {len(name.encode('utf-8'))} bytes long in UTF-8; the limit is "
-            f"{MAX_NAME_BYTES} bytes (100 Latin letters, about 33 Chinese or Japanese characters). Choose a shorter "
-            "name."
+            f"project name {name[:20]!r}... is {size} bytes long in UTF-8; the limit is {MAX_NAME_BYTES} bytes (100 "
+            "Latin letters, about 33 Chinese or Japanese characters). Choose a shorter name."
         )
     if not _NAME.fullmatch(name) or name.endswith("."):
         raise ProjectNameError(
@@ -170,11 +174,12 @@ def check_project_name(name: str) -> str:
     return name
 
 
-def project_dir(name: str, root: Path | None = None) -> Path:
-    """``<root>/<name>``, refused unless it lies directly inside ``root`` (a symlink out of it included)."""
+def project_dir(name: str, root: Path | None = None, *, new: bool = False) -> Path:
+    """``<root>/<name>``, refused unless it lies directly inside ``root`` (a symlink out of it included); ``new``:
+    for a project about to be made (its name's stricter byte limit)."""
     from workbench.paths import default_alignments_dir
 
-    check_project_name(name)
+    check_project_name(name, new=new)
     base = Path(root) if root is not None else default_alignments_dir()
     folder = base / name
     if folder.resolve().parent != base.resolve():
@@ -340,7 +345,7 @@ def create_from_sides(name: str, source: Side, targets: Sequence[TargetAlignment
     The file is built under a temporary name and linked into place only when complete, so a project that is
     half created never appears, and two processes creating the same name cannot both succeed.
     """
-    folder = project_dir(name, root)
+    folder = project_dir(name, root, new=True)
     path = folder / PROJECT_FILE
     if path.exists():
         raise ProjectExistsError(
