@@ -498,3 +498,42 @@ def test_html_drops_furniture_that_plain_divs_name_by_class_or_id(tmp_path: Path
         "The bridge reopened today.",
         "Updated at noon.",
     ]
+
+
+def test_protected_odt_and_epub_are_named_so(tmp_path: Path) -> None:
+    odt = make_odt(tmp_path / "real.odt").read_bytes()
+    locked = tmp_path / "locked.odt"
+    with zipfile.ZipFile(io.BytesIO(odt)) as archive:
+        manifest = archive.read("META-INF/manifest.xml")
+    locked.write_bytes(
+        _replace_member(
+            odt,
+            "META-INF/manifest.xml",
+            manifest.replace(b"</manifest:manifest>", b"<manifest:encryption-data/></manifest:manifest>"),
+        )
+    )
+    with pytest.raises(InputError, match="password-protected"):
+        load_document(locked, "de")
+    book = make_epub(tmp_path / "real.epub").read_bytes()
+    fonts_only = (
+        '<encryption><EncryptedData><CipherData><CipherReference URI="EPUB/font.otf"/></CipherData>'
+        "</EncryptedData></encryption>"
+    )
+    ok = tmp_path / "fonts.epub"
+    ok.write_bytes(_with_member(book, "META-INF/encryption.xml", fonts_only.encode()))
+    assert load_document(ok).title == "Two Chapters"  # obfuscated fonts do not stop the text
+    drm = tmp_path / "drm.epub"
+    drm.write_bytes(_with_member(book, "META-INF/encryption.xml", fonts_only.replace("font.otf", "one.xhtml").encode()))
+    with pytest.raises(InputError, match="protected \\(DRM\\)"):
+        load_document(drm)
+
+
+def _replace_member(data: bytes, name: str, content: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for info in source.infolist():
+            archive.writestr(info, content if info.filename == name else source.read(info))
+    return buffer.getvalue()

@@ -8,7 +8,9 @@ is the book's own), styles; DRM-protected books cannot be read (their chapters a
 
 from __future__ import annotations
 
+import re
 import warnings
+import zipfile
 from io import BytesIO
 
 import ebooklib
@@ -23,14 +25,14 @@ from workbench.readers.safety import expect
 def read(data: bytes, name: str) -> Extracted:
     """Every chapter's blocks in spine order, with the book's title and language."""
     expect(data, name, "epub")
+    if _chapters_encrypted(data):
+        raise InputError(f"{name} is protected (DRM): its chapters are encrypted; open a copy without DRM.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # ebooklib warns about options it will change some day
             book = epub.read_epub(BytesIO(data), options={"ignore_ncx": True})
     except Exception as exc:  # ebooklib raises EpubException, KeyError, XML errors ... for a damaged book
         raise InputError(f"{name} is a damaged EPUB ({type(exc).__name__}); re-save it.") from None
-    if any(item.get_name() == "META-INF/encryption.xml" for item in book.get_items()):
-        raise InputError(f"{name} is protected (DRM-encrypted); open a copy without DRM.")
     blocks: list[Block] = []
     chapters = 0
     for idref, _linear in book.spine:
@@ -47,6 +49,19 @@ def read(data: bytes, name: str) -> Extracted:
         lang=_first(book, "language"),
         metadata={"chapters": chapters},
     )
+
+
+def _chapters_encrypted(data: bytes) -> bool:
+    """Whether ``META-INF/encryption.xml`` encrypts a chapter (DRM), not only fonts (which obfuscation allows)."""
+    with zipfile.ZipFile(BytesIO(data)) as archive:  # already checked: sizes and members are sound
+        try:
+            info = archive.getinfo("META-INF/encryption.xml")
+        except KeyError:
+            return False
+        if info.file_size > 1024 * 1024:
+            return True
+        listing = archive.read(info).decode("utf-8", "replace")
+    return re.search(r"""URI=["'][^"']+\.(?:x?html?|xml)["']""", listing, re.IGNORECASE) is not None
 
 
 def _first(book: epub.EpubBook, field: str) -> str | None:

@@ -7,6 +7,7 @@ The body is walked in order; a paragraph inside a list item is a ``list-item`` b
 
 from __future__ import annotations
 
+import zipfile
 from io import BytesIO
 
 from odf import teletype
@@ -21,6 +22,8 @@ from workbench.readers.safety import expect
 def read(data: bytes, name: str) -> Extracted:
     """The blocks of an .odt, with its title and declared language."""
     expect(data, name, "odt")
+    if _encrypted(data):
+        raise InputError(f"{name} is password-protected (encrypted); save a copy without the password, then open that.")
     try:
         document = load(BytesIO(data))
     except Exception as exc:  # odfpy raises KeyError, XML errors ... for a damaged package
@@ -28,6 +31,16 @@ def read(data: bytes, name: str) -> Extracted:
     blocks: list[Block] = []
     _walk(document.text, "paragraph", blocks)
     return Extracted(blocks=blocks, title=_meta(document, "title"), lang=_meta(document, "language"))
+
+
+def _encrypted(data: bytes) -> bool:
+    """An ODF package with a password lists ``encryption-data`` for its parts in the manifest."""
+    with zipfile.ZipFile(BytesIO(data)) as archive:  # already checked: sizes and members are sound
+        try:
+            info = archive.getinfo("META-INF/manifest.xml")
+        except KeyError:
+            return False
+        return info.file_size < 1024 * 1024 and b"encryption-data" in archive.read(info)
 
 
 def _walk(element, kind: str, blocks: list[Block]) -> None:

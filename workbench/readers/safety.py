@@ -43,6 +43,8 @@ def sniff(data: bytes) -> str | None:
                 names = set(archive.namelist())
                 if "word/document.xml" in names:
                     return "docx"
+                if "mimetype" not in names and "META-INF/container.xml" in names and "content.xml" not in names:
+                    return "epub"  # some tools leave out the EPUB's mimetype member; its container still says it
                 if "mimetype" in names and archive.getinfo("mimetype").file_size < 200:
                     mimetype = archive.read("mimetype").strip()
                     if mimetype == b"application/epub+zip":
