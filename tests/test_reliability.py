@@ -468,12 +468,14 @@ def test_a_killed_import_leaves_no_temporary_file_after_the_next_listing(root: P
 def test_a_temporary_file_still_being_written_is_kept(root: Path) -> None:
     folder = root / "making"
     folder.mkdir()
-    tmp = folder / ".project.sqlite.0123abcd.tmp"
+    tmp = folder / f".project.sqlite.{'0123abcd' * 4}.tmp"
+    (folder / ".project.sqlite.mine.tmp").write_text("a person's file: not a name the workbench makes")
     tmp.write_bytes(b"")
     with tmp.open("rb") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # what a live creator holds
         assert remove_stale_temporaries(folder) == [] and tmp.exists()
     assert remove_stale_temporaries(folder) == [tmp] and not tmp.exists()
+    assert (folder / ".project.sqlite.mine.tmp").exists()
 
 
 KILLED_EXPORT = r"""

@@ -74,12 +74,16 @@ def lock_new_file(descriptor: int, path: Path) -> bool:
         return False
 
 
-def remove_abandoned(folder: Path, prefix: str, suffix: str) -> list[Path]:
-    """Remove the files named ``<prefix>...<suffix>`` in ``folder`` that no live process holds locked (``flock``):
-    the temporary files of writes whose process was killed. Returns those removed."""
+def remove_abandoned(folder: Path, prefix: str, suffix: str, middle: int = 8) -> list[Path]:
+    """Remove the files named ``<prefix><middle random characters><suffix>`` in ``folder`` (what ``mkstemp`` or a
+    uuid makes, nothing a person names) that no live process holds locked (``flock``): the temporary files of
+    writes whose process was killed. Returns those removed."""
     removed: list[Path] = []
+    size = len(prefix) + middle + len(suffix)
     try:
-        candidates = [p for p in folder.iterdir() if p.name.startswith(prefix) and p.name.endswith(suffix)]
+        candidates = [
+            p for p in folder.iterdir() if len(p.name) == size and p.name.startswith(prefix) and p.name.endswith(suffix)
+        ]
     except OSError:
         return removed
     for candidate in candidates:

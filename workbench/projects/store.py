@@ -424,7 +424,7 @@ _TMP_SUFFIX = ".tmp"
 def remove_stale_temporaries(folder: Path) -> list[Path]:
     """Remove what a process killed while creating a project left in ``folder``: ``.project.sqlite.<id>.tmp``
     files (and their ``-wal``/``-shm``/``-journal``) that no live process holds locked. Returns those removed."""
-    removed = remove_abandoned(folder, _TMP_PREFIX, _TMP_SUFFIX)
+    removed = remove_abandoned(folder, _TMP_PREFIX, _TMP_SUFFIX, middle=32)  # a uuid's 32 hex digits
     for tmp in removed:
         _unlink_quietly(tmp)
     return removed
