@@ -537,3 +537,33 @@ def _replace_member(data: bytes, name: str, content: bytes) -> bytes:
         for info in source.infolist():
             archive.writestr(info, content if info.filename == name else source.read(info))
     return buffer.getvalue()
+
+
+def test_damaged_copies_of_every_format_raise_only_input_errors(tmp_path: Path) -> None:
+    """Cut and bit-flipped copies (seeded): whatever a library trips on comes out as the one-line InputError."""
+    import random
+
+    page, subtitles, captions = tmp_path / "p.html", tmp_path / "s.srt", tmp_path / "v.vtt"
+    page.write_text(PAGE, encoding="utf-8")
+    subtitles.write_text(SRT, encoding="utf-8")
+    captions.write_text(VTT, encoding="utf-8")
+    files = [
+        make_docx(tmp_path / "d.docx"),
+        make_odt(tmp_path / "o.odt"),
+        make_epub(tmp_path / "e.epub"),
+        make_pdf(tmp_path / "f.pdf"),
+        page,
+        subtitles,
+        captions,
+    ]
+    rng = random.Random(16)
+    for path in files:
+        data = path.read_bytes()
+        for trial in range(24):
+            damaged = bytearray(data[: rng.randrange(1, len(data))] if trial % 3 == 0 else data)
+            for _ in range(0 if trial % 3 == 0 else rng.randrange(1, 20)):
+                damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+            try:
+                document_from_bytes(bytes(damaged), "en", path.name)
+            except InputError as exc:
+                assert "\n" not in str(exc)

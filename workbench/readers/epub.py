@@ -25,7 +25,11 @@ from workbench.readers.safety import expect
 def read(data: bytes, name: str) -> Extracted:
     """Every chapter's blocks in spine order, with the book's title and language."""
     expect(data, name, "epub")
-    if _chapters_encrypted(data):
+    try:
+        protected = _chapters_encrypted(data)
+    except Exception:  # a damaged member (bad CRC, bad deflate data): zipfile's errors vary
+        raise InputError(f"{name} is damaged: a part of it cannot be unpacked; re-save it.") from None
+    if protected:
         raise InputError(f"{name} is protected (DRM): its chapters are encrypted; open a copy without DRM.")
     try:
         with warnings.catch_warnings():

@@ -22,7 +22,11 @@ from workbench.readers.safety import expect
 def read(data: bytes, name: str) -> Extracted:
     """The blocks of an .odt, with its title and declared language."""
     expect(data, name, "odt")
-    if _encrypted(data):
+    try:
+        protected = _encrypted(data)
+    except Exception:  # a damaged member (bad CRC, bad deflate data): zipfile's errors vary
+        raise InputError(f"{name} is damaged: a part of it cannot be unpacked; re-save it.") from None
+    if protected:
         raise InputError(f"{name} is password-protected (encrypted); save a copy without the password, then open that.")
     try:
         document = load(BytesIO(data))
