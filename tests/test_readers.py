@@ -567,3 +567,10 @@ def test_damaged_copies_of_every_format_raise_only_input_errors(tmp_path: Path) 
                 document_from_bytes(bytes(damaged), "en", path.name)
             except InputError as exc:
                 assert "\n" not in str(exc)
+
+
+def test_a_word_file_saved_as_txt_is_named_for_what_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "report.txt"
+    path.write_bytes(make_docx(tmp_path / "report.docx").read_bytes())
+    with pytest.raises(InputError, match=r"binary file: it is a Word document \(\.docx\), not plain text"):
+        load_document(path, "en")

@@ -49,10 +49,7 @@ def decode_bytes(data: bytes, name: str = "input") -> tuple[str, str]:
                     f"(byte {exc.start}). Re-save it as UTF-8."
                 ) from None
     if _looks_binary(data):
-        raise InputError(
-            f"{name} looks like a binary file (e.g. PDF, Word, an archive), not plain text. "
-            "Save it as plain text (.txt, UTF-8) and open that."
-        )
+        raise InputError(_binary_message(data, name))
     try:
         return _normalise_newlines(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
@@ -101,6 +98,20 @@ def _best_guess(data: bytes):
             if m.encoding == preferred:
                 return m
     return tied[0]
+
+
+def _binary_message(data: bytes, name: str) -> str:
+    """Why binary data is refused as text, naming what it really is when a reader knows it (a .docx saved as
+    .txt opens once it has its own suffix back)."""
+    from workbench.readers.safety import describe
+
+    kind = describe(data)
+    if kind is not None:
+        return f"{name} looks like a binary file: it is {kind}, not plain text. Open it under its own suffix."
+    return (
+        f"{name} looks like a binary file (e.g. PDF, Word, an archive), not plain text. "
+        "Save it as plain text (.txt, UTF-8) and open that."
+    )
 
 
 def _looks_binary(data: bytes) -> bool:

@@ -65,6 +65,12 @@ _DESCRIBE = {
 }
 
 
+def describe(data: bytes) -> str | None:
+    """What a binary file is, in words with its suffix (``a PDF (.pdf)``), None when it is none of ours."""
+    found = sniff(data)
+    return _DESCRIBE[found] if found in ("pdf", "docx", "odt", "epub") else None
+
+
 def expect(data: bytes, name: str, kind: str) -> None:
     """Refuse ``data`` unless it is ``kind`` (``pdf``, ``docx``, ``odt``, ``epub``); a zip is checked for bombs."""
     if not data:
