@@ -109,6 +109,7 @@ class Extracted:
 
 #: Word, PDF and EPUB files carry images and fonts beside their text: their file may be larger than a text's.
 MAX_PACKED_DOCUMENT_BYTES = 200 * 1024 * 1024
+_PACKED_SUFFIXES = {".docx", ".odt", ".epub", ".pdf"}  # HTML and subtitles are text: the text limit holds
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -166,7 +167,8 @@ def load_document(source: str | Path, lang: str | None = None, *, presplit: bool
 
     path = resolve_document_path(source)
     if reader_for(path.name) is not None:
-        data = read_file_bytes(path, MAX_PACKED_DOCUMENT_BYTES)
+        packed = path.suffix.lower() in _PACKED_SUFFIXES
+        data = read_file_bytes(path, MAX_PACKED_DOCUMENT_BYTES if packed else MAX_INPUT_BYTES)
         return document_from_bytes(data, lang or "und", path.name, presplit=presplit)
     text, _encoding = read_text_file(path)
     doc = document_from_text(
