@@ -31,6 +31,7 @@ def test_a_country_is_the_same_code_in_every_language_inflected_or_not():
     # capitalised only: a meeting (pt "reunião", es "reunión") is no island, a bird no country
     assert stated("Na recente reunião do Conselho", "pt") == frozenset()
     assert stated("They ate turkey in Jersey.", "en") == {"T:JE"}
+    assert stated("Polish the shoes; they speak Polish.", "en") == {"L:pl"} and stated("polish it", "en") == set()
     # languages, lower case in Spanish and Portuguese: "German Chancellor" -> "canciller alemán"
     assert stated("el canciller alemán", "es") == {"L:de"} == stated("German Chancellor", "en")
 

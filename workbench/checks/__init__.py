@@ -21,6 +21,7 @@ from workbench.checks.quality import QUALITY_KINDS, LinkQuality, link_quality
 from workbench.checks.reports import QualityGate, findings_to_csv, render_html_report, summarize
 from workbench.checks.round_trip import link_chrf, round_trip_scores
 from workbench.checks.runner import CHECK_KINDS, run_checks
+from workbench.checks.variant import detect_variant
 
 __all__ = [
     "AUDIT_CATEGORIES",
@@ -37,6 +38,7 @@ __all__ = [
     "LinkQuality",
     "QualityGate",
     "audit_summary",
+    "detect_variant",
     "draw_audit_sample",
     "findings_to_csv",
     "glossary_from_pairs",

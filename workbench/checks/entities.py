@@ -20,9 +20,9 @@ in capitals (US, EU). Then:
 Languages are judged only as added or swapped, never as missing: they stand for nationalities in adjectives that
 a translation may well express otherwise ("German Chancellor" -> "Bundeskanzler"). Only languages wordfreq knows
 (40-odd major ones) are looked up, because CLDR also names hundreds of small languages whose names are common
-words elsewhere ("ido" is Spanish for "gone"). Country names are stated only where capitalised, as CLDR writes
-them in every language here ("turkey", "jersey" and Portuguese "reunião", a meeting, are words too); language
-names, lower case in Spanish or French, match without regard to case.
+words elsewhere ("ido" is Spanish for "gone"). A name CLDR capitalises is stated only where it is capitalised
+("turkey", "jersey", "polish" and Portuguese "reunião", a meeting, are words too); language names CLDR writes in
+lower case (Spanish "alemán", French "anglais") match in either case.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ class _Lexicon:
 
     names: dict[tuple[str, ...], str]
     first_words: frozenset[str]  # every name's first word, to skip most words quickly
+    capitalised: frozenset[str]  # the codes whose name CLDR capitalises: stated only where capitalised in text
     longest: int  # words in the longest name
     stems: dict[str, tuple[str, ...]]  # code -> stems of its names, for mentions
     display: dict[str, str]  # code -> the name as CLDR writes it in this language
@@ -89,6 +90,7 @@ def lexicon(lang: str) -> _Lexicon | None:
     return _Lexicon(
         names,
         frozenset(w[0] for w in names),
+        frozenset(code for code, name in display.items() if name[:1].isupper()),
         max(len(w) for w in names),
         {code: tuple(sorted(s)) for code, s in stems.items()},
         display,
@@ -113,7 +115,7 @@ def stated(text: str, lang: str) -> frozenset[str]:
             continue
         for size in range(min(lex.longest, len(folded) - k), 0, -1):
             code = _lookup(lex, folded[k : k + size])
-            if code and not (code.startswith("T:") and not written[k][0].isupper()):
+            if code and not (code in lex.capitalised and not written[k][0].isupper()):
                 found.add(code)
                 match = size
                 break
