@@ -51,6 +51,7 @@ from workbench.review import (
 )
 from workbench.uploads import (
     corpus_from_upload,
+    decode_upload,
     document_from_upload,
     free_project_name,
     guess_corpus_languages,
@@ -151,8 +152,9 @@ def test_multilingual_rows_group_spans_every_target_agrees_on(tmp_path: Path) ->
 def test_upload_kinds() -> None:
     assert upload_kind("a.TXT") == upload_kind("b.md") == "document"
     assert {upload_kind(n) for n in ("c.tmx", "d.tsv", "e.xlf", "f.jsonl")} == {"corpus"}
+    assert upload_kind("scan.pdf") == upload_kind("film.srt") == "document"  # the readers open them
     with pytest.raises(InputError, match=r"\.txt"):
-        upload_kind("scan.pdf")
+        upload_kind("sheet.xlsx")
 
 
 def test_language_guess_front_matter_then_detection() -> None:
@@ -266,3 +268,38 @@ def test_busy_or_bad_port_is_refused_with_advice(capsys: pytest.CaptureFixture[s
     with pytest.raises(WorkbenchError, match="not a TCP port"):
         check_port(70000)
     check_port(free_port())
+
+
+def test_uploads_open_word_documents_and_po_files() -> None:
+    """The Open and Translate pages take what the readers open (a .docx here) and PO files as corpora."""
+    import io
+
+    import docx
+    import polib
+
+    made = docx.Document()
+    made.core_properties.title = "Relatório anual"
+    made.add_heading("Um título", 1)
+    made.add_paragraph("Primeira frase do texto. Segunda frase do texto.")
+    made.add_paragraph("Um item da lista", style="List Bullet")
+    buffer = io.BytesIO()
+    made.save(buffer)
+    assert upload_kind("relatorio.docx") == "document" and upload_kind("app.po") == "corpus"
+    text = decode_upload(buffer.getvalue(), "relatorio.docx")
+    document = document_from_upload(text, "relatorio.docx", "pt")
+    assert document.title == "Relatório anual" and document.name == "relatorio"
+    assert [s.text for s in document.sentences] == [
+        "Um título",
+        "Primeira frase do texto.",
+        "Segunda frase do texto.",
+        "Um item da lista",
+    ]
+    assert len({s.paragraph for s in document.sentences}) == 3  # heading, paragraph and list item stay apart
+    with pytest.raises(InputError):
+        decode_upload(b"PK\x03\x04 not really a zip", "broken.docx")
+
+    po = polib.POFile()
+    po.metadata = {"Language": "pt"}
+    po.append(polib.POEntry(msgid="Open file", msgstr="Abrir ficheiro"))
+    corpus = corpus_from_upload(str(po).encode(), "app.po", "en", "pt")
+    assert [(u.source, u.target) for u in corpus.units] == [("Open file", "Abrir ficheiro")]

@@ -13,14 +13,20 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from workbench.documents import Document, document_from_text
 from workbench.errors import InputError
 from workbench.formats import ParallelCorpus, read_corpus
 from workbench.language_id import UNDETERMINED, detect_language
+from workbench.readers import DOCUMENT_SUFFIXES as READER_DOCUMENT_SUFFIXES
+from workbench.readers import read_blocks, reader_for
 from workbench.reading import decode_bytes
 
-DOCUMENT_SUFFIXES = (".txt", ".md")
-CORPUS_SUFFIXES = (".tmx", ".tsv", ".xlf", ".xliff", ".jsonl")
+#: Plain text, and every format a reader in :mod:`workbench.readers` opens (Word, OpenDocument, HTML, subtitles,
+#: EPUB, PDF).
+DOCUMENT_SUFFIXES = READER_DOCUMENT_SUFFIXES
+CORPUS_SUFFIXES = (".tmx", ".tsv", ".xlf", ".xliff", ".jsonl", ".po", ".pot")
 
 # The identifier reads character n-grams: a few thousand characters decide as well as the whole text.
 _DETECTION_CHARS = 20_000
@@ -57,9 +63,21 @@ def upload_kind(name: str) -> str:
 
 
 def decode_upload(data: bytes, name: str) -> str:
-    """The text of an uploaded document (UTF-8, UTF-16 with a BOM, Latin-1 ...); binary files are refused."""
-    text, _encoding = decode_bytes(data, name=name)
-    return text
+    """The text of an uploaded document (UTF-8, UTF-16 with a BOM, Latin-1 ...); binary files are refused.
+
+    A file a reader opens (``.docx``, ``.pdf``, ``.srt`` ...) becomes text with its title as front matter and one
+    paragraph a block (heading, list item, table cell, subtitle cue), which is what the upload pages segment and
+    what a project keeps (block kinds and cue times are not kept there yet).
+    """
+    if reader_for(name) is None:
+        text, _encoding = decode_bytes(data, name=name)
+        return text
+    extracted = read_blocks(data, name)
+    paragraphs = [" ".join(block.text.split()) for block in extracted.blocks if block.text.strip()]
+    if not paragraphs:
+        raise InputError(f"{name} holds no text to open.")
+    head = f"---\n{yaml.safe_dump({'title': extracted.title}, allow_unicode=True)}---\n\n" if extracted.title else ""
+    return head + "\n\n".join(paragraphs)
 
 
 def guess_language(text: str) -> LanguageGuess:

@@ -71,7 +71,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--yes", action="store_true", help="do not ask first")
     p.set_defaults(handler=_cmd_delete)
 
-    from workbench.formats import FORMATS
+    from workbench.formats import FORMATS, READ_ONLY_FORMATS
 
     p = sub.add_parser("export", help="export a project's links as an aligned corpus (TMX, XLIFF, TSV, Moses, JSONL)")
     p.add_argument("name", help="the project")
@@ -99,7 +99,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--name", help="the project to create (default: from the file name)")
     p.add_argument("--into", metavar="PROJECT", help="add the target to this existing project instead")
     p.add_argument("--key", help="the new target's key (default: its language)")
-    p.add_argument("--format", dest="fmt", choices=list(FORMATS), help="the corpus format (default: from the suffix)")
+    p.add_argument(
+        "--format",
+        dest="fmt",
+        choices=[*FORMATS, *READ_ONLY_FORMATS],
+        help="the corpus format (default: from the suffix)",
+    )
     p.add_argument("--from", dest="src_lang", help="source language (ISO 639-1) where the file does not say")
     p.add_argument("--to", dest="tgt_lang", help="target language (ISO 639-1) where the file does not say")
     p.add_argument("--presplit", action="store_true", help="two documents of one sentence a line, taken as given")
@@ -349,7 +354,7 @@ def _export(
     return written, count
 
 
-_CORPUS_SUFFIXES = {".tmx", ".xlf", ".xliff", ".tsv", ".jsonl"}
+_CORPUS_SUFFIXES = {".tmx", ".xlf", ".xliff", ".tsv", ".jsonl", ".po", ".pot"}
 
 
 def _cmd_import(args: argparse.Namespace) -> int:

@@ -129,7 +129,10 @@ def _existing_translation(project: Project) -> None:
         name = st.selectbox("Seed", seeds, key="existing_seed")
         text = decode_upload(seed_path(name).read_bytes(), name) if name else None
     elif how == "Upload a file":
-        upload = st.file_uploader("A translation (.txt, .md)", type=[s.lstrip(".") for s in DOCUMENT_SUFFIXES])
+        upload = st.file_uploader(
+            "A translation (text, Word, OpenDocument, HTML, subtitles, EPUB, PDF)",
+            type=[s.lstrip(".") for s in DOCUMENT_SUFFIXES],
+        )
         if upload is not None:
             text = state.attempt(decode_upload, upload.getvalue(), upload.name)
             name = upload.name
