@@ -84,7 +84,9 @@ def large_project(root: Path, n: int = 5000) -> str:
         "\n\n".join(f"({k}) {lengths[k % len(lengths)]}" for k in range(n)), "en", name="large-en"
     )
     target = document_from_text(
-        "\n\n".join(f"({k}) Frase {k} de um longo relatório: {lengths[(k * 7) % len(lengths)][:120]}" for k in range(n)),
+        "\n\n".join(
+            f"({k}) Frase {k} de um longo relatório: {lengths[(k * 7) % len(lengths)][:120]}" for k in range(n)
+        ),
         "pt",
         name="large-pt",
     )

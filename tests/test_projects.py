@@ -1019,3 +1019,19 @@ def test_cli_new_list_show_delete(tmp_path: Path, e5_folder: Path, en: Document,
     assert run("delete", "kd", "--yes").returncode == 0
     assert run("delete", "broken", "--yes").returncode == 0  # a damaged project can be deleted
     assert "no projects" in run("list").stdout
+
+
+def test_exports_tag_the_target_language_with_the_variant_its_text_reads_as(tmp_path: Path) -> None:
+    source = document_from_text("The team took the bus.\n\nThe project is a fact.", "en")
+    european = document_from_text("A equipa apanhou o autocarro.\n\nO projecto é um facto.", "pt")
+    brazilian = document_from_text("A equipe pegou o ônibus.\n\nO projeto é um fato.", "pt")
+    project = create_project("variants", source, tmp_path)
+    add_target(project, european, "pt", beads=[Bead((0,), (0,)), Bead((1,), (1,))])
+    add_target(project, brazilian, "br", beads=[Bead((0,), (0,)), Bead((1,), (1,))])
+    assert project_to_corpus(project, "pt", tag_variant=True).target_lang == "pt-PT"
+    assert project_to_corpus(project, "br", tag_variant=True).target_lang == "pt-BR"
+    assert project_to_corpus(project, "pt").target_lang == "pt"  # the project's own code, for everything else
+    data, name, _mime = corpus_to_bytes(project_to_corpus(project, "pt", tag_variant=True), "tmx")
+    assert name == "variants.en-pt-PT.tmx"
+    tmx = data.decode()
+    assert 'xml:lang="pt-PT"' in tmx

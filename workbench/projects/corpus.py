@@ -37,8 +37,12 @@ def project_to_corpus(
     confirmed_only: bool = False,
     min_confidence: float | None = None,
     drop_unpaired: bool = False,
+    tag_variant: bool = False,
 ) -> ParallelCorpus:
     """One target's links as translation units, in document order, filtered.
+
+    ``tag_variant`` (what exports ask for) tags the target language with the variant its text reads as when the
+    project's code does not say (``pt`` -> ``pt-PT``; :func:`export_language`).
 
     ``confirmed_only`` keeps confirmed (approved) links, not manual ones a reviewer made but has not approved;
     ``min_confidence`` drops unconfirmed links below it (a confirmed link is right whatever the aligner thought,
@@ -65,7 +69,21 @@ def project_to_corpus(
         for k, link in enumerate(target.links)
         if _passes(link, confirmed_only, min_confidence) and not (drop_unpaired and link.is_skip)
     ]
-    return ParallelCorpus(project.source.lang, target.lang, units, name=project.name)
+    lang = export_language(project, target_key) if tag_variant else target.lang
+    return ParallelCorpus(project.source.lang, lang, units, name=project.name)
+
+
+def export_language(project: Project, target_key: str) -> str:
+    """A target's language as an export should tag it: its code, with the region or script its text's variant
+    markers point to when the code has none (``pt`` -> ``pt-PT``, ``zh`` -> ``zh-Hant``); the code as it is when
+    it names one already, when the language has no variants known, or when the markers do not decide."""
+    from workbench.checks.variant import detect_variant  # the markers live with the check that reports mixing
+
+    lang = project.target(target_key).lang
+    if "-" in lang.replace("_", "-"):
+        return lang
+    variant, _counts = detect_variant([s.text for s in project.target(target_key).side.sentences], lang)
+    return variant or lang
 
 
 def source_spans(project: Project, target_keys: Sequence[str] | None = None) -> list[tuple[int, int]]:
