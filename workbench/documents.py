@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from workbench.errors import InputError
-from workbench.reading import MAX_INPUT_BYTES, decode_bytes, read_text_file
+from workbench.reading import MAX_INPUT_BYTES, decode_bytes, read_file_bytes, read_text_file
 from workbench.segmentation import split_sentences
 
 
@@ -238,24 +238,6 @@ def document_from_blocks(extracted: Extracted, lang: str, name: str, *, presplit
     if extracted.lang:
         metadata["declared_lang"] = extracted.lang
     return Document(name=name, lang=lang, text=body, paragraphs=paragraphs, title=extracted.title, metadata=metadata)
-
-
-def read_file_bytes(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
-    """A file's bytes, refused with one line when it is missing, a folder, unreadable or over ``limit``."""
-    if not path.exists():
-        raise InputError(f"{path}: no such file.")
-    if path.is_dir():
-        raise InputError(f"{path} is a folder; give a document.")
-    size = path.stat().st_size
-    if size > limit:
-        raise InputError(
-            f"{path} is {size / 1e6:.0f} MB; the limit is {limit / 1e6:.0f} MB. "
-            "Split it into smaller documents and open them one by one."
-        )
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path} cannot be read: {exc.strerror}.") from None
 
 
 def _primary_language(declared: str | None) -> str | None:

@@ -65,21 +65,25 @@ def decode_bytes(data: bytes, name: str = "input") -> tuple[str, str]:
 def read_text_file(path: str | Path) -> tuple[str, str]:
     """Read and decode a text file; every failure is an :class:`InputError` naming the file."""
     path = Path(path)
+    return decode_bytes(read_file_bytes(path, what="a text file"), name=str(path))
+
+
+def read_file_bytes(path: Path, limit: int = MAX_INPUT_BYTES, what: str = "a document") -> bytes:
+    """A file's bytes, refused with one line when it is missing, a folder, unreadable or over ``limit``."""
     if not path.exists():
         raise InputError(f"{path}: no such file.")
     if path.is_dir():
-        raise InputError(f"{path} is a folder; give a text file.")
+        raise InputError(f"{path} is a folder; give {what}.")
     size = path.stat().st_size
-    if size > MAX_INPUT_BYTES:
+    if size > limit:
         raise InputError(
-            f"{path} is {size / 1e6:.0f} MB; the limit is {MAX_INPUT_BYTES / 1e6:.0f} MB. "
+            f"{path} is {size / 1e6:.0f} MB; the limit is {limit / 1e6:.0f} MB. "
             "Split it into smaller documents and open them one by one."
         )
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path} cannot be read: {exc.strerror}.") from None
-    return decode_bytes(data, name=str(path))
 
 
 def _best_guess(data: bytes):

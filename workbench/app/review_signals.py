@@ -38,6 +38,12 @@ log = logging.getLogger("workbench.app")
 #: ``WORKBENCH_ROUND_TRIP=off`` leaves the round trip out (a benchmark of the editor alone, a slow machine).
 ROUND_TRIP_ENV = "WORKBENCH_ROUND_TRIP"
 
+
+def _round_trip_off() -> bool:
+    """Read at each use, so a test or a benchmark can turn it off for the server it starts."""
+    return os.environ.get(ROUND_TRIP_ENV, "").lower() in ("off", "0", "no")
+
+
 LinkKey = tuple[tuple[str, ...], tuple[str, ...]]
 
 
@@ -112,8 +118,7 @@ class ReviewSignals:
             else:
                 items = [known.by_link.get((link.src, link.tgt)) for link in links]
             checking = known.revision != project.revision
-            off = os.environ.get(ROUND_TRIP_ENV, "").lower() in ("off", "0", "no")
-            started = known.round_trip is not None or off
+            started = known.round_trip is not None or _round_trip_off()
             line = self._round_trip_line(known) if started else "Round trip starting ..."
             return Signals(items, checking, line)
 
@@ -131,7 +136,7 @@ class ReviewSignals:
             known.revision = revision if generation == known.generation else -1
 
     def _start_round_trip(self, project: Project, key: str, known: _Target) -> None:
-        if os.environ.get(ROUND_TRIP_ENV, "").lower() in ("off", "0", "no"):
+        if _round_trip_off():
             return
         # Done once, it runs again after an edit, translating only the changed text (the rest is cached).
         if known.round_trip is not None and (
@@ -169,7 +174,7 @@ class ReviewSignals:
 
     @staticmethod
     def _round_trip_line(known: _Target) -> str:
-        if os.environ.get(ROUND_TRIP_ENV, "").lower() in ("off", "0", "no"):
+        if _round_trip_off():
             return f"Round trip off ({ROUND_TRIP_ENV})."
         if known.round_trip_note:
             return known.round_trip_note

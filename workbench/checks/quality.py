@@ -32,24 +32,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from workbench.checks.base import SEVERITIES, Finding, Severity, is_paired
+from workbench.checks.runner import CHECK_KINDS
 from workbench.formats.units import TranslationUnit
 
-#: The checks that judge the translation, in the registry's names (see the module's docstring for the others).
-QUALITY_KINDS: tuple[str, ...] = (
-    "empty_side",
-    "untranslated",
-    "untranslated_words",
-    "numbers",
-    "names",
-    "added_names",
-    "entities",
-    "negation",
-    "variant",
-    "glossary",
-    "length_ratio",
-    "brackets",
-    "round_trip",
-)
+#: Checks whose findings say how likely a pairing is, not how good its translation is: left out of the signal.
+ALIGNMENT_KINDS = frozenset({"low_confidence", "isolated_skip"})
+#: The checks that judge the translation, in the registry's order: every registered check but those (a check added
+#: to the registry counts here without a second list to keep in step).
+QUALITY_KINDS: tuple[str, ...] = tuple(kind for kind in CHECK_KINDS if kind not in ALIGNMENT_KINDS)
 #: What one finding of each severity multiplies the score by.
 SEVERITY_FACTORS: Mapping[Severity, float] = {"error": 0.35, "warning": 0.75, "info": 0.95}
 #: Round-trip chrF (0-100) at or above which the back-translation says nothing against the link: the seed's

@@ -79,25 +79,28 @@ def variant_markers(text: str, lang: str) -> tuple[tuple[str, ...], tuple[str, .
     first: list[str] = []
     second: list[str] = []
     if lang == "pt":
-        for word in WORD.findall(text):
-            lowered = word.lower()
-            if lowered in _PT_PT_WORDS:
-                first.append(word)
-            elif lowered in _PT_BR_WORDS:
-                second.append(word)
+        first, second = _words_of(text, _PT_PT_WORDS, _PT_BR_WORDS)
         first += _PT_PT_ACCENT.findall(text) + _PT_PT_PROGRESSIVE.findall(text)
         second += _PT_BR_ACCENT.findall(text) + _PT_BR_PROGRESSIVE.findall(text)
     elif lang == "en":
-        for word in WORD.findall(text):
-            lowered = word.lower()
-            if lowered in _EN_GB:
-                first.append(word)
-            elif lowered in _EN_US:
-                second.append(word)
+        first, second = _words_of(text, _EN_GB, _EN_US)
     elif lang == "zh":
         first = [c for c in text if c in _ZH_HANS]
         second = [c for c in text if c in _ZH_HANT]
     return tuple(first), tuple(second)
+
+
+def _words_of(text: str, first_words: frozenset[str], second_words: frozenset[str]) -> tuple[list[str], list[str]]:
+    """The words of ``text``, as written, that are in the first variant's list, and those in the second's."""
+    first: list[str] = []
+    second: list[str] = []
+    for word in WORD.findall(text):
+        lowered = word.lower()
+        if lowered in first_words:
+            first.append(word)
+        elif lowered in second_words:
+            second.append(word)
+    return first, second
 
 
 def _declared(lang_code: str) -> str | None:

@@ -244,7 +244,7 @@ function update(s, data) {
   applyFilters(s);
   const position = s.position.get(wanted ?? 0);
   s.current = position === undefined ? Math.min(s.current, Math.max(0, s.rows.length - 1)) : position;
-  if (!s.visible.includes(s.current) && s.visible.length && fresh) {
+  if (!s.vpos.has(s.current) && s.visible.length && fresh) {
     s.current = nearestVisible(s, s.current);
   }
   clampSentence(s);
@@ -314,7 +314,7 @@ function cellText(cell) {
 
 function filtersChanged(s, typing) {
   applyFilters(s);
-  if (!s.visible.includes(s.current) && s.visible.length) s.current = nearestVisible(s, s.current);
+  if (!s.vpos.has(s.current) && s.visible.length) s.current = nearestVisible(s, s.current);
   s.rowEls.clear();
   s.inner.replaceChildren();
   refreshBar(s);
@@ -693,7 +693,7 @@ function nextWeakest(s) {
 function goToNumber(s, number) {
   const position = s.position.get(number - 1);
   if (position === undefined) { showMessage(s, "error", `There is no link ${number}: they are numbered 1 to ${s.rows.length}.`); return; }
-  if (!s.visible.includes(position)) {
+  if (!s.vpos.has(position)) {
     // Asked for by number: show it even if the filters hid it, rather than refuse.
     s.filters = { show: "all", low: false, doubt: false, q: "", weakFirst: s.filters.weakFirst };
     s.search.value = "";

@@ -145,7 +145,8 @@ def all_languages_data(
         for key in keys:
             cell = row.cells[key]
             links = project.target(key).links
-            known = [q for i in cell.links if (q := (quality or {}).get(key, [None] * (i + 1))[i]) is not None]
+            signal = (quality or {}).get(key)
+            known = [signal[i] for i in cell.links if signal is not None and signal[i] is not None]
             cells.append(
                 {
                     "links": list(cell.links),
