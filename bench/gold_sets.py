@@ -73,8 +73,18 @@ def bible() -> GoldSet:
     return GoldSet("bible_en_zh", "en", "zh", [doc])
 
 
+def mac() -> GoldSet:
+    """Chinese novel chapters in their published English translations: free literary translation, 1-n links."""
+    d = GOLD_ROOT / "mac_dev_zh_en"
+    docs = [
+        GoldDoc(path.name, _lines(path), _lines(d / "en" / path.name), read_beads(_lines(d / "gold" / path.name)))
+        for path in sorted((d / "zh").iterdir())
+    ]
+    return GoldSet("mac_dev_zh_en", "zh", "en", docs)
+
+
 def all_sets() -> list[GoldSet]:
-    return [textberg(), parice(), bible()]
+    return [textberg(), parice(), bible(), mac()]
 
 
 def merge_to_groups(beads: list[Bead], doc: GoldDoc) -> list[Bead]:
