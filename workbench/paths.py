@@ -18,6 +18,16 @@ def default_cache_dir() -> Path:
     return Path(env).expanduser() if env else Path.home() / ".cache" / "workbench"
 
 
+def default_models_dir() -> Path:
+    """``$WORKBENCH_MODELS`` if set, else ``$XDG_DATA_HOME/workbench/models`` (``~/.local/share/...``): translation
+    models a user installed. Data, not cache: deleting it loses what the user installed by hand."""
+    env = os.environ.get("WORKBENCH_MODELS")
+    if env:
+        return Path(env).expanduser()
+    data = os.environ.get("XDG_DATA_HOME")
+    return (Path(data).expanduser() if data else Path.home() / ".local" / "share") / "workbench" / "models"
+
+
 def default_alignments_dir() -> Path:
     """``$WORKBENCH_ALIGNMENTS`` if set, else ``alignments/`` in the project checkout: saved projects and exports."""
     env = os.environ.get("WORKBENCH_ALIGNMENTS")
