@@ -64,7 +64,7 @@ from workbench.projects import (
     undo,
     unlink,
 )
-from workbench.projects.store import PROJECT_FILE
+from workbench.projects.store import PROJECT_FILE, SCHEMA_VERSION
 
 DATA = Path(__file__).parent / "data"
 GOLD = read_beads((DATA / "kosovo-dialogue.en-de.align").read_text().splitlines())
@@ -743,7 +743,7 @@ def test_a_version_1_project_is_upgraded_when_opened_and_its_history_still_undoe
     assert links[0].changed == T1 and project.revision == 3 and len(project.history) == 3
     version, sql, _, patches = _file_state(path)
     create_project("fresh", en, root)
-    assert version == 2 and sql == _file_state(root / "fresh" / PROJECT_FILE)[1]  # the same table as a new file
+    assert version == SCHEMA_VERSION and sql == _file_state(root / "fresh" / PROJECT_FILE)[1]  # the same table as a new file
     merge = json.loads(dict(patches)[2])
     assert merge[0]["new"] == [[["p1s1", "p1s2"], ["p1s1", "p1s2"], None, "manual", "", T1]]
     assert merge[0]["old"][0][2:4] == [0.9, "auto"] and json.loads(dict(patches)[3])[0]["new"][0][2:4] == [
@@ -813,7 +813,7 @@ def test_a_version_1_project_in_a_read_only_folder_opens_upgraded_in_memory(root
     assert listed == "listed: [('old', None, 1)]"  # listed, not reported as damaged
     assert _file_state(path) == before  # the file was not touched
     assert open_project("old", root).target("de").links[0].status == MANUAL  # writable again: upgraded on disk
-    assert _file_state(path)[0] == 2
+    assert _file_state(path)[0] == SCHEMA_VERSION
 
 
 def test_list_projects_counts_links_and_review_status(project: Project, root: Path, en: Document) -> None:

@@ -59,6 +59,13 @@ class AuditVerdict:
     passed: bool
     category: str | None = None
     comment: str = ""
+    #: What names the link whatever its position (a project's sentence ids); verdicts are told apart by it when
+    #: given, so verdicts on links that have no position any more (stale) are not taken for one link.
+    link: str | None = None
+
+    @property
+    def identity(self) -> str | int:
+        return self.link if self.link is not None else self.unit_index
 
     def __post_init__(self) -> None:
         if self.category is not None and self.category not in AUDIT_CATEGORIES:
@@ -99,7 +106,7 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
 
 def audit_summary(verdicts: Iterable[AuditVerdict]) -> AuditSummary:
     """Summarise verdicts; a link judged twice counts once, by its last verdict (the reviewer changed their mind)."""
-    latest = {v.unit_index: v for v in verdicts}
+    latest = {v.identity: v for v in verdicts}
     n = len(latest)
     passed = sum(v.passed for v in latest.values())
     by_category = dict.fromkeys((*AUDIT_CATEGORIES, "unspecified"), 0)

@@ -1,10 +1,12 @@
 """A target's sampled audit, kept in the project file: which links were drawn, and the reviewer's verdicts.
 
-The sample and the statistics come from :mod:`workbench.checks.audit`; this module only stores them. A verdict
-names its link by the link's sentence ids, not its position, so it stays with its link while edits elsewhere
-shift positions; a link a reviewer has since changed (merged, split) no longer matches and its verdict is shown
-as stale rather than moved onto another link. Verdicts are their own table outside the edit history: judging a
-sample changes no link, so it neither bumps the revision nor can be undone with the edits.
+The sample and the statistics come from :mod:`workbench.checks.audit`; the rows live in the store's schema
+(:mod:`workbench.projects.store`, tables ``audit_samples`` and ``audit_items``), and this module says what they
+mean. A verdict names its link by the link's sentence ids, not its position, so it stays with its link while
+edits elsewhere shift positions; a link a reviewer has since changed (merged, split) no longer matches and its
+verdict is shown as stale rather than moved onto another link. Judging a sample changes no link, so it neither
+bumps the revision nor can be undone with the edits; removing a target takes its audit with it (and undoing
+the removal brings it back).
 """
 
 from __future__ import annotations
@@ -15,27 +17,8 @@ from dataclasses import dataclass
 from workbench.checks.audit import AUDIT_CATEGORIES, AuditSummary, AuditVerdict, audit_summary, draw_audit_sample
 from workbench.errors import InputError
 from workbench.projects.corpus import project_to_corpus
-from workbench.projects.model import Link, Project, link_number, utc_now
-from workbench.projects.store import _connection
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS audit_samples (
-    target TEXT PRIMARY KEY,
-    seed INTEGER NOT NULL,
-    size INTEGER NOT NULL,
-    drawn TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS audit_items (
-    target TEXT NOT NULL,
-    link_key TEXT NOT NULL,             -- the link's source ids, '|', its target ids
-    position INTEGER NOT NULL,          -- order in the sample
-    passed INTEGER,                     -- NULL: drawn, not judged yet
-    category TEXT,
-    comment TEXT NOT NULL DEFAULT '',
-    judged TEXT,
-    PRIMARY KEY (target, link_key)
-);
-"""
+from workbench.projects.model import Link, Project, link_number
+from workbench.projects.store import load_audit_rows, save_audit_sample, save_audit_verdict
 
 
 @dataclass(frozen=True)
@@ -55,8 +38,11 @@ class Audit:
 
     @property
     def verdicts(self) -> list[AuditVerdict]:
+        """The verdicts given, each keyed by its link: two stale ones (index -1) are still two verdicts."""
         return [
-            AuditVerdict(i.link_index if i.link_index is not None else -1, i.passed, i.category, i.comment)
+            AuditVerdict(
+                i.link_index if i.link_index is not None else -1, i.passed, i.category, i.comment, link=i.link_key
+            )
             for i in self.items
             if i.passed is not None
         ]
@@ -77,16 +63,7 @@ def draw_sample(project: Project, target_key: str, n: int, seed: int | None = No
     seed = random.SystemRandom().randrange(2**31) if seed is None else seed
     units = project_to_corpus(project, target_key).units
     indices = draw_audit_sample(units, min(n, len(units)), seed)
-    with _connection(project.name, project.path) as db:
-        db.executescript(_SCHEMA)
-        db.execute("BEGIN IMMEDIATE")
-        db.execute("DELETE FROM audit_items WHERE target = ?", (target_key,))
-        db.execute("INSERT OR REPLACE INTO audit_samples VALUES (?, ?, ?, ?)", (target_key, seed, n, utc_now()))
-        db.executemany(
-            "INSERT INTO audit_items (target, link_key, position) VALUES (?, ?, ?)",
-            [(target_key, link_key(target.links[k]), p) for p, k in enumerate(indices)],
-        )
-        db.execute("COMMIT")
+    save_audit_sample(project, target_key, seed, n, [link_key(target.links[k]) for k in indices])
     return load_audit(project, target_key)
 
 
@@ -99,22 +76,10 @@ def record_verdict(
         raise InputError(f"target {target_key!r} has no link {link_number(link_index)}.")
     if category is not None and category not in AUDIT_CATEGORIES:
         raise InputError(f"unknown audit category {category!r}; use one of {', '.join(AUDIT_CATEGORIES)}.")
-    key = link_key(target.links[link_index])
-    with _connection(project.name, project.path) as db:
-        db.executescript(_SCHEMA)
-        db.execute("BEGIN IMMEDIATE")
-        found = db.execute("SELECT 1 FROM audit_items WHERE target = ? AND link_key = ?", (target_key, key)).fetchone()
-        if not found:
-            db.execute("ROLLBACK")
-            raise InputError(
-                f"link {link_number(link_index)} of {target_key!r} is not in the audit sample; draw a sample first."
-            )
-        db.execute(
-            "UPDATE audit_items SET passed = ?, category = ?, comment = ?, judged = ? "
-            "WHERE target = ? AND link_key = ?",
-            (int(passed), None if passed else category, comment, utc_now(), target_key, key),
+    if not save_audit_verdict(project, target_key, link_key(target.links[link_index]), passed, category, comment):
+        raise InputError(
+            f"link {link_number(link_index)} of {target_key!r} is not in the audit sample; draw a sample first."
         )
-        db.execute("COMMIT")
     return load_audit(project, target_key)
 
 
@@ -122,15 +87,6 @@ def load_audit(project: Project, target_key: str) -> Audit:
     """The target's sample and verdicts as saved (an empty audit if none was drawn)."""
     target = project.target(target_key)
     positions = {link_key(link): k for k, link in enumerate(target.links)}
-    with _connection(project.name, project.path) as db:
-        db.executescript(_SCHEMA)
-        row = db.execute("SELECT seed FROM audit_samples WHERE target = ?", (target_key,)).fetchone()
-        rows = db.execute(
-            "SELECT link_key, passed, category, comment FROM audit_items WHERE target = ? ORDER BY position",
-            (target_key,),
-        ).fetchall()
-    items = [
-        AuditItem(key, positions.get(key), None if passed is None else bool(passed), category, comment)
-        for key, passed, category, comment in rows
-    ]
-    return Audit(target_key, row[0] if row else None, items)
+    seed, rows = load_audit_rows(project, target_key)
+    items = [AuditItem(r.link_key, positions.get(r.link_key), r.passed, r.category, r.comment) for r in rows]
+    return Audit(target_key, seed, items)

@@ -8,6 +8,11 @@ lists (:class:`Draft`) and the patch is the difference.
 A step replaces ``old`` by ``new`` at ``start`` in the sentences of a side or the links of a target, or creates
 (``old`` None), updates or deletes (``new`` None) a target's side record. Applying checks that ``old`` is what
 is there, so a patch can never silently land on a state it was not made for.
+
+A fourth kind, ``audit``, holds a target's audit sample and verdicts (as the store reads them) while the target is
+removed: the store adds it to every patch that deletes a side, read from the file inside the transaction, so
+undo brings a removed target back with its audit and a new target under the same key never inherits one. The
+project in memory holds no audit, so applying such a step changes nothing there.
 """
 
 from __future__ import annotations
@@ -19,16 +24,16 @@ from typing import Any
 
 from workbench.projects.model import SOURCE, Link, Project, ProjectSentence, Side, TargetAlignment, jsonable
 
-SIDE, SENTENCES, LINKS = "side", "sentences", "links"
+SIDE, SENTENCES, LINKS, AUDIT = "side", "sentences", "links", "audit"
 
 
 @dataclass(frozen=True)
 class Step:
-    kind: str  # SIDE, SENTENCES or LINKS
+    kind: str  # SIDE, SENTENCES, LINKS or AUDIT
     key: str  # the side ("source" or a target key) or the target whose links change
     start: int = 0
     old: Any = None  # rows replaced, or the side record before (None: created)
-    new: Any = None  # rows put in, or the side record after (None: deleted)
+    new: Any = None  # rows put in, or the side record after (None: deleted); AUDIT: the audit rows, or None
 
     def inverse(self) -> Step:
         return Step(self.kind, self.key, self.start, self.new, self.old)
@@ -126,6 +131,8 @@ def apply_patch(project: Project, patch: Sequence[Step]) -> None:
 
 
 def _apply_step(project: Project, step: Step) -> None:
+    if step.kind == AUDIT:
+        return  # audits live only in the file (see the module's docstring)
     if step.kind == SIDE:
         _apply_side(project, step)
         return
@@ -192,7 +199,7 @@ def link_from_row(row: Sequence[Any]) -> Link:
 def patch_to_json(patch: Sequence[Step]) -> str:
     out = []
     for step in patch:
-        if step.kind == SIDE:
+        if step.kind in (SIDE, AUDIT):
             old, new = step.old, step.new
         elif step.kind == SENTENCES:
             old, new = [sentence_row(s) for s in step.old], [sentence_row(s) for s in step.new]
@@ -210,7 +217,7 @@ def patch_from_json(text: str) -> Patch:
             old, new = [sentence_from_row(r) for r in old], [sentence_from_row(r) for r in new]
         elif kind == LINKS:
             old, new = [link_from_row(r) for r in old], [link_from_row(r) for r in new]
-        elif kind != SIDE:
+        elif kind not in (SIDE, AUDIT):
             raise ValueError(f"unknown step kind {kind!r}")
         patch.append(Step(kind, str(item["key"]), int(item["start"]), old, new))
     return patch

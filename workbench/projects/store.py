@@ -69,6 +69,7 @@ from workbench.projects.model import (
     utc_now,
 )
 from workbench.projects.patches import (
+    AUDIT,
     LINKS,
     SENTENCES,
     SIDE,
@@ -84,10 +85,34 @@ from workbench.projects.patches import (
 from workbench.writing import lock_new_file, remove_abandoned
 
 PROJECT_FILE = "project.sqlite"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x57424E50  # "WBNP": a workbench project, whatever the file is called
 
-SCHEMA = """
+#: A target's sampled audit (workbench.projects.audit): which links were drawn and the reviewer's verdicts. A verdict
+#: names its link by the link's sentence ids (``link_key``), never by a position that shifts with edits elsewhere.
+#: Judging changes no link: these tables are outside the revision and the edit history, but a patch that removes
+#: a target carries its rows (an ``audit`` step), so undo restores them and no later target inherits them.
+_AUDIT_SCHEMA = """
+CREATE TABLE audit_samples (
+    target TEXT PRIMARY KEY REFERENCES sides(key),
+    seed INTEGER NOT NULL,
+    size INTEGER NOT NULL,              -- links asked for
+    drawn TEXT NOT NULL                 -- ISO 8601 UTC
+);
+CREATE TABLE audit_items (
+    target TEXT NOT NULL REFERENCES audit_samples(target),
+    link_key TEXT NOT NULL,             -- the link's source ids, '|', its target ids
+    position INTEGER NOT NULL,          -- order in the sample
+    passed INTEGER,                     -- NULL: drawn, not judged yet
+    category TEXT,
+    comment TEXT NOT NULL DEFAULT '',
+    judged TEXT,
+    PRIMARY KEY (target, link_key)
+);
+"""
+
+SCHEMA = (
+    """
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,               -- name, created, modified, revision, written_by
     value TEXT NOT NULL
@@ -132,6 +157,8 @@ CREATE TABLE edits (
     at TEXT NOT NULL
 );
 """
+    + _AUDIT_SCHEMA
+)
 
 # Names Windows gives to devices: a folder so named cannot be made or copied there.
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{k}" for k in range(1, 10)), *(f"lpt{k}" for k in range(1, 10))}
@@ -501,6 +528,7 @@ def save_edit(project: Project, op: str, args: dict[str, Any], summary: str, pat
     now = utc_now()
     revision = project.revision + 1
     with _saving(project, patch) as db:
+        patch = _with_audits(db, patch)
         _write_steps(db, patch)
         db.execute("UPDATE edits SET state = 'discarded' WHERE state = 'undone'")
         cursor = db.execute(
@@ -536,8 +564,14 @@ def step_history(project: Project, *, redo: bool) -> HistoryEntry:
         raise _damaged(project.name, project.path, f"edit {entry.seq} in its history cannot be read ({exc})") from None
     patch = patch if redo else invert(patch)
     with _saving(project, patch) as db:
+        patch = _with_audits(db, patch)
         _write_steps(db, patch)
-        db.execute("UPDATE edits SET state = ? WHERE seq = ?", ("done" if redo else "undone", entry.seq))
+        # The log keeps the audit rows as they were when this step removed a target, so the next step back
+        # restores them.
+        logged = patch_to_json(patch if redo else invert(patch))
+        db.execute(
+            "UPDATE edits SET state = ?, patch = ? WHERE seq = ?", ("done" if redo else "undone", logged, entry.seq)
+        )
         _set_revision(db, revision, now)
     changed = HistoryEntry(entry.seq, entry.op, entry.summary, entry.at, undone=not redo)
     project.history = [changed if h.seq == entry.seq else h for h in project.history]
@@ -580,8 +614,26 @@ def _set_revision(db: sqlite3.Connection, revision: int, now: str) -> None:
     db.executemany("UPDATE meta SET value = ? WHERE key = ?", [(str(revision), "revision"), (now, "modified")])
 
 
+def _with_audits(db: sqlite3.Connection, patch: Patch) -> Patch:
+    """``patch`` with, before each side it deletes, an ``audit`` step holding that target's audit rows as the file
+    has them now (a logged one may be out of date: verdicts given after an undo); restoring steps are kept."""
+    out: Patch = []
+    for step in patch:
+        if step.kind == AUDIT and step.new is None:
+            continue  # read again below, from the file
+        if step.kind == SIDE and step.new is None:
+            rows = _audit_rows(db, step.key)
+            if rows is not None:
+                out.append(Step(AUDIT, step.key, 0, rows, None))
+        out.append(step)
+    return out
+
+
 def _write_steps(db: sqlite3.Connection, patch: Patch) -> None:
     for step in patch:
+        if step.kind == AUDIT:
+            _write_audit(db, step.key, step.new)
+            continue
         if step.kind == SIDE:
             if step.new is None:
                 db.execute("DELETE FROM sides WHERE key = ?", (step.key,))
@@ -656,6 +708,96 @@ def _source_record(side: Side) -> dict[str, Any]:
         "signature": {},
         "position": 0,
     }
+
+
+# --------------------------------------------------------------------------------------------- audits
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One drawn link of a target's audit sample, as saved; ``passed`` None until judged."""
+
+    link_key: str
+    passed: bool | None
+    category: str | None
+    comment: str
+
+
+def _audit_rows(db: sqlite3.Connection, key: str) -> dict[str, Any] | None:
+    """A target's audit as an ``audit`` step holds it (JSON-ready), or None if it has none."""
+    sample = db.execute("SELECT seed, size, drawn FROM audit_samples WHERE target = ?", (key,)).fetchone()
+    if sample is None:
+        return None
+    items = db.execute(
+        "SELECT link_key, position, passed, category, comment, judged FROM audit_items WHERE target = ? "
+        "ORDER BY position",
+        (key,),
+    ).fetchall()
+    return {"sample": list(sample), "items": [list(row) for row in items]}
+
+
+def _write_audit(db: sqlite3.Connection, key: str, rows: dict[str, Any] | None) -> None:
+    """Replace a target's audit by ``rows`` (None: remove it)."""
+    db.execute("DELETE FROM audit_items WHERE target = ?", (key,))
+    db.execute("DELETE FROM audit_samples WHERE target = ?", (key,))
+    if rows is None:
+        return
+    db.execute("INSERT INTO audit_samples (target, seed, size, drawn) VALUES (?, ?, ?, ?)", (key, *rows["sample"]))
+    db.executemany(
+        "INSERT INTO audit_items (target, link_key, position, passed, category, comment, judged) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(key, *row) for row in rows["items"]],
+    )
+
+
+def _target_saved(db: sqlite3.Connection, project: Project, key: str) -> None:
+    """Refuse to write an audit for a target the file no longer has (removed in another tab or process)."""
+    if key == SOURCE or db.execute("SELECT 1 FROM sides WHERE key = ?", (key,)).fetchone() is None:
+        raise ConflictError(
+            f"project {project.name!r} has no target {key!r} any more (it was removed elsewhere). Reload the project; "
+            "nothing was saved."
+        )
+
+
+def save_audit_sample(project: Project, key: str, seed: int, size: int, link_keys: Sequence[str]) -> None:
+    """Save a new audit sample of target ``key`` (the links drawn, in order), replacing any earlier one."""
+    with _connection(project.name, project.path) as db:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            _target_saved(db, project, key)
+            items = [[link, k, None, None, "", None] for k, link in enumerate(link_keys)]
+            _write_audit(db, key, {"sample": [seed, size, utc_now()], "items": items})
+            db.execute("COMMIT")
+        except BaseException:
+            with suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise
+
+
+def save_audit_verdict(
+    project: Project, key: str, link_key: str, passed: bool, category: str | None, comment: str
+) -> bool:
+    """Save a verdict on one drawn link of target ``key``; False (nothing saved) if the sample does not hold it."""
+    with _connection(project.name, project.path) as db:
+        cursor = db.execute(
+            "UPDATE audit_items SET passed = ?, category = ?, comment = ?, judged = ? "
+            "WHERE target = ? AND link_key = ?",
+            (int(passed), None if passed else category, comment, utc_now(), key, link_key),
+        )
+        return cursor.rowcount == 1
+
+
+def load_audit_rows(project: Project, key: str) -> tuple[int | None, list[AuditRow]]:
+    """Target ``key``'s audit seed (None: no sample drawn) and its drawn links in sample order."""
+    with _reading(project.name, project.path) as db:
+        rows = _audit_rows(db, key)
+    if rows is None:
+        return None, []
+    items = [
+        AuditRow(link, None if passed is None else bool(passed), category, comment)
+        for link, _position, passed, category, comment, _judged in rows["items"]
+    ]
+    return int(rows["sample"][0]), items
 
 
 # --------------------------------------------------------------------------------------------- format upgrades
@@ -762,9 +904,52 @@ def _migrate_1_to_2(db: sqlite3.Connection) -> None:
     db.executemany("UPDATE edits SET patch = ? WHERE seq = ?", updates)
 
 
+def _migrate_2_to_3(db: sqlite3.Connection) -> None:
+    """Version 3 puts the audit tables in the schema. Version 2 made them on first use, outside it, and kept the
+    rows of removed targets: those go, and so does a sample drawn before the target under its key was last added
+    (it belonged to a removed one), so no target inherits another's verdicts."""
+    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    old = [name for name in ("audit_samples", "audit_items") if name in tables]
+    for name in old:
+        db.execute(f"ALTER TABLE {name} RENAME TO {name}_v2")
+    for statement in _AUDIT_SCHEMA.split(";"):  # one by one: executescript would commit the transaction
+        if statement.strip():
+            db.execute(statement)
+    if "audit_samples" not in old:
+        for name in old:
+            db.execute(f"DROP TABLE {name}_v2")
+        return
+    added = _last_added(db)
+    samples = [
+        row
+        for row in db.execute("SELECT target, seed, size, drawn FROM audit_samples_v2").fetchall()
+        if row[0] in added and row[3] >= added[row[0]]
+    ]
+    db.executemany("INSERT INTO audit_samples (target, seed, size, drawn) VALUES (?, ?, ?, ?)", samples)
+    if "audit_items" in old:
+        db.execute(
+            "INSERT INTO audit_items (target, link_key, position, passed, category, comment, judged) "
+            "SELECT target, link_key, position, passed, category, comment, judged FROM audit_items_v2 "
+            "WHERE target IN (SELECT target FROM audit_samples)"
+        )
+    for name in old:
+        db.execute(f"DROP TABLE {name}_v2")
+
+
+def _last_added(db: sqlite3.Connection) -> dict[str, str]:
+    """Each target the file holds, with when the latest edit in force that created it was made ('' if none did:
+    made with the project, or brought back by undoing a removal, whose time is not kept)."""
+    added = {key: "" for (key,) in db.execute("SELECT key FROM sides WHERE key != ?", (SOURCE,))}
+    for text, at in db.execute("SELECT patch, at FROM edits WHERE state = 'done' ORDER BY seq"):
+        for step in json.loads(text):
+            if step["kind"] == SIDE and step["old"] is None and step["key"] in added:
+                added[step["key"]] = at
+    return added
+
+
 #: How a file of version ``k`` becomes version ``k + 1``: run in order inside one transaction by :func:`_migrate`.
 #: A later format adds its step here and bumps :data:`SCHEMA_VERSION`.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
 
 
 # --------------------------------------------------------------------------------------------- reading
@@ -1015,6 +1200,7 @@ __all__ = [
     "PROJECT_FILE",
     "SCHEMA",
     "SCHEMA_VERSION",
+    "AuditRow",
     "ProjectSummary",
     "Step",
     "TargetSummary",
@@ -1023,8 +1209,11 @@ __all__ = [
     "create_project",
     "delete_project",
     "list_projects",
+    "load_audit_rows",
     "open_project",
     "project_dir",
+    "save_audit_sample",
+    "save_audit_verdict",
     "save_edit",
     "side_from_document",
     "step_history",
