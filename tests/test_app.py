@@ -595,8 +595,8 @@ def test_models_lists_engines_installs_an_upload_and_picks_the_embedder(root: Pa
 
     at = start(page="models")
     engines = at.dataframe[0].value
-    assert list(engines["Engine"]) == ["argos", "bergamot", "apertium"]
-    assert engines["State"][1] == "available"
+    assert list(engines["Engine"]) == ["argos", "opus-mt", "bergamot", "apertium"]
+    assert engines["State"][2] == "available"
     before = len(at.dataframe[1].value)
 
     at.file_uploader(key="argos_upload").set_value(("broken.argosmodel", b"not a zip", "application/zip")).run()

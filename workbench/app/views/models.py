@@ -1,5 +1,6 @@
-"""Models: the translation engines and pairs this machine has, installing an Argos package by upload, and the
-embedding model alignment uses."""
+"""Models: the translation engines and pairs this machine has, installing models (Argos packages, Firefox
+Translations/Bergamot and OPUS-MT files), pinning an engine to a pair, comparing the routes of a pair, and the
+embedding model alignment uses. The work is the library's (:mod:`workbench.translation.installed`, ``compare``)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,19 @@ import streamlit as st
 
 from workbench.app import state
 from workbench.embedding import KNOWN_EMBEDDERS
+from workbench.paths import default_models_dir
+from workbench.seeds import DEFAULT_SEED
 from workbench.translation.argos import ArgosEngine
+from workbench.translation.installed import install_model, load_pins, save_pins
 
 
 def main() -> None:
     st.title("Models")
     _engines()
     _install_argos()
+    _install_model()
+    _pins()
+    _compare()
     _embedder()
 
 
@@ -80,6 +87,120 @@ def _install_argos() -> None:
                 f"Installed {package.name} {package.version} ({package.from_code}→{package.to_code}) in {package.path}."
             )
         state.show_messages()
+
+
+def _install_model() -> None:
+    st.subheader("Install a Firefox Translations or OPUS-MT model")
+    st.caption(
+        "A Firefox Translations/translateLocally (Bergamot) folder or .tar.gz, or an OPUS-MT model converted with "
+        "ct2-transformers-converter. It is checked (files, languages, a test sentence) before it is installed."
+    )
+    upload = st.file_uploader(
+        "An archive of the model folder", type=["gz", "tgz", "zip", "xz", "bz2"], key="model_upload"
+    )
+    folder = st.text_input("or a model folder on this machine", key="model_folder")
+    left, right = st.columns(2)
+    src = left.text_input("From (only if the files do not say)", key="model_from").strip() or None
+    tgt = right.text_input("To (only if the files do not say)", key="model_to").strip() or None
+    if (upload is None and not folder.strip()) or not st.button("Install model", type="primary", key="model_install"):
+        return
+    with st.spinner("Checking and installing (a test sentence is translated) ..."):
+        if upload is not None:
+            with tempfile.TemporaryDirectory(prefix="workbench-model-") as tmp:
+                path = Path(tmp) / Path(upload.name).name
+                path.write_bytes(upload.getvalue())
+                result = state.attempt(install_model, path, default_models_dir(), src, tgt)
+        else:
+            result = state.attempt(install_model, Path(folder.strip()).expanduser(), default_models_dir(), src, tgt)
+    if result is not None:
+        model, sample = result
+        state.router.clear()  # the engines and pairs change
+        st.success(f"Installed {model.kind} {model.name} ({model.src}→{model.tgt}). Test sentence: {sample}")
+    state.show_messages()
+
+
+def _pins() -> None:
+    st.subheader("Pin an engine to a pair")
+    router = state.router()
+    pins = load_pins(default_models_dir())
+    if pins:
+        st.markdown("Pinned: " + ", ".join(f"{s}→{t}: **{e}**" for (s, t), e in sorted(pins.items())))
+    pairs = sorted({pair for e in router.engines for pair in e.pairs()} | set(pins))
+    if not pairs:
+        return
+    left, right = st.columns(2)
+    pair = left.selectbox("Pair", pairs, format_func=lambda p: f"{p[0]}→{p[1]}", key="pin_pair")
+    choices = ["best route", *[e.name for e in router.engines if pair in e.pairs()]]
+    current = pins.get(pair, "best route")
+    engine = right.selectbox(
+        "Engine", choices, index=choices.index(current) if current in choices else 0, key="pin_engine"
+    )
+    if engine != current and st.button("Save", key="pin_save"):
+        if engine == "best route":
+            pins.pop(pair, None)
+        else:
+            pins[pair] = engine
+        save_pins(default_models_dir(), pins)
+        state.router.clear()
+        st.success(f"{pair[0]}→{pair[1]}: {engine}.")
+
+
+def _compare() -> None:
+    st.subheader("Compare the routes of a pair")
+    router = state.router()
+    pairs = sorted(router.available_pairs())
+    if not pairs:
+        return
+    default = pairs.index(("en", "pt")) if ("en", "pt") in pairs else 0
+    left, right = st.columns(2)
+    pair = left.selectbox("Pair", pairs, index=default, format_func=lambda p: f"{p[0]}→{p[1]}", key="compare_pair")
+    count = right.number_input("Sentences", min_value=1, max_value=200, value=10, key="compare_count")
+    text = st.text_area(
+        f"Sentences in {pair[0]}, one a line (empty: the seed {DEFAULT_SEED} when it is in {pair[0]})",
+        key="compare_text",
+    )
+    if not st.button("Compare", key="compare_run"):
+        return
+    from workbench.documents import load_document
+    from workbench.translation.compare import compare_routes
+
+    sentences = [line for line in text.splitlines() if line.strip()]
+    if not sentences:
+        seed = load_document(DEFAULT_SEED)
+        if seed.lang != pair[0]:
+            st.error(f"The seed is in {seed.lang}: give sentences in {pair[0]}.")
+            return
+        sentences = seed.sentence_texts()
+    sentences = sentences[: int(count)]
+    bar = st.progress(0.0, text="Translating through each route ...")
+    found = state.attempt(
+        compare_routes,
+        router,
+        *pair,
+        sentences,
+        progress=lambda done, total, what: bar.progress(done / total, text=f"{done}/{total}: {what}"),
+    )
+    bar.empty()
+    state.show_messages()
+    if found is None:
+        return
+    results, back = found
+    st.caption(f"Round trip back by {back.describe()}; chrF of the back-translations against the sentences.")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Route": r.route.describe(),
+                    "Kind": r.route.kind,
+                    "Round-trip chrF": round(r.chrf, 1),
+                    "Sentences/s": round(r.sentences_per_second, 1),
+                    "First sentence": r.translations[0] if r.translations else "",
+                }
+                for r in results
+            ]
+        ),
+        hide_index=True,
+    )
 
 
 def _embedder() -> None:
