@@ -17,7 +17,7 @@ import yaml
 
 from workbench.documents import Document, document_from_text
 from workbench.errors import InputError
-from workbench.formats import ParallelCorpus, read_corpus
+from workbench.formats import CORPUS_SUFFIXES, ParallelCorpus, read_corpus  # the one table of corpus suffixes
 from workbench.language_id import UNDETERMINED, detect_language
 from workbench.readers import DOCUMENT_SUFFIXES as READER_DOCUMENT_SUFFIXES
 from workbench.readers import read_blocks, reader_for
@@ -26,7 +26,6 @@ from workbench.reading import decode_bytes
 #: Plain text, and every format a reader in :mod:`workbench.readers` opens (Word, OpenDocument, HTML, subtitles,
 #: EPUB, PDF).
 DOCUMENT_SUFFIXES = READER_DOCUMENT_SUFFIXES
-CORPUS_SUFFIXES = (".tmx", ".tsv", ".xlf", ".xliff", ".jsonl", ".po", ".pot")
 
 # The identifier reads character n-grams: a few thousand characters decide as well as the whole text.
 _DETECTION_CHARS = 20_000

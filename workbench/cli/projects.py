@@ -305,60 +305,37 @@ def _print_summary(project: Project) -> None:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from workbench.projects import open_project
+    from workbench.workflows.export import export_project, save_export
 
     project = open_project(args.name, _root())
     keys = args.keys or list(project.targets)
-    if not keys:
-        raise WorkbenchError(f"project {args.name!r} has no targets to export; add one first.")
-    filters = {
-        "confirmed_only": args.confirmed_only,
-        "min_confidence": args.min_confidence,
-        "drop_unpaired": args.no_unpaired,
-    }
+    if len(keys) > 1 and args.fmt != "tmx":
+        raise WorkbenchError(
+            f"project {project.name!r} has targets {', '.join(keys)}: pick one with --lang KEY, or export them all "
+            "together with --format tmx (a multilingual TMX)."
+        )
+    made = export_project(
+        project,
+        keys,
+        args.fmt,
+        confirmed_only=args.confirmed_only,
+        min_confidence=args.min_confidence,
+        drop_unpaired=args.no_unpaired,
+    )
     try:
-        written, count = _export(args, project, keys, filters)
+        written = save_export(made, args.out, project.path.parent, replace=args.force)
     except WorkbenchError as exc:
         if args.out is None and str(exc).startswith("Cannot write"):  # e.g. a read-only project's own folder
             raise WorkbenchError(f"{exc} Or export elsewhere: --out FILE.") from None
         raise
     for path in written:
         print(path)
-    print(f"{count} links exported", file=sys.stderr)
+    print(f"{made.units} links exported", file=sys.stderr)
     return 0
 
 
-def _export(
-    args: argparse.Namespace, project: Project, keys: list[str], filters: dict[str, Any]
-) -> tuple[list[Path], int]:
-    """Write the export ``args`` ask for; the files written and the number of links."""
-    from workbench.formats import FILE_SUFFIXES, write_corpus, write_multilingual_tmx
-    from workbench.projects import project_to_corpus, project_to_multilingual
-
-    src = project.source.lang
-    if len(keys) > 1:
-        if args.fmt != "tmx":
-            raise WorkbenchError(
-                f"project {project.name!r} has targets {', '.join(keys)}: pick one with --lang KEY, or export them all "
-                "together with --format tmx (a multilingual TMX)."
-            )
-        corpus = project_to_multilingual(project, keys, **filters)
-        out = args.out or project.path.parent / f"{project.name}.{src}-{'-'.join(keys)}.tmx"
-        written = [write_multilingual_tmx(corpus, out, replace=args.force)]
-        count = len(corpus.units)
-    else:
-        corpus = project_to_corpus(project, keys[0], **filters)
-        suffix = FILE_SUFFIXES[args.fmt]
-        out = args.out or project.path.parent / f"{project.name}.{src}-{keys[0]}{suffix}"
-        written = write_corpus(corpus, args.fmt, out, replace=args.force)
-        count = len(corpus.units)
-    return written, count
-
-
-_CORPUS_SUFFIXES = {".tmx", ".xlf", ".xliff", ".tsv", ".jsonl", ".po", ".pot"}
-
-
 def _cmd_import(args: argparse.Namespace) -> int:
-    from workbench.formats import read_corpus
+    from workbench.formats import CORPUS_SUFFIXES, read_corpus
     from workbench.projects import (
         add_target,
         add_target_from_corpus,
@@ -374,7 +351,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     if len(files) > 2:
         raise WorkbenchError("import takes one corpus file, or two files: a source and its translation.")
     first = files[0]
-    is_corpus = args.fmt is not None or (len(files) == 1 and first.suffix.lower() in _CORPUS_SUFFIXES)
+    is_corpus = args.fmt is not None or (len(files) == 1 and first.suffix.lower() in CORPUS_SUFFIXES)
     if is_corpus:
         if len(files) == 2 and args.fmt != "moses":
             raise WorkbenchError("two files are read as Moses only with --format moses; a corpus is one file.")
@@ -407,8 +384,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     else:
         if len(files) != 2:
             raise WorkbenchError(
-                f"{first.name} is not a corpus file (.tmx, .xlf, .tsv, .jsonl, or --format); to align a document and "
-                "its translation give both files: workbench import SOURCE TRANSLATION."
+                f"{first.name} is not a corpus file ({', '.join(CORPUS_SUFFIXES)}, or --format); to align a document "
+                "and its translation give both files: workbench import SOURCE TRANSLATION."
             )
         source = read_document(str(first), args.src_lang, args.presplit)
         target_doc = read_document(str(files[1]), args.tgt_lang, args.presplit)

@@ -42,10 +42,12 @@ from workbench.formats.xliff import export_xliff, import_xliff
 from workbench.writing import refuse_existing, write_bytes_atomic
 
 __all__ = [
+    "CORPUS_SUFFIXES",
     "FILE_SUFFIXES",
     "FORMATS",
     "MIME_TYPES",
     "READ_ONLY_FORMATS",
+    "SUFFIX_FORMATS",
     "MultilingualCorpus",
     "MultilingualUnit",
     "ParallelCorpus",
@@ -98,8 +100,9 @@ MIME_TYPES: dict[str, str] = {
 #: than a review project holds; split larger corpora.
 MAX_CORPUS_BYTES = 200 * 1024 * 1024
 
-# Suffixes read_corpus recognises; a language-like suffix (``.en``) means a Moses file.
-_SUFFIX_FORMATS = {
+#: The one table of corpus file suffixes and the format each means, for every face (the command line's import,
+#: the app's upload, :func:`read_corpus`); a language-like suffix (``.en``) besides means a Moses file.
+SUFFIX_FORMATS: dict[str, str] = {
     ".tmx": "tmx",
     ".xlf": "xliff",
     ".xliff": "xliff",
@@ -110,6 +113,8 @@ _SUFFIX_FORMATS = {
     ".pot": "po",
 }
 # Short suffixes that look like language codes but name file types.
+#: Corpus suffixes in the order menus list them.
+CORPUS_SUFFIXES: tuple[str, ...] = tuple(SUFFIX_FORMATS)
 _NOT_LANGUAGES = frozenset({"txt", "xml", "csv", "tab", "json", "md", "zip", "doc", "pdf", "gz", "bz2", "xz", "po"})
 # ``NAME.en-de.tsv``: the pair in a file name, as corpus_to_bytes names downloads (plain two-part codes only).
 _PAIR_IN_NAME_RE = re.compile(r"^(?:(?P<name>.+)\.)?(?P<src>[A-Za-z]{2,3})-(?P<tgt>[A-Za-z]{2,3})$")
@@ -220,13 +225,13 @@ def guess_format(path: str | Path) -> str:
     or a language code (``.en``) for a Moses file."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix in _SUFFIX_FORMATS:
-        return _SUFFIX_FORMATS[suffix]
+    if suffix in SUFFIX_FORMATS:
+        return SUFFIX_FORMATS[suffix]
     code = suffix[1:]
     if code and code not in _NOT_LANGUAGES and LANG_RE.fullmatch(code) and len(code.split("-")[0]) <= 3:
         return "moses"
     raise InputError(
-        f"Cannot tell the format of {path.name} from its suffix; name it .tmx, .xlf, .tsv, .jsonl, .po or "
+        f"Cannot tell the format of {path.name} from its suffix; name it {', '.join(CORPUS_SUFFIXES)} or "
         f".<language> (Moses), or pass the format (one of {', '.join([*FORMATS, *READ_ONLY_FORMATS])})."
     )
 

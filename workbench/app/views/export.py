@@ -1,15 +1,16 @@
-"""Export: a download in every corpus format, with the export filters, and a copy saved beside the project."""
+"""Export: a download in every corpus format, with the export filters, and a copy saved beside the project.
+
+The export itself is :mod:`workbench.workflows.export`, the same as the command line's: same names, same bytes."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from workbench.app import state
-from workbench.formats import FORMATS, corpus_to_bytes, write_corpus, write_multilingual_tmx
-from workbench.formats.tmx import export_multilingual_tmx
-from workbench.projects import Project, project_to_corpus, project_to_multilingual
+from workbench.formats import FORMATS
+from workbench.projects import Project
+from workbench.workflows.export import MULTILINGUAL, export_project, save_export
 
-MULTILINGUAL = "tmx-multi"
 LABELS = {**FORMATS, MULTILINGUAL: "Multilingual TMX (every target in one file)"}
 
 
@@ -34,32 +35,17 @@ def main() -> None:
     if not chosen:
         st.info("Choose at least one target.")
         return
-    if fmt == MULTILINGUAL:
-        multi = state.attempt(project_to_multilingual, project, chosen, **filters)
-        state.show_messages()
-        if multi is None:
-            return
-        data = export_multilingual_tmx(multi)
-        file_name, mime, units = (
-            f"{project.name}.{project.source.lang}-multi.tmx",
-            "application/x-tmx+xml",
-            len(multi.units),
-        )
-    else:
-        corpus = project_to_corpus(project, chosen[0], **filters)
-        made = state.attempt(corpus_to_bytes, corpus, fmt)
-        state.show_messages()
-        if made is None:
-            return
-        data, file_name, mime = made
-        units = len(corpus.units)
-    st.caption(f"{units} units · {len(data):,} bytes · {file_name}")
+    made = state.attempt(export_project, project, chosen, fmt, **filters)
+    state.show_messages()
+    if made is None:
+        return
+    st.caption(f"{made.units} units · {len(made.data):,} bytes · {made.file_name}")
     left, right = st.columns(2)
     left.download_button(
         f"Download {LABELS[fmt]}",
-        data,
-        file_name,
-        mime,
+        made.data,
+        made.file_name,
+        made.mime_type,
         key=f"download-{fmt}",
         type="primary",
         icon=":material/download:",
@@ -68,11 +54,7 @@ def main() -> None:
     if right.button(
         f"Save into {folder.parent.name}/{folder.name}/", key=f"save-{fmt}", icon=":material/save:", help=str(folder)
     ):
-        if fmt == MULTILINGUAL:
-            written = state.attempt(write_multilingual_tmx, multi, folder / file_name)
-            paths = [written] if written else []
-        else:
-            paths = state.attempt(write_corpus, corpus, fmt, folder / file_name.removesuffix(".zip")) or []
+        paths = state.attempt(save_export, made, folder=folder) or []
         if paths:
             st.success("Saved " + ", ".join(str(p) for p in paths))
         state.show_messages()

@@ -1,0 +1,15 @@
+"""Workflows: what the command line and the app both do, composed once from the library beneath.
+
+The CLI (:mod:`workbench.cli`) and the app (:mod:`workbench.app`) are two faces of the same operations; each
+workflow here is the one copy of an operation both call, so the two cannot drift apart (same file names, same
+bytes, same checks). A workflow takes a project and plain options and returns data (bytes, names, counts); it
+prints nothing, draws nothing and asks nothing.
+
+- :mod:`.export`: a project's links as a file to download or save (bytes, file name, MIME type).
+"""
+
+from __future__ import annotations
+
+from workbench.workflows.export import MULTILINGUAL, ExportFile, export_file_name, export_project, save_export
+
+__all__ = ["MULTILINGUAL", "ExportFile", "export_file_name", "export_project", "save_export"]

@@ -1,0 +1,141 @@
+"""Export a project: its links in a corpus format, as the bytes of a download and the files a save writes.
+
+One naming rule for every face: ``NAME.<src>-<key><suffix>`` for one target (``kosovo.en-de.tmx``,
+``kosovo.en-de-2.tsv`` for a second German target), ``NAME.<src>-<key1>-<key2>.tmx`` for a multilingual TMX
+(``NAME.<src>-multi.tmx`` where the keys would make the name too long for a file system). Target keys, not
+languages, so two targets in one language never get one file name; a key is its language in the common case,
+which is what :func:`workbench.formats.read_corpus` reads the pair back from for TSV.
+
+Moses is two plain files (``NAME.<src>-<key>.<src>`` and ``.<tgt>``) when saved, and a zip of those same two
+files when downloaded.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.errors import InputError
+from workbench.formats import FILE_SUFFIXES, FORMATS, MIME_TYPES, export_corpus
+from workbench.formats.moses import export_moses, moses_paths
+from workbench.formats.tmx import export_multilingual_tmx
+from workbench.projects import Project, project_to_corpus, project_to_multilingual
+from workbench.writing import refuse_existing, write_bytes_atomic
+
+#: The format name of a multilingual TMX (every chosen target in one file), beside the corpus formats.
+MULTILINGUAL = "tmx-multi"
+#: What most file systems allow in one file name, in bytes.
+_MAX_FILE_NAME_BYTES = 255
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """An export made in memory: what a download offers (``data`` under ``file_name``, ``mime_type``) and the
+    files a save writes (``parts``: one, or Moses's two), each as (file name, bytes)."""
+
+    fmt: str
+    keys: tuple[str, ...]
+    data: bytes
+    file_name: str
+    mime_type: str
+    units: int
+    parts: tuple[tuple[str, bytes], ...]
+    langs: tuple[str, str]  # source and target language (Moses names its files by them)
+
+
+def export_file_name(project: Project, keys: Sequence[str], fmt: str) -> str:
+    """The file name an export of ``keys`` in ``fmt`` gets, on every face (Moses: its download's zip)."""
+    stem = _stem(project, keys)
+    if fmt == MULTILINGUAL or len(keys) > 1:
+        return stem + ".tmx"
+    return stem + (".zip" if fmt == "moses" else FILE_SUFFIXES[fmt])
+
+
+def export_project(
+    project: Project,
+    keys: Sequence[str] | None = None,
+    fmt: str = "tmx",
+    *,
+    confirmed_only: bool = False,
+    min_confidence: float | None = None,
+    drop_unpaired: bool = False,
+) -> ExportFile:
+    """Export targets ``keys`` (default: every target) of ``project`` in ``fmt``, filtered, in memory.
+
+    Several targets, or ``fmt`` :data:`MULTILINGUAL`, make one multilingual TMX; several targets in another
+    format are refused (one file a target: export them one by one). Nothing is written: see :func:`save_export`.
+    """
+    keys = list(keys) if keys else list(project.targets)
+    if not keys:
+        raise InputError(f"project {project.name!r} has no targets to export; add one first.")
+    if fmt != MULTILINGUAL and fmt not in FORMATS:
+        raise InputError(f"unknown export format {fmt!r}; use one of {', '.join([*FORMATS, MULTILINGUAL])}.")
+    for key in keys:
+        project.target(key)  # an unknown key: one clear error naming the targets there are
+    filters = {"confirmed_only": confirmed_only, "min_confidence": min_confidence, "drop_unpaired": drop_unpaired}
+    name = export_file_name(project, keys, fmt)
+    if fmt == MULTILINGUAL or len(keys) > 1:
+        if fmt not in (MULTILINGUAL, "tmx"):
+            raise InputError(
+                f"project {project.name!r}: targets {', '.join(keys)} go into one file only as a multilingual TMX; "
+                "choose one target, or the TMX format."
+            )
+        multi = project_to_multilingual(project, keys, **filters)
+        data = export_multilingual_tmx(multi)
+        langs = (project.source.lang, project.target(keys[0]).lang)
+        return ExportFile(
+            MULTILINGUAL, tuple(keys), data, name, MIME_TYPES["tmx"], len(multi.units), ((name, data),), langs
+        )
+    corpus = project_to_corpus(project, keys[0], **filters)
+    langs = (corpus.source_lang, corpus.target_lang)
+    if fmt != "moses":
+        data = export_corpus(corpus, fmt)
+        return ExportFile(fmt, tuple(keys), data, name, MIME_TYPES[fmt], len(corpus.units), ((name, data),), langs)
+    source_path, target_path = moses_paths(Path(_stem(project, keys)), *langs)
+    source_bytes, target_bytes = export_moses(corpus)
+    parts = ((source_path.name, source_bytes), (target_path.name, target_bytes))
+    return ExportFile(fmt, tuple(keys), _zip(parts), name, MIME_TYPES["moses"], len(corpus.units), parts, langs)
+
+
+def save_export(
+    export: ExportFile, out: Path | None = None, folder: Path | None = None, *, replace: bool = True
+) -> list[Path]:
+    """Write ``export`` to ``out`` (Moses: ``out.<src>`` and ``out.<tgt>``), else under its own name(s) in
+    ``folder``; each file atomically. ``replace=False`` refuses, before writing any, if one of them exists."""
+    if out is None:
+        if folder is None:
+            raise InputError("an export is saved to a file or into a folder; neither was given.")
+        paths = [folder / part for part, _ in export.parts]
+    elif export.fmt == "moses":
+        paths = list(moses_paths(out, *export.langs))
+    else:
+        paths = [out]
+    outputs = list(zip(paths, (data for _, data in export.parts), strict=True))
+    if not replace:  # both Moses files checked before either is written: never half an export
+        for path, _ in outputs:
+            refuse_existing(path)
+    for path, data in outputs:
+        write_bytes_atomic(path, data, replace=replace)
+    return paths
+
+
+def _stem(project: Project, keys: Sequence[str]) -> str:
+    stem = f"{project.name}.{project.source.lang}-{'-'.join(keys)}"
+    if len(stem.encode("utf-8")) + len(".tmx") > _MAX_FILE_NAME_BYTES:
+        return f"{project.name}.{project.source.lang}-multi"
+    return stem
+
+
+def _zip(parts: Sequence[tuple[str, bytes]]) -> bytes:
+    """A zip of ``parts``, the same bytes for the same parts (fixed times and modes)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
