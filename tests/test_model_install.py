@@ -83,6 +83,17 @@ def test_the_tokenizer_built_from_a_bergamot_vocabulary_is_the_shipped_one(tmp_p
         assert built == json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))
 
 
+def test_a_bergamot_model_with_two_different_vocabularies_is_refused(tmp_path: Path) -> None:
+    folder = _download_like("enpt", tmp_path)
+    (folder / "vocab.enpt.spm").rename(folder / "srcvocab.enpt.spm")
+    shutil.copy(next(_shipped("pten").glob("vocab.*.spm")), folder / "trgvocab.enpt.spm")
+    config = folder / "config.intgemm8bitalpha.yml"
+    config.write_text(config.read_text().replace("vocab.enpt.spm", "srcvocab.enpt.spm"), encoding="utf-8")
+    with pytest.raises(InputError, match="separate source and target vocabularies"):
+        install_model(folder, tmp_path / "models")
+    assert _leftovers(tmp_path / "models") == []
+
+
 def test_bergamot_downloads_install_and_translate_the_seed_as_the_shipped_engine(tmp_path: Path) -> None:
     models = tmp_path / "models"
     enpt = _download_like("enpt", tmp_path)
@@ -200,3 +211,13 @@ def test_cli_installs_pins_and_lists_the_new_pair(opus_folder: Path, tmp_path: P
     assert refused.returncode != 0 and "no such file or folder" in refused.stderr and "Traceback" not in refused.stderr
     unpinned = run("--unpin", "en-de")
     assert unpinned.returncode == 0 and load_pins(tmp_path / "models") == {}
+    back = tmp_path / "opus-mt-de-en"
+    shutil.copytree(opus_folder, back)
+    sample = tmp_path / "sample.txt"
+    sample.write_text("---\nlang: en\n---\nThe UN met on April 22. Prices rose 5% last year.\n", encoding="utf-8")
+    assert run("--install", str(back)).returncode == 0
+    compared = run("--compare", "--from", "en", "--to", "de", "--file", str(sample))
+    assert compared.returncode == 0, compared.stderr
+    # Both copy models: the round trip returns the sentences exactly.
+    assert "en->de       opus-mt              neural direct     100.0" in compared.stdout
+    assert "2 sentences of" in compared.stdout and "round trip back by de->en by opus-mt" in compared.stdout

@@ -215,10 +215,18 @@ def _compare(args: argparse.Namespace, models_dir: Path) -> int:
         )
     finally:
         close()
-    print(f"{len(sentences)} sentences of {source}; round trip back by {back.describe()}")
-    print(f"{'route':60s} {'chrF':>6s} {'sent/s':>8s}")
+    print(f"{len(sentences)} sentences of {source}; round trip back by {back.describe()}\n")
+    print(f"  {'through':12s} {'engines':20s} {'kind':16s} {'chrF':>6s} {'sent/s':>7s}")
     for result in results:
-        print(f"{clip(result.route.describe(), 60):60s} {result.chrf:6.1f} {result.sentences_per_second:8.1f}")
+        route = result.route
+        through = "->".join([route.src, *(s.tgt for s in route.steps)])
+        print(
+            f"  {through:12s} {'+'.join(route.engines):20s} {route.kind:16s} {result.chrf:6.1f} "
+            f"{result.sentences_per_second:7.1f}"
+        )
+    print("\nmodels:")
+    for result in results:
+        print(f"  {'+'.join(result.route.engines)}: {', '.join(i.label() for i in result.route.infos())}")
     print("\nfirst sentence:")
     print(f"  source: {clip(sentences[0])}")
     for result in results:

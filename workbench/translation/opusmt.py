@@ -58,7 +58,7 @@ class OpusMTEngine(TranslationEngine):
         model = self._model(src, tgt)
         from importlib import metadata
 
-        version = f"ctranslate2 {metadata.version('ctranslate2')}"
+        version = f"ctranslate2 {metadata.version('ctranslate2')}, installed {model.installed}"
         return EngineInfo(self.name, f"{model.name} ({model.path.name})", version)
 
     def suggestions(self) -> list[Suggestion]:
