@@ -5,6 +5,7 @@ broken ones are refused with what is missing and leave nothing behind."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -114,6 +115,23 @@ def test_bergamot_downloads_install_and_translate_the_seed_as_the_shipped_engine
     expected = shipped.translate(seed, "en", "pt")
     assert installed.translate(seed, "en", "pt") == expected
     assert installed.translate(expected[:10], "pt", "en") == shipped.translate(expected[:10], "pt", "en")
+
+
+def test_a_gzipped_bergamot_folder_without_metadata_takes_its_languages_from_the_file_names(tmp_path: Path) -> None:
+    """As files come from the firefox-translations-models repository: each gzipped, no config, no model_info."""
+    folder = _download_like("pten", tmp_path)
+    for extra in ("config.intgemm8bitalpha.yml", "model_info.json", "modelMeta.json"):
+        (folder / extra).unlink()
+    for file in list(folder.iterdir()):
+        with file.open("rb") as raw, gzip.open(file.with_name(file.name + ".gz"), "wb") as packed:
+            shutil.copyfileobj(raw, packed)
+        file.unlink()
+    model, _ = install_model(folder, tmp_path / "models")
+    assert (model.src, model.tgt, model.name) == ("pt", "en", "pten-download")
+    assert not list(model.path.glob("*.gz"))
+    sentences = ["No norte do Kosovo, as tensões aumentaram.", "As partes reuniram-se em Bruxelas."]
+    installed = BergamotEngine(models_dir=tmp_path / "models")
+    assert installed.translate(sentences, "pt", "en") == BergamotEngine().translate(sentences, "pt", "en")
 
 
 def test_a_half_copied_bergamot_folder_is_refused_and_leaves_nothing(tmp_path: Path) -> None:

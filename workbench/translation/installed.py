@@ -111,8 +111,11 @@ def save_pins(models_dir: Path, pins: dict[tuple[str, str], str]) -> None:
 # ---------------------------------------------------------------------------------------------- recognising
 
 
-def recognise(path: Path) -> str:
-    """The kind of model in a folder or file: BERGAMOT, OPUS_MT or ARGOS; an InputError when it is none."""
+def recognise(path: Path, label: str | None = None) -> str:
+    """The kind of model in a folder or file: BERGAMOT, OPUS_MT or ARGOS; an InputError when it is none.
+
+    ``label`` names the model in messages (the name the user gave, not a staging copy's)."""
+    label = label or path.name
     if path.is_file() and path.suffix == ".argosmodel":
         return ARGOS
     if path.is_dir():
@@ -124,13 +127,13 @@ def recognise(path: Path) -> str:
         if "model.bin" in names or {"source.spm", "target.spm"} & names:
             return OPUS_MT
         raise InputError(
-            f"{path.name}: not a model folder the workbench knows (a Firefox Translations/Bergamot folder has "
+            f"{label}: not a model folder the workbench knows (a Firefox Translations/Bergamot folder has "
             "model.*.intgemm*.bin, lex.*.s2t.bin and vocab.*.spm; a CTranslate2 OPUS-MT folder has model.bin, "
             "source.spm and target.spm)."
         )
     if path.is_file():
         raise InputError(
-            f"{path.name}: not a model file the workbench knows (.argosmodel, or a .tar.gz/.zip of a model folder)."
+            f"{label}: not a model file the workbench knows (.argosmodel, or a .tar.gz/.zip of a model folder)."
         )
     raise InputError(f"{path}: no such file or folder.")
 
@@ -375,22 +378,24 @@ def install_model(
     label = path.name
     staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=models_dir))
     try:
+        # Copy or unpack first, then check the copy: what is checked is exactly what gets installed. The folder
+        # keeps its own name, which may carry the languages (opus-mt-en-de).
+        (staging / "m").mkdir()
         if path.is_file():
             _unpack(path, staging / "unpacked")
-            source = _model_root(staging / "unpacked")
+            root = _model_root(staging / "unpacked")
+            work = staging / "m" / (root.name if root != staging / "unpacked" else _archive_stem(path))
+            os.replace(root, work)
         else:
-            source = path
-        kind = recognise(source)
+            work = staging / "m" / path.name
+            shutil.copytree(path, work, symlinks=False)
+        _gunzip_members(work, label)
+        kind = recognise(work, label)
         checker = _check_bergamot if kind == BERGAMOT else _check_opus_mt
-        checked = checker(source, label, (src, tgt))
-        work = staging / "model"
-        if path.is_file():
-            os.replace(source, work)
-        else:
-            shutil.copytree(source, work, symlinks=False)
+        checked = checker(work, label, (src, tgt))
         if kind == BERGAMOT and not (work / "tokenizer.json").is_file():
             write_bergamot_tokenizer(work / checked.extra["vocab"], work / "tokenizer.json")
-        name = checked.name if kind == BERGAMOT else (path.name if path.is_dir() else _archive_stem(path))
+        name = checked.name
         manifest = {
             "kind": kind,
             "src": checked.src,
@@ -413,6 +418,21 @@ def install_model(
         return dataclasses.replace(staged, path=final), sample
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _gunzip_members(folder: Path, label: str) -> None:
+    """Firefox Translations' model repository stores each file gzipped (model.enes.intgemm.alphas.bin.gz)."""
+    import gzip
+
+    for packed in sorted(folder.glob("*.gz")):
+        if not packed.is_file() or packed.name.endswith(".tar.gz"):
+            continue
+        try:
+            with gzip.open(packed, "rb") as source, open(packed.with_suffix(""), "wb") as out:
+                shutil.copyfileobj(source, out, 1 << 20)
+        except (OSError, EOFError) as exc:
+            raise InputError(f"{label}: {packed.name} cannot be unpacked ({exc}); it may be cut short.") from exc
+        packed.unlink()
 
 
 def _archive_stem(path: Path) -> str:
