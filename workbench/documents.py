@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from workbench.errors import InputError
+from workbench.language_tags import base_language, normalise_tag
 from workbench.reading import MAX_INPUT_BYTES, decode_bytes, read_file_bytes, read_text_file
 from workbench.segmentation import split_sentences
 
@@ -68,6 +69,9 @@ class Document:
     paragraphs: list[Paragraph]
     title: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.lang = normalise_tag(self.lang)  # one spelling from here on: 'zh_Hant' is 'zh-Hant'
 
     @property
     def sentences(self) -> list[Sentence]:
@@ -244,7 +248,7 @@ def _primary_language(declared: str | None) -> str | None:
     """``en`` from ``en-US``/``en_GB``: the segmenter and the engines key on the language, not the region."""
     if not declared:
         return None
-    code = declared.strip().replace("_", "-").split("-")[0].lower()
+    code = base_language(declared)
     return code if code.isalpha() and 2 <= len(code) <= 3 else None
 
 
@@ -328,7 +332,7 @@ _NO_SPACE_LANGS = {"zh", "ja", "th", "lo", "km", "my", "bo", "yue", "wuu"}
 
 def sentence_joiner(lang: str) -> str:
     """What goes between two sentences' texts when they are joined: a space, or nothing in Chinese, Thai ..."""
-    return "" if lang.split("-")[0].lower() in _NO_SPACE_LANGS else " "
+    return "" if base_language(lang) in _NO_SPACE_LANGS else " "
 
 
 def render_document(

@@ -15,17 +15,11 @@ from collections.abc import Iterable
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from workbench.errors import InputError
+from workbench.language_tags import UNDETERMINED, base_language  # the one home of language tags
 
 #: Returned for text with nothing to judge (no letters): ISO 639-2's code for "undetermined".
-UNDETERMINED = "und"
 
 _LETTER = re.compile(r"[^\W\d_]")
-
-
-@functools.lru_cache(maxsize=256)
-def base_language(code: str) -> str:
-    """The primary language subtag, lower-cased: ``pt-BR`` and ``pt_BR`` -> ``pt``; the model knows no regions."""
-    return re.split(r"[-_]", code.strip(), maxsplit=1)[0].lower()
 
 
 @functools.cache

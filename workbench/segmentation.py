@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 from sentencex import segment as _sentencex_segment
 
+from workbench.language_tags import base_language
+
 # A lone abbreviation like "Dr.", "M.", "Mme.", "Prof.", "St." (<= 5 letters, capitalised, one period).
 _LONE_ABBREVIATION = re.compile(r"^\s*[A-ZÀ-Þ][a-zà-ÿ]{0,4}\.\s*$")
 
@@ -149,4 +151,4 @@ def _strip(text: str, start: int, end: int) -> Span | None:
 
 def _base_language(lang: str) -> str:
     """'pt-BR' -> 'pt', 'zh_Hant' -> 'zh': sentencex keys its rules on the base code."""
-    return re.split(r"[-_]", lang.strip().lower(), maxsplit=1)[0] or "en"
+    return base_language(lang) or "en"

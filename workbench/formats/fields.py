@@ -23,10 +23,10 @@ from collections.abc import Iterable, Sequence
 
 from workbench.errors import InputError
 from workbench.formats.units import STATUSES, ParallelCorpus, TranslationUnit
+from workbench.language_tags import TAG_RE, base_language, is_tag, normalise_tag, tag_key
 
-#: A language tag as it may appear in a file name and an ``xml:lang``: BCP 47 letters, digits and hyphens
-#: (underscores too, as in ``pt_BR``), nothing that could escape a folder.
-LANG_RE = re.compile(r"[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*")
+#: A language tag as it may appear in a file name and an ``xml:lang`` (:mod:`workbench.language_tags`).
+LANG_RE = TAG_RE
 
 # Lone surrogates can sit in a Python string (e.g. text decoded with surrogateescape) but no UTF-8 file holds them.
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
@@ -40,12 +40,12 @@ def describe_char(char: str) -> str:
 
 
 def check_lang(lang: str, role: str) -> str:
-    """Return ``lang`` if it is a usable language tag, else refuse it."""
-    if not isinstance(lang, str) or not LANG_RE.fullmatch(lang):
+    """``lang`` in its one spelling (``zh_Hant`` -> ``zh-Hant``) if it is a usable language tag, else refuse it."""
+    if not is_tag(lang):
         raise InputError(
             f"The {role} language {lang!r} is not a language tag; use a code such as 'en', 'de' or 'pt-BR'."
         )
-    return lang
+    return normalise_tag(lang)
 
 
 def check_corpus(
@@ -209,7 +209,7 @@ def joined(unit: TranslationUnit) -> TranslationUnit:
 
 def normalise_lang(lang: str) -> str:
     """A language tag in the form used to compare tags (``pt_BR`` and ``PT-br`` are the same language)."""
-    return lang.lower().replace("_", "-")
+    return tag_key(lang)
 
 
 def pick_lang(asked: str | None, present: dict[str, str], role: str, where: str) -> str | None:
@@ -223,8 +223,8 @@ def pick_lang(asked: str | None, present: dict[str, str], role: str, where: str)
     key = normalise_lang(asked)
     if key in present:
         return present[key]
-    base = key.split("-")[0]
-    matches = [lang for norm, lang in present.items() if norm.split("-")[0] == base]
+    base = base_language(key)
+    matches = [lang for norm, lang in present.items() if base_language(norm) == base]
     if len(matches) == 1:
         return matches[0]
     listed = ", ".join(present.values()) or "no languages"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from workbench.language_tags import normalise_tag
+
 #: A link's review status: made by the aligner, made by a reviewer's hand (not approved yet), approved, flagged.
 STATUSES = ("auto", "manual", "confirmed", "flagged")
 
@@ -50,6 +52,10 @@ class ParallelCorpus:
     units: list[TranslationUnit] = field(default_factory=list)
     name: str = ""
 
+    def __post_init__(self) -> None:
+        # One spelling from here on, whatever the file wrote ('zh_Hant' is 'zh-Hant'); see workbench.language_tags.
+        self.source_lang, self.target_lang = normalise_tag(self.source_lang), normalise_tag(self.target_lang)
+
 
 @dataclass(frozen=True)
 class MultilingualUnit:
@@ -66,3 +72,7 @@ class MultilingualCorpus:
     target_langs: list[str]
     units: list[MultilingualUnit] = field(default_factory=list)
     name: str = ""
+
+    def __post_init__(self) -> None:
+        self.source_lang = normalise_tag(self.source_lang)
+        self.target_langs = [normalise_tag(lang) for lang in self.target_langs]
