@@ -14,6 +14,16 @@ from typing import Any
 from workbench import __version__
 from workbench.alignment.aligner import AlignParams, align_embeddings, align_embeddings_with_statistics, ends_open
 from workbench.alignment.beads import Bead, source_skips_first
+from workbench.alignment.estimate import (
+    ALIGNING,
+    EMBEDDING,
+    REFINING,
+    AlignmentEstimate,
+    AlignmentProgress,
+    StageProgress,
+    embedding_counts,
+    estimate_alignment,
+)
 from workbench.alignment.refinement import refine_alignment
 from workbench.documents import Document
 from workbench.embedding.base import Embedder, Progress
@@ -35,20 +45,37 @@ def align_sentences(
     fixed: Sequence[Bead] = (),
     progress: Progress | None = None,
     refine: bool = True,
+    stages: StageProgress | None = None,
 ) -> Alignment:
     """Align two lists of sentences. ``progress(done, total)`` counts sentences embedded.
 
     ``refine`` re-decides doubtful stretches with real embeddings of multi-sentence spans
     (:mod:`workbench.alignment.refinement`): better links for a little more embedding.
+    ``stages(stage, done, total)`` follows the whole job: the sentences the embedder reads (cached ones are not
+    counted), the first pass's steps, the second pass's span texts; :class:`~workbench.alignment.estimate.
+    AlignmentProgress` turns it into a time left.
     """
     params = params or AlignParams()
     total = len(src) + len(tgt)
+    # What each side will really embed, so the embedding stage counts work, not cache hits; a target that repeats
+    # source sentences (a shuffled copy) finds them cached by the time it is embedded.
+    src_new, tgt_new = embedding_counts(embedder, src, tgt) if stages else (0, 0)
 
-    def side_progress(offset: int):
-        return (lambda done, _n: progress(offset + done, total)) if progress else None
+    def side_progress(offset: int, fresh: int, stage_offset: int):
+        def report(done: int, _n: int) -> None:
+            if progress:
+                progress(offset + done, total)
+            if stages and fresh:
+                stages(EMBEDDING, stage_offset + min(done, fresh), src_new + tgt_new)
 
-    src_vectors = embedder.encode(list(src), progress=side_progress(0))
-    tgt_vectors = embedder.encode(list(tgt), progress=side_progress(len(src)))
+        return report if progress or stages else None
+
+    if stages:
+        stages(EMBEDDING, 0, src_new + tgt_new)
+    src_vectors = embedder.encode(list(src), progress=side_progress(0, src_new, 0))
+    tgt_vectors = embedder.encode(list(tgt), progress=side_progress(len(src), tgt_new, src_new))
+    if stages:
+        stages(EMBEDDING, src_new + tgt_new, src_new + tgt_new)
     src_lengths, tgt_lengths = [len(s) for s in src], [len(t) for t in tgt]
     beads, stats = align_embeddings_with_statistics(
         src_vectors,
@@ -59,10 +86,24 @@ def align_sentences(
         fixed,
         src_open=ends_open(src),
         tgt_open=ends_open(tgt),
+        progress=(lambda done, steps: stages(ALIGNING, done, steps)) if stages else None,
     )
     extra = 0
     if refine and stats is not None:
-        beads, extra = refine_alignment(beads, src, tgt, src_vectors, tgt_vectors, embedder, stats, params, fixed)
+        beads, extra = refine_alignment(
+            beads,
+            src,
+            tgt,
+            src_vectors,
+            tgt_vectors,
+            embedder,
+            stats,
+            params,
+            fixed,
+            progress=(lambda done, spans: stages(REFINING, done, spans)) if stages else None,
+        )
+    if stages:
+        stages(REFINING, extra, extra)
     signature = {
         "aligner": f"workbench {__version__}",
         "embedder": embedder.name,
@@ -81,11 +122,25 @@ def align_documents(
     fixed: Sequence[Bead] = (),
     progress: Progress | None = None,
     refine: bool = True,
+    stages: StageProgress | None = None,
 ) -> Alignment:
     """Align two segmented documents (ids are positions in ``Document.sentences``)."""
-    alignment = align_sentences(src.sentence_texts(), tgt.sentence_texts(), embedder, params, fixed, progress, refine)
+    alignment = align_sentences(
+        src.sentence_texts(), tgt.sentence_texts(), embedder, params, fixed, progress, refine, stages
+    )
     alignment.signature.update({"src_lang": src.lang, "tgt_lang": tgt.lang})
     return alignment
 
 
-__all__ = ["AlignParams", "Alignment", "Bead", "align_documents", "align_embeddings", "align_sentences"]
+__all__ = [
+    "AlignParams",
+    "Alignment",
+    "AlignmentEstimate",
+    "AlignmentProgress",
+    "Bead",
+    "StageProgress",
+    "align_documents",
+    "align_embeddings",
+    "align_sentences",
+    "estimate_alignment",
+]

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -160,10 +160,13 @@ def align_embeddings_with_statistics(
     *,
     src_open: Sequence[bool] | None = None,
     tgt_open: Sequence[bool] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Bead], DocumentStatistics | None]:
     """:func:`align_embeddings`, plus the document's statistics (None when a side is empty).
 
     A second pass that scores links the same way needs them; returning them saves computing them twice.
+    ``progress(done, 3)`` after the search band, the alignment and the open-ending pass (a long document's
+    first pass takes minutes; the caller shows how far it is).
     """
     params = params or AlignParams()
     src = _make_side(src_vectors, src_lengths, src_open)
@@ -172,13 +175,18 @@ def align_embeddings_with_statistics(
     if src.size == 0 or tgt.size == 0:
         return _skips(0, src.size, 0, tgt.size, confidence=1.0), None
 
+    report = progress or (lambda _done, _total: None)
+    report(0, 3)
     lo, hi = _search_band(src, tgt, params)
     stats = _statistics(src, tgt, lo, hi, params)
+    report(1, 3)
     beads = _align_with(src, tgt, stats, params, fixed, lo, hi)
+    report(2, 3)
     cost = _open_end_cost(beads, src.open_end, tgt.open_end, params)
     if cost > 0:
         stats = replace(stats, open_end_cost=cost)
         beads = _align_with(src, tgt, stats, params, fixed, lo, hi)
+    report(3, 3)
     return source_skips_first(beads), stats
 
 

@@ -26,7 +26,7 @@ from workbench.alignment.aligner import (
     skip_costs,
 )
 from workbench.alignment.beads import Bead
-from workbench.embedding.base import Embedder
+from workbench.embedding.base import Embedder, Progress
 
 #: Links below this confidence are re-decided, whatever their type; so are all 0-1 and 1-0 links. (Re-deciding
 #: every n-m link too gains a point on parice_en_is for three times the spans, and nothing on textberg_dev.)
@@ -53,8 +53,10 @@ def refine_alignment(
     stats: DocumentStatistics,
     params: AlignParams,
     fixed: Sequence[Bead] = (),
+    progress: Progress | None = None,
 ) -> tuple[list[Bead], int]:
-    """Return the refined links and how many span texts were embedded for it."""
+    """Return the refined links and how many span texts were embedded for it; ``progress(done, total)`` counts
+    the span texts as they are embedded."""
     keep = set(fixed)
     corners = _corners(beads)
     doubtful = [bead not in keep and _doubtful(bead, src_texts, tgt_texts) for bead in beads]
@@ -70,7 +72,8 @@ def refine_alignment(
         spans_t.update(_spans(j0, j1, min(MAX_SPAN, params.max_side)))
     order_s, order_t = sorted(spans_s), sorted(spans_t)
     texts = [" ".join(src_texts[a:b]) for a, b in order_s] + [" ".join(tgt_texts[a:b]) for a, b in order_t]
-    vectors = embedder.encode(texts) if texts else np.zeros((0, src_vectors.shape[1]), dtype=np.float32)
+    empty = np.zeros((0, src_vectors.shape[1]), dtype=np.float32)
+    vectors = embedder.encode(texts, progress=progress) if texts else empty
     exact_s = {span: vectors[k] for k, span in enumerate(order_s)}
     exact_t = {span: vectors[len(order_s) + k] for k, span in enumerate(order_t)}
     for i in range(len(src_texts)):

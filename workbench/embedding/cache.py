@@ -47,6 +47,13 @@ class EmbeddingCache:
                         found[k] = vector
         return found
 
+    def held(self, model: str, texts: Sequence[str]) -> set[str]:
+        """The texts the cache holds a vector for; reads hashes only, so an estimate can ask about a whole book."""
+        by_hash = {_hash(t): t for t in texts}
+        sql = "SELECT text_hash FROM embeddings WHERE model = ? AND text_hash IN ({marks})"
+        with self._store.lock:
+            return {by_hash[row[0]] for row in self._store.select_in(sql, [model], list(by_hash))}
+
     def put_many(self, model: str, texts: Sequence[str], vectors: np.ndarray) -> None:
         rows = [
             (model, _hash(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in zip(texts, vectors, strict=True)

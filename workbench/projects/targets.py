@@ -13,6 +13,7 @@ from typing import Any
 
 from workbench.alignment import AlignParams, align_sentences
 from workbench.alignment.beads import Bead, check_beads
+from workbench.alignment.estimate import StageProgress
 from workbench.documents import Document
 from workbench.embedding.base import Embedder, Progress
 from workbench.errors import InputError
@@ -46,12 +47,14 @@ def add_target(
     params: AlignParams | None = None,
     refine: bool = True,
     beads: Sequence[Bead] | None = None,
+    stages: StageProgress | None = None,
 ) -> TargetAlignment:
     """Add a target document aligned to the project's source (as it is now, edits included) and save it.
 
     ``key`` defaults to the document's language, then ``pt-2``, ``pt-3`` ... for another translation into the
     same language. ``progress(done, total)`` counts sentences embedded. ``beads`` takes links as they are (a gold
-    file, links made elsewhere) instead of aligning; then no embedder is needed.
+    file, links made elsewhere) instead of aligning; then no embedder is needed. ``stages`` follows the alignment
+    stage by stage (see :func:`workbench.alignment.align_sentences`).
     """
     key = free_target_key(project, key, target.lang)
     side = side_from_document(key, target)
@@ -59,7 +62,7 @@ def add_target(
         if embedder is None:
             raise EditError("adding a target needs an embedder to align it (or links given as beads).")
         alignment = align_sentences(
-            project.source.texts(), side.texts(), embedder, params, progress=progress, refine=refine
+            project.source.texts(), side.texts(), embedder, params, progress=progress, refine=refine, stages=stages
         )
         beads, signature = alignment.beads, alignment.signature
     else:
@@ -118,6 +121,7 @@ def realign(
     *,
     params: AlignParams | None = None,
     refine: bool = True,
+    stages: StageProgress | None = None,
 ) -> HistoryEntry | None:
     """Realign every stretch between the links a reviewer decided, in one target or (``None``) all.
 
@@ -127,7 +131,7 @@ def realign(
     Texts go through the embedder as they are now, so with a cached embedder only edited sentences are embedded.
     A link the aligner makes again keeps its status, note and time (with the new confidence); a flag whose link
     is gone moves, with its note, to the new link that holds its first sentence, so no note is lost.
-    Saved as one edit (None if nothing changed).
+    Saved as one edit (None if nothing changed). ``stages`` follows each target's alignment in turn.
     """
     keys = list(project.targets) if target_key is None else [project.target(target_key).key]
     if not keys:
@@ -146,7 +150,14 @@ def realign(
                 progress(base + done, total)
 
         alignment = align_sentences(
-            project.source.texts(), target.side.texts(), embedder, params, fixed, progress=step, refine=refine
+            project.source.texts(),
+            target.side.texts(),
+            embedder,
+            params,
+            fixed,
+            progress=step,
+            refine=refine,
+            stages=stages,
         )
         offset += size
         links = _relinked(project, target, alignment.beads, now)
