@@ -222,6 +222,7 @@ def test_cli_installs_pins_and_lists_the_new_pair(opus_folder: Path, tmp_path: P
     done = run("--install", str(opus_folder), "--pin", "en-de=opus-mt")
     assert done.returncode == 0, done.stderr
     assert "installed opus-mt model opus-mt-en-de: en->de" in done.stdout
+    assert "new pairs" in done.stdout and "en->de" in done.stdout.split("new pairs")[1].splitlines()[0]
     assert "en->de  neural direct    opus-mt" in done.stdout and "(pinned)" in done.stdout
     assert load_pins(tmp_path / "models") == {("en", "de"): "opus-mt"}
     assert json.loads((tmp_path / "models" / "opus-mt-en-de" / MANIFEST).read_text())["src"] == "en"

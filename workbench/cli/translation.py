@@ -161,12 +161,16 @@ def _cmd_engines(args: argparse.Namespace) -> int:
 def _install(path: Path, models_dir: Path, src: str | None, tgt: str | None) -> None:
     """Check and install one model; print its new pairs. Errors are the user's to fix and say how."""
     from workbench.translation.installed import install_model
+    from workbench.translation.router import Router
 
+    before = set(Router(models_dir=models_dir).available_pairs())
     print(f"checking {path.name} (files, languages, a test sentence) ...", file=sys.stderr)
     model, sample = install_model(path, models_dir, src, tgt)
     print(f"installed {model.kind} model {model.name}: {model.src}->{model.tgt} in {model.path}")
     if sample:
         print(f"  test sentence: {sample}")
+    new = sorted(set(Router(models_dir=models_dir).available_pairs()) - before)
+    print(f"  new pairs ({len(new)}): {', '.join(f'{s}->{t}' for s, t in new) or 'none (it replaces a route)'}")
 
 
 def _parse_pair(text: str, option: str) -> tuple[str, str]:

@@ -104,6 +104,7 @@ def _install_model() -> None:
     tgt = right.text_input("To (only if the files do not say)", key="model_to").strip() or None
     if (upload is None and not folder.strip()) or not st.button("Install model", type="primary", key="model_install"):
         return
+    before = set(state.router().available_pairs())
     with st.spinner("Checking and installing (a test sentence is translated) ..."):
         if upload is not None:
             with tempfile.TemporaryDirectory(prefix="workbench-model-") as tmp:
@@ -115,7 +116,11 @@ def _install_model() -> None:
     if result is not None:
         model, sample = result
         state.router.clear()  # the engines and pairs change
-        st.success(f"Installed {model.kind} {model.name} ({model.src}→{model.tgt}). Test sentence: {sample}")
+        new = sorted(set(state.router().available_pairs()) - before)
+        st.success(
+            f"Installed {model.kind} {model.name} ({model.src}→{model.tgt}). Test sentence: {sample}  \n"
+            f"New pairs: {', '.join(f'{s}→{t}' for s, t in new) or 'none (it replaces a route)'}."
+        )
     state.show_messages()
 
 
