@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", help="a .txt/.md file or a seed name (e.g. kosovo-dialogue)")
     p.add_argument("--from", dest="src_lang", help="source language (ISO 639-1); front matter if omitted")
     p.add_argument("--to", dest="tgt_langs", required=True, help="target languages, comma-separated: pt,es,fr")
-    p.add_argument("--engine", help="use only this engine (argos, bergamot, apertium); default: the best route")
+    p.add_argument("--engine", help="only this engine (argos, opus-mt, bergamot, apertium); default: best route or pin")
     p.add_argument("--out", type=Path, default=Path("."), help="folder for DIR/<name>.<lang>.txt (default: here)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the translation cache")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

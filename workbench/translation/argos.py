@@ -77,7 +77,7 @@ class ArgosEngine(TranslationEngine):
         if not self.packages():
             return (
                 f"no Argos packages are installed in {self.packages_dir}; install an .argosmodel file (the app's "
-                "Models page, or workbench engines --install-argos FILE) or, with a network, from the Argos index."
+                "Models page, or workbench engines --install FILE) or, with a network, from the Argos index."
             )
         return None
 

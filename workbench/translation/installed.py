@@ -374,9 +374,12 @@ def install_model(
         return InstalledModel(ARGOS, package.from_code, package.to_code, package.name, package.path), ""
     if path.is_file() and not path.name.lower().endswith(_ARCHIVES):
         recognise(path)  # raises the message naming the kinds that exist
-    models_dir.mkdir(parents=True, exist_ok=True)
     label = path.name
-    staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=models_dir))
+    try:
+        models_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=models_dir))
+    except OSError as exc:
+        raise ModelUnavailableError(f"the models folder {models_dir} cannot be written ({exc}).") from exc
     try:
         # Copy or unpack first, then check the copy: what is checked is exactly what gets installed. The folder
         # keeps its own name, which may carry the languages (opus-mt-en-de).
@@ -414,8 +417,15 @@ def install_model(
         final = models_dir / _slug(f"{kind}-{checked.src}-{checked.tgt}")
         if final.exists():  # move the old copy aside first so the swap is two renames
             os.replace(final, staging / "previous")
-        os.replace(work, final)
+        try:
+            os.replace(work, final)
+        except OSError:
+            if (staging / "previous").exists() and not final.exists():
+                os.replace(staging / "previous", final)  # the old model stays installed
+            raise
         return dataclasses.replace(staged, path=final), sample
+    except OSError as exc:  # a full disk, a permission, a racing install of the same model
+        raise InputError(f"{label}: the install failed ({exc}); nothing was installed.") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
