@@ -170,6 +170,24 @@ def test_opus_mt_folder_installs_translates_in_batches_and_ranks_above_rule_base
     assert pivot.kind == "neural pivot" and pivot.engines == ["bergamot", "opus-mt"]
 
 
+def test_a_killed_install_s_staging_folder_goes_at_the_next_install_but_a_live_one_stays(
+    opus_folder: Path, tmp_path: Path
+) -> None:
+    import fcntl
+
+    models = tmp_path / "models"
+    (models / ".installing-killed" / "m").mkdir(parents=True)
+    live = models / ".installing-live"
+    live.mkdir()
+    guard = os.open(live, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(guard, fcntl.LOCK_EX)  # as a running install holds its own
+        install_model(opus_folder, models)
+        assert _leftovers(models) == [".installing-live", "opus-mt-en-de"]
+    finally:
+        os.close(guard)
+
+
 def test_opus_mt_without_stated_languages_asks_for_them_and_a_broken_model_is_refused(
     opus_folder: Path, tmp_path: Path
 ) -> None:

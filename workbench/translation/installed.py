@@ -13,6 +13,7 @@ Argos packages (``.argosmodel``) keep argostranslate's own folder; :func:`instal
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import json
 import os
 import re
@@ -377,7 +378,8 @@ def install_model(
     label = path.name
     try:
         models_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=models_dir))
+        remove_abandoned_staging(models_dir)
+        staging, guard = _locked_staging(models_dir)
     except OSError as exc:
         raise ModelUnavailableError(f"the models folder {models_dir} cannot be written ({exc}).") from exc
     try:
@@ -428,6 +430,43 @@ def install_model(
         raise InputError(f"{label}: the install failed ({exc}); nothing was installed.") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        os.close(guard)
+
+
+def _locked_staging(models_dir: Path) -> tuple[Path, int]:
+    """A new staging folder, locked (``flock``) for as long as this install runs, so that another process's
+    cleanup (:func:`remove_abandoned_staging`) never takes it for a killed install's leftover."""
+    while True:
+        staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=models_dir))
+        guard = os.open(staging, os.O_RDONLY | os.O_DIRECTORY)
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        try:
+            if os.stat(staging).st_ino == os.fstat(guard).st_ino:
+                return staging, guard
+        except FileNotFoundError:
+            pass  # a cleanup removed it between its making and the lock: make another
+        os.close(guard)
+
+
+def remove_abandoned_staging(models_dir: Path) -> list[Path]:
+    """Remove the staging folders of installs whose process was killed (no live process holds their lock)."""
+    removed = []
+    for child in models_dir.iterdir():
+        if not child.name.startswith(_STAGING) or child.is_symlink() or not child.is_dir():
+            continue
+        try:
+            guard = os.open(child, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(guard, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            shutil.rmtree(child)
+            removed.append(child)
+        except OSError:
+            continue  # a live install holds it
+        finally:
+            os.close(guard)
+    return removed
 
 
 def _gunzip_members(folder: Path, label: str) -> None:
