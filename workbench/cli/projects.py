@@ -12,7 +12,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workbench.cli.common import clip, embedding_options, language_codes, load_embedder, progress_bar, read_document
+from workbench.cli.common import (
+    alignment_progress,
+    clip,
+    embedding_options,
+    language_codes,
+    load_embedder,
+    read_document,
+)
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -184,9 +191,16 @@ def _cmd_new(args: argparse.Namespace) -> int:
     project = create_project(args.name, source, root)
     try:
         for document, key in targets:
-            update, close = progress_bar(args.quiet, f"aligning {key or document.lang}")
+            stages, close = alignment_progress(
+                args.quiet,
+                f"aligning {key or document.lang}",
+                project.source.texts(),
+                document.sentence_texts(),
+                embedder,
+                refine=not args.no_refine,
+            )
             try:
-                add_target(project, document, key, embedder, progress=update, refine=not args.no_refine)
+                add_target(project, document, key, embedder, refine=not args.no_refine, stages=stages)
             finally:
                 close()
     except BaseException:
@@ -393,9 +407,16 @@ def _cmd_import(args: argparse.Namespace) -> int:
         created = True
     embedder = load_embedder(args)
     try:
-        update, close = progress_bar(args.quiet, f"aligning {args.key or target_doc.lang}")
+        stages, close = alignment_progress(
+            args.quiet,
+            f"aligning {args.key or target_doc.lang}",
+            project.source.texts(),
+            target_doc.sentence_texts(),
+            embedder,
+            refine=not args.no_refine,
+        )
         try:
-            target = add_target(project, target_doc, args.key, embedder, progress=update, refine=not args.no_refine)
+            target = add_target(project, target_doc, args.key, embedder, refine=not args.no_refine, stages=stages)
         finally:
             close()
     except BaseException:
