@@ -47,7 +47,8 @@ fi
 # torch first and pinned: this machine carries a CPU wheel of 2.13.0; an unpinned torch would pull CUDA builds.
 echo "== installing torch (CPU) and the workbench"
 .venv/bin/python -m pip install --quiet "torch==2.13.0"
-.venv/bin/python -m pip install --quiet -e ".[dev]"
+# the ray extra too: tests/test_batch.py runs a batch on a local Ray cluster (the wheel is 79 MB, ~20 s to install)
+.venv/bin/python -m pip install --quiet -e ".[dev,ray]"
 echo "== preparing the embedded embedding model"
 .venv/bin/workbench embedders --prepare
 echo "== translation engines"

@@ -12,11 +12,11 @@ import sys
 from collections.abc import Sequence
 
 from workbench import __version__
-from workbench.cli import alignment, app, checks, projects, translation
+from workbench.cli import alignment, app, batch, checks, projects, translation
 from workbench.errors import WorkbenchError
 
 # Order of the groups is the order of ``workbench --help``: the data flow of the product.
-_GROUPS = [alignment, translation, projects, checks, app]
+_GROUPS = [alignment, translation, projects, checks, batch, app]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,248 @@
+"""Batch alignment: a small batch from the ParIce development set (three documents cut where a gold link ends, one
+bad document among them) through the local executor, a run killed with SIGKILL and resumed, two worker processes,
+a local Ray cluster, and the spot-checks over the corpus. The real model throughout; no refinement pass and
+pre-split lines to keep the batch cheap on shared cores."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from workbench.alignment.beads import read_beads
+from workbench.alignment.scoring import score_alignments
+from workbench.batch import (
+    RAY_HINT,
+    BatchOptions,
+    CorpusFolder,
+    LocalExecutor,
+    RayExecutor,
+    check_batch,
+    read_manifest,
+    run_batch,
+)
+from workbench.cli import main
+from workbench.errors import InputError, WorkbenchError
+from workbench.formats import read_corpus
+
+DATA = Path(__file__).parent / "data" / "batch"
+DOCS = ("n_1", "n_2", "n_3")
+OPTIONS = BatchOptions(presplit=True, refine=False)
+CLI_OPTIONS = ["--presplit", "--no-refine", "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def manifest(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A JSONL manifest: the three documents, and a binary file posing as a document second in line."""
+    folder = tmp_path_factory.mktemp("manifest")
+    (folder / "bad.txt").write_bytes(b"\x00\x01\x02 not text \xff\xfe\x00" * 40)
+    rows = [
+        {"id": doc, "source": str(DATA / "en" / f"{doc}.txt"), "target": str(DATA / "is" / f"{doc}.txt")}
+        for doc in DOCS
+    ]
+    rows.insert(1, {"id": "bad", "source": "bad.txt", "target": str(DATA / "is" / "n_1.txt")})
+    for row in rows:
+        row.update(src_lang="en", tgt_lang="is")
+    path = folder / "batch.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def baseline(manifest: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The uninterrupted run, one worker, in this process: what every other run is compared with."""
+    out = tmp_path_factory.mktemp("baseline") / "corpus"
+    report = run_batch(read_manifest(manifest), out, LocalExecutor(1), OPTIONS)
+    return out, report
+
+
+def _exports(folder: Path) -> dict[str, object]:
+    """Everything a corpus folder hands to its users (timings live only in the markers)."""
+    return {
+        "links.jsonl": (folder / "links.jsonl").read_bytes(),
+        "summary.tsv": (folder / "summary.tsv").read_bytes(),
+        "summary.jsonl": (folder / "summary.jsonl").read_bytes(),
+        "en-is.tmx": (folder / "tmx" / "en-is.tmx").read_bytes(),
+        "links.parquet": pq.read_table(folder / "links.parquet").to_pylist(),
+        "docs": {p.name: p.read_bytes() for p in sorted((folder / "docs").glob("*.jsonl"))},
+    }
+
+
+def _links(folder: Path) -> list[dict]:
+    return [json.loads(line) for line in (folder / "links.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def test_a_small_batch_aligns_every_good_document_and_reports_the_bad_one(baseline) -> None:
+    out, report = baseline
+    assert report.aligned == 3 and report.skipped == 0
+    assert [doc for doc, _ in report.failed] == ["bad"]
+    assert "binary" in report.failed[0][1]
+
+    # The links are real alignments: close to the gold links of these documents.
+    links = _links(out)
+    assert {row["doc"] for row in links} == set(DOCS)
+    for doc in DOCS:
+        system = [r for r in links if r["doc"] == doc]
+        assert [r["link"] for r in system] == list(range(1, len(system) + 1))
+        gold = read_beads((DATA / "gold" / f"{doc}.align").read_text(encoding="utf-8").splitlines())
+        beads = read_beads(f"{r['src']}:{r['tgt']}" for r in system)
+        assert score_alignments([gold], [beads]).lax_f1 >= 0.8, doc
+
+    # Parquet holds the same rows; the TMX every link with both sides, texts included.
+    assert pq.read_table(out / "links.parquet").to_pylist() == links
+    tmx = read_corpus(out / "tmx" / "en-is.tmx")
+    both_sides = [r for r in links if r["src"] and r["tgt"]]
+    assert [u.source for u in tmx.units] == [r["src_text"] for r in both_sides]
+    assert [u.target for u in tmx.units] == [r["tgt_text"] for r in both_sides]
+
+    # The summary: the failure first with its reason, then the documents weakest first.
+    rows = [json.loads(line) for line in (out / "summary.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert rows[0]["id"] == "bad" and rows[0]["status"] == "failed" and "binary" in rows[0]["reason"]
+    ok = rows[1:]
+    assert sorted(r["id"] for r in ok) == sorted(DOCS)
+    means = [r["mean_confidence"] for r in ok]
+    assert means == sorted(means)
+    for row in ok:
+        doc_links = [r for r in links if r["doc"] == row["id"]]
+        assert row["links"] == len(doc_links)
+        assert row["src_sentences"] == len((DATA / "en" / f"{row['id']}.txt").read_text().splitlines())
+        assert row["lowest_confidence"] == min(r["confidence"] for r in doc_links if r["src"] and r["tgt"])
+    tsv = (out / "summary.tsv").read_text(encoding="utf-8").splitlines()
+    assert [line.split("\t")[0] for line in tsv[1:]] == [r["id"] for r in rows]
+
+
+def test_a_run_killed_with_sigkill_resumes_to_the_same_output(manifest: Path, baseline, tmp_path: Path) -> None:
+    out = tmp_path / "corpus"
+    command = [sys.executable, "-m", "workbench.cli", "batch", "align", str(manifest), "--out", str(out)]
+    process = subprocess.Popen([*command, *CLI_OPTIONS], start_new_session=True, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 600
+        while not list((out / "done").glob("*.json")) and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+        os.killpg(process.pid, signal.SIGKILL)  # the whole run, as an out-of-memory kill or a lost node would
+    finally:
+        process.wait()
+    finished = [doc for doc in ("bad", *DOCS) if CorpusFolder(out).finished(doc)]
+    assert 1 <= len(finished) < len(DOCS)
+    assert not (out / "summary.tsv").exists()
+
+    resumed = subprocess.run([*command, *CLI_OPTIONS], capture_output=True, text=True, timeout=900)
+    assert resumed.returncode == 1, resumed.stderr  # 1: the bad document failed again, the others are done
+    assert f"{len(DOCS) - len(finished)} aligned, {len(finished)} already done, 1 failed" in resumed.stdout
+    assert _exports(out) == _exports(baseline[0])
+
+
+def test_two_worker_processes_give_the_same_links(manifest: Path, baseline, tmp_path: Path) -> None:
+    pairs = [p for p in read_manifest(manifest) if p.id != "n_3"]  # two documents: one for each worker
+    report = run_batch(pairs, tmp_path / "corpus", LocalExecutor(2), OPTIONS)
+    assert report.aligned == 2 and [doc for doc, _ in report.failed] == ["bad"]
+    assert report.seconds["model_loading"] > 0
+    _same_links(_links(tmp_path / "corpus"), [r for r in _links(baseline[0]) if r["doc"] != "n_3"])
+
+
+def test_a_local_ray_cluster_runs_the_same_pipeline(manifest: Path, baseline, tmp_path: Path) -> None:
+    import ray  # setup.sh installs the ray extra: this test runs in CI, it is never skipped
+
+    executor = RayExecutor("local", num_cpus=2)
+    try:
+        report = run_batch(read_manifest(manifest), tmp_path / "corpus", executor, OPTIONS)
+    finally:
+        ray.shutdown()
+    assert "embedding actor" in executor.describe()
+    assert report.aligned == 3 and [doc for doc, _ in report.failed] == ["bad"]
+    _same_links(_links(tmp_path / "corpus"), _links(baseline[0]))
+
+
+def _same_links(got: list[dict], expected: list[dict]) -> None:
+    """Same links and texts; confidences equal to rounding (other processes may use other thread counts)."""
+    assert [(r["doc"], r["src"], r["tgt"], r["src_text"]) for r in got] == [
+        (r["doc"], r["src"], r["tgt"], r["src_text"]) for r in expected
+    ]
+    assert all(abs(a["confidence"] - b["confidence"]) < 1e-3 for a, b in zip(got, expected, strict=True))
+
+
+def test_check_adds_the_spot_checks_counts_to_the_summary(baseline, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "corpus"
+    shutil.copytree(baseline[0], out)
+    assert main(["batch", "check", str(out), "--quiet"]) == 0
+    assert "3 documents checked" in capsys.readouterr().out
+    rows = [json.loads(line) for line in (out / "summary.jsonl").read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        if row["status"] == "ok":
+            findings = json.loads((out / "checks" / f"{row['id']}.json").read_text(encoding="utf-8"))["findings"]
+            assert row["errors"] == sum(f["severity"] == "error" for f in findings)
+            assert row["warnings"] == sum(f["severity"] == "warning" for f in findings)
+        else:
+            assert row["errors"] == ""
+    assert check_batch(out) == rows  # the library under the command: checking again finds the same
+
+
+def test_without_ray_the_option_says_how_to_get_it(manifest: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # what an environment without the extra looks like to import
+    assert main(["batch", "align", str(manifest), "--out", str(tmp_path / "c"), "--ray", "auto"]) == 2
+    assert 'pip install -e ".[ray]"' in capsys.readouterr().err
+    assert not (tmp_path / "c").exists()
+    with pytest.raises(WorkbenchError, match=r"\[ray\]"):
+        RayExecutor("auto")
+    assert "pip install" in RAY_HINT
+
+
+def test_manifests_tsv_and_folders_and_their_errors(tmp_path: Path) -> None:
+    (tmp_path / "a.en").write_text("One.\n", encoding="utf-8")
+    (tmp_path / "a.is").write_text("Einn.\n", encoding="utf-8")
+    tsv = tmp_path / "m.tsv"
+    tsv.write_text("source\ttarget\tsrc_lang\n\na.en\ta.is\ten\n", encoding="utf-8")
+    [pair] = read_manifest(tsv, tgt_lang="is")
+    assert (pair.id, pair.source, pair.target, pair.src_lang, pair.tgt_lang) == (
+        "a",
+        tmp_path / "a.en",
+        tmp_path / "a.is",
+        "en",
+        "is",
+    )
+    pairs = read_manifest(DATA / "en", DATA / "is", src_lang="en", tgt_lang="is")
+    assert [p.id for p in pairs] == list(DOCS)
+
+    bad = {
+        "dup.jsonl": '{"id": "x", "source": "a.en", "target": "a.is"}\n{"id": "x", "source": "a.en", "target": "a.is"}',
+        "path.jsonl": '{"id": "../x", "source": "a.en", "target": "a.is"}',
+        "nosrc.jsonl": '{"target": "a.is"}',
+        "lang.tsv": "source\ttarget\tsrc_lang\na.en\ta.is\ten glish\n",
+        "cols.tsv": "source\ttarget\tsize\na.en\ta.is\t3\n",
+        "short.tsv": "source\ttarget\na.en\n",
+        "broken.jsonl": '{"source": ',
+        "m.csv": "source,target\n",
+    }
+    messages = {"dup": "used twice", "path": "file name", "nosrc": "'source'", "lang": "language code"}
+    messages |= {"cols": "unknown column", "short": "line 2", "broken": "line 1", "m": ".tsv"}
+    for name, text in bad.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        with pytest.raises(InputError, match=messages[name.split(".")[0]]):
+            read_manifest(tmp_path / name)
+    extra = tmp_path / "sources"
+    shutil.copytree(DATA / "en", extra)
+    (extra / "lonely.txt").write_text("Alone.\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"lonely\.txt"):
+        read_manifest(extra, DATA / "is")
+
+
+def test_a_resume_with_other_options_or_into_a_foreign_folder_is_refused(manifest: Path, tmp_path: Path) -> None:
+    pairs = read_manifest(manifest)
+    folder = CorpusFolder(tmp_path / "corpus")
+    folder.start(pairs, OPTIONS)
+    with pytest.raises(InputError, match="same options"):
+        folder.start(pairs, BatchOptions(presplit=True, refine=True))
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(InputError, match="not empty"):
+        CorpusFolder(tmp_path / "other").start(pairs, OPTIONS)
+    assert (tmp_path / "other" / "notes.txt").read_text(encoding="utf-8") == "mine"

@@ -1,0 +1,34 @@
+"""Corpora at scale: align many document pairs into one corpus folder, on this machine or on a Ray cluster.
+
+``read_manifest`` names the pairs (TSV, JSONL or two folders), ``run_batch`` aligns those not finished yet with an
+executor (:class:`LocalExecutor`: worker processes each loading the model once; :class:`RayExecutor`: embedding
+actors and alignment tasks) and writes the corpus (:mod:`workbench.batch.store` has the layout), ``check_batch``
+adds the spot-checks' counts to its summary.
+"""
+
+from workbench.batch.check import check_batch
+from workbench.batch.local import LocalExecutor
+from workbench.batch.manifest import DocumentPair, read_manifest
+from workbench.batch.pipeline import BatchOptions, PairResult, align_pair
+from workbench.batch.ray_executor import RAY_HINT, RayExecutor, require_ray
+from workbench.batch.run import BatchProgress, BatchReport, Executor, run_batch
+from workbench.batch.store import SUMMARY_COLUMNS, CorpusFolder
+
+__all__ = [
+    "RAY_HINT",
+    "SUMMARY_COLUMNS",
+    "BatchOptions",
+    "BatchProgress",
+    "BatchReport",
+    "CorpusFolder",
+    "DocumentPair",
+    "Executor",
+    "LocalExecutor",
+    "PairResult",
+    "RayExecutor",
+    "align_pair",
+    "check_batch",
+    "read_manifest",
+    "require_ray",
+    "run_batch",
+]

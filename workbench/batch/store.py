@@ -1,0 +1,280 @@
+"""The corpus folder a batch writes, laid out so that a killed run resumes without redoing or half-writing anything.
+
+::
+
+    batch.json            the options and document ids; a resume with other options is refused
+    docs/<id>.jsonl       one document's links (written to a temporary file, then renamed)
+    done/<id>.json        its finished marker: the summary row (written after the links, also atomically)
+    failed/<id>.json      a document that failed, with the reason (retried by the next run)
+    checks/<id>.json      the spot-checks' findings (``workbench batch check``)
+    links.jsonl           every link of every finished document, in manifest order
+    links.parquet         the same rows for analysis (pyarrow)
+    tmx/<src>-<tgt>.tmx   one TMX a language pair (links with both sides)
+    summary.tsv           one row a document, weakest first (also summary.jsonl)
+
+A document counts as finished only when its marker exists, and the marker is written only after its links are in
+place, so a kill between the two redoes that one document. The combined files are always rebuilt from the
+per-document ones, which makes a resumed run's output identical to an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from workbench.batch.manifest import DocumentPair
+from workbench.batch.pipeline import BatchOptions, PairResult
+from workbench.errors import InputError
+from workbench.writing import write_bytes_atomic
+
+#: Below this confidence a link is counted as weak in the summary (the app's red band).
+WEAK_CONFIDENCE = 0.5
+
+SUMMARY_COLUMNS = (
+    "id",
+    "status",
+    "src_lang",
+    "tgt_lang",
+    "src_sentences",
+    "tgt_sentences",
+    "links",
+    "mean_confidence",
+    "lowest_confidence",
+    "weak_links",
+    "errors",
+    "warnings",
+    "reason",
+)
+
+
+class CorpusFolder:
+    """Reads and writes one batch's output folder (see the module docstring for the layout)."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+
+    # -- the run ------------------------------------------------------------------------------------------------
+
+    def start(self, pairs: Sequence[DocumentPair], options: BatchOptions) -> None:
+        """Record the options, or check them against those of the run being resumed."""
+        if self.root.exists() and not self.root.is_dir():
+            raise InputError(f"{self.root} is a file; --out names a folder for the corpus.")
+        record = self.root / "batch.json"
+        if record.exists():
+            try:
+                earlier = json.loads(record.read_text(encoding="utf-8"))["options"]
+            except (ValueError, KeyError, TypeError):
+                raise InputError(f"{record} is damaged; give another --out folder.") from None
+            if earlier != options.as_dict():
+                raise InputError(
+                    f"{self.root} holds a batch made with {earlier}, not {options.as_dict()}: resume it with the "
+                    "same options, or give another --out folder."
+                )
+        elif self.root.exists() and any(self.root.iterdir()):
+            raise InputError(f"{self.root} is not empty and holds no batch; give a new or empty --out folder.")
+        data = {"options": options.as_dict(), "documents": [p.id for p in pairs]}
+        _write_json(record, data)
+
+    def finished(self, doc_id: str) -> bool:
+        return (self.root / "done" / f"{doc_id}.json").exists() and (self.root / "docs" / f"{doc_id}.jsonl").exists()
+
+    def record(self, result: PairResult) -> None:
+        """Store one document's outcome: its links then its marker, or its failure."""
+        if result.error is not None:
+            _write_json(self.root / "failed" / f"{result.id}.json", {"id": result.id, "reason": result.error})
+            return
+        lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in result.rows)
+        write_bytes_atomic(self.root / "docs" / f"{result.id}.jsonl", lines.encode("utf-8"))
+        confidences = [row["confidence"] for row in result.rows if row["src"] and row["tgt"]]
+        marker = {
+            "id": result.id,
+            "status": "ok",
+            "src_lang": result.src_lang,
+            "tgt_lang": result.tgt_lang,
+            "src_sentences": result.src_sentences,
+            "tgt_sentences": result.tgt_sentences,
+            "links": len(result.rows),
+            "mean_confidence": round(sum(confidences) / len(confidences), 4) if confidences else 0.0,
+            "lowest_confidence": min(confidences, default=0.0),
+            "weak_links": sum(c < WEAK_CONFIDENCE for c in confidences),
+            "seconds": result.seconds,  # kept here only: timings differ run to run, the exports must not
+        }
+        _write_json(self.root / "done" / f"{result.id}.json", marker)
+        with contextlib.suppress(FileNotFoundError):
+            (self.root / "failed" / f"{result.id}.json").unlink()
+
+    # -- reading back -------------------------------------------------------------------------------------------
+
+    def document_ids(self) -> list[str]:
+        """The ids of the batch, in manifest order."""
+        record = self.root / "batch.json"
+        if not record.exists():
+            raise InputError(f"{self.root} holds no batch (no batch.json); run workbench batch align first.")
+        return list(json.loads(record.read_text(encoding="utf-8"))["documents"])
+
+    def marker(self, doc_id: str) -> dict[str, Any] | None:
+        path = self.root / "done" / f"{doc_id}.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+    def failure(self, doc_id: str) -> str | None:
+        path = self.root / "failed" / f"{doc_id}.json"
+        return json.loads(path.read_text(encoding="utf-8"))["reason"] if path.exists() else None
+
+    def links(self, doc_id: str) -> list[dict[str, Any]]:
+        path = self.root / "docs" / f"{doc_id}.jsonl"
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+    def findings(self, doc_id: str) -> dict[str, Any] | None:
+        path = self.root / "checks" / f"{doc_id}.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+    def write_findings(self, doc_id: str, findings: list[dict[str, Any]]) -> None:
+        _write_json(self.root / "checks" / f"{doc_id}.json", {"id": doc_id, "findings": findings})
+
+    def summary(self) -> list[dict[str, Any]]:
+        """One row a document, weakest first: failed, then not yet done, then by mean and lowest confidence."""
+        rows = []
+        for doc_id in self.document_ids():
+            marker = self.marker(doc_id) if self.finished(doc_id) else None
+            row: dict[str, Any] = dict.fromkeys(SUMMARY_COLUMNS, "")
+            row["id"] = doc_id
+            if marker is None:
+                reason = self.failure(doc_id)
+                row.update(status="failed" if reason else "pending", reason=reason or "")
+            else:
+                row.update({k: v for k, v in marker.items() if k in SUMMARY_COLUMNS})
+                found = self.findings(doc_id)
+                if found is not None:
+                    severities = [f["severity"] for f in found["findings"]]
+                    row.update(errors=severities.count("error"), warnings=severities.count("warning"))
+            rows.append(row)
+        rank = {"failed": 0, "pending": 1, "ok": 2}
+        return sorted(
+            rows,
+            key=lambda r: (
+                rank[r["status"]],
+                r["mean_confidence"] if r["status"] == "ok" else 0.0,
+                r["lowest_confidence"] if r["status"] == "ok" else 0.0,
+                r["id"],
+            ),
+        )
+
+    # -- the corpus exports ---------------------------------------------------------------------------------------
+
+    def write_exports(self) -> dict[str, Path]:
+        """Rebuild links.jsonl, links.parquet, the TMX files and the summary from the per-document files."""
+        from workbench.formats import ParallelCorpus, TranslationUnit, write_corpus
+
+        done = [doc_id for doc_id in self.document_ids() if self.finished(doc_id)]
+        written: dict[str, Path] = {}
+        pairs: dict[tuple[str, str], ParallelCorpus] = {}
+        with _atomic_text(self.root / "links.jsonl") as jsonl, _ParquetRows(self.root / "links.parquet") as parquet:
+            for doc_id in done:
+                rows = self.links(doc_id)
+                jsonl.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+                parquet.add(rows)
+                for row in rows:
+                    if not (row["src"] and row["tgt"]):  # a sentence left alone is no translation unit
+                        continue
+                    key = (row["src_lang"], row["tgt_lang"])
+                    corpus = pairs.setdefault(key, ParallelCorpus(*key, name=f"batch {key[0]}-{key[1]}"))
+                    corpus.units.append(
+                        TranslationUnit(
+                            (row["src_text"],),
+                            (row["tgt_text"],),
+                            source_ids=tuple(f"{doc_id}:{i}" for i in row["src"]),
+                            target_ids=tuple(f"{doc_id}:{j}" for j in row["tgt"]),
+                            confidence=row["confidence"],
+                        )
+                    )
+        written["links.jsonl"] = self.root / "links.jsonl"
+        written["links.parquet"] = self.root / "links.parquet"
+        for (src, tgt), corpus in sorted(pairs.items()):
+            path = self.root / "tmx" / f"{src}-{tgt}.tmx"
+            write_corpus(corpus, "tmx", path)
+            written[path.name] = path
+        written.update(self.write_summary())
+        return written
+
+    def write_summary(self) -> dict[str, Path]:
+        rows = self.summary()
+        tsv = "\t".join(SUMMARY_COLUMNS) + "\n"
+        tsv += "".join("\t".join(_cell(row[c]) for c in SUMMARY_COLUMNS) + "\n" for row in rows)
+        write_bytes_atomic(self.root / "summary.tsv", tsv.encode("utf-8"))
+        lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        write_bytes_atomic(self.root / "summary.jsonl", lines.encode("utf-8"))
+        return {"summary.tsv": self.root / "summary.tsv", "summary.jsonl": self.root / "summary.jsonl"}
+
+
+def _cell(value: object) -> str:
+    return " ".join(str(value).replace("\t", " ").split())
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    write_bytes_atomic(path, (json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
+
+
+@contextlib.contextmanager
+def _atomic_text(path: Path) -> Iterator[IO[str]]:
+    """A text file streamed to a temporary name beside ``path`` and renamed over it only when complete: the
+    corpus-wide files can be larger than memory should hold, which ``write_bytes_atomic`` would need."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+class _ParquetRows:
+    """The links as a Parquet file, one row group a document, written to a temporary name and renamed."""
+
+    def __init__(self, path: Path) -> None:
+        import pyarrow as pa
+
+        self.path = path
+        self.schema = pa.schema(
+            [
+                ("doc", pa.string()),
+                ("link", pa.int32()),
+                ("src_lang", pa.string()),
+                ("tgt_lang", pa.string()),
+                ("type", pa.string()),
+                ("src", pa.list_(pa.int32())),
+                ("tgt", pa.list_(pa.int32())),
+                ("confidence", pa.float64()),
+                ("src_text", pa.string()),
+                ("tgt_text", pa.string()),
+            ]
+        )
+        self._context = _atomic_text(path)
+        self._writer: Any = None
+
+    def __enter__(self) -> _ParquetRows:
+        import pyarrow.parquet as pq
+
+        handle = self._context.__enter__()
+        self._writer = pq.ParquetWriter(handle.buffer, self.schema)
+        return self
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        import pyarrow as pa
+
+        if rows:
+            self._writer.write_table(pa.Table.from_pylist(rows, schema=self.schema))
+
+    def __exit__(self, *exc_info: object) -> bool:
+        self._writer.close()
+        return bool(self._context.__exit__(*exc_info))
