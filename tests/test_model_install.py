@@ -248,6 +248,7 @@ def test_cli_installs_pins_and_lists_the_new_pair(opus_folder: Path, tmp_path: P
     assert refused.returncode != 0 and "no such file or folder" in refused.stderr and "Traceback" not in refused.stderr
     unpinned = run("--unpin", "en-de")
     assert unpinned.returncode == 0 and load_pins(tmp_path / "models") == {}
+    assert "opus-mt-en-de            opus-mt   en->de  opus-mt-en-de" in unpinned.stdout  # the installed list
     back = tmp_path / "opus-mt-de-en"
     shutil.copytree(opus_folder, back)
     sample = tmp_path / "sample.txt"
@@ -258,3 +259,8 @@ def test_cli_installs_pins_and_lists_the_new_pair(opus_folder: Path, tmp_path: P
     # Both copy models: the round trip returns the sentences exactly.
     assert "en->de       opus-mt              neural direct     100.0" in compared.stdout
     assert "2 sentences of" in compared.stdout and "round trip back by de->en by opus-mt" in compared.stdout
+    removed = run("--remove", "opus-mt-de-en")
+    assert removed.returncode == 0 and "removed opus-mt opus-mt-de-en (de->en)" in removed.stdout
+    assert _leftovers(tmp_path / "models") == ["opus-mt-en-de", "pins.json"]
+    unknown = run("--remove", "opus-mt-de-en")
+    assert unknown.returncode != 0 and "installed: opus-mt-en-de" in unknown.stderr

@@ -40,6 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="install a model: a Firefox Translations/Bergamot folder or .tar.gz, a CTranslate2 OPUS-MT folder, "
         "or an .argosmodel file",
     )
+    p.add_argument("--remove", metavar="NAME", help="uninstall an installed model (its folder name, as listed)")
     p.add_argument("--from", dest="src_lang", help="source language: of --compare, or of --install when unstated")
     p.add_argument("--to", dest="tgt_lang", help="target language: of --compare, or of --install when unstated")
     p.add_argument("--compare", action="store_true", help="translate sample sentences through every route --from --to")
@@ -116,6 +117,11 @@ def _cmd_engines(args: argparse.Namespace) -> int:
             check_language(code, option)
     if args.install:
         _install(args.install, models_dir, args.src_lang, args.tgt_lang)
+    if args.remove:
+        from workbench.translation.installed import remove_model
+
+        removed = remove_model(models_dir, args.remove)
+        print(f"removed {removed.label()}")
     if args.pin or args.unpin:
         _pin(models_dir, args.pin, args.unpin)
     if args.compare:
@@ -139,6 +145,13 @@ def _cmd_engines(args: argparse.Namespace) -> int:
         reason = engine.unavailable_reason()
         state = f"{len(engine.pairs())} direct pairs" if reason is None else f"unavailable: {reason}"
         print(f"  {engine.name:9s} {engine.kind:10s} {state}")
+    from workbench.translation.installed import installed_models
+
+    models = installed_models(models_dir)
+    if models:
+        print(f"\nmodels installed in {models_dir} (--remove NAME):")
+        for model in models:
+            print(f"  {model.path.name:24s} {model.kind:9s} {model.src}->{model.tgt}  {model.name}")
     pairs = router.available_pairs()
     print(f"\npairs this machine translates ({len(pairs)}):")
     for (src, tgt), route in sorted(pairs.items()):

@@ -86,6 +86,22 @@ def installed_models(models_dir: Path, kind: str | None = None) -> list[Installe
     return [model for _, model in found]
 
 
+def remove_model(models_dir: Path, folder_name: str) -> InstalledModel:
+    """Uninstall the model in ``models_dir/folder_name``: renamed aside first, so it is listed whole or not at all."""
+    for model in installed_models(models_dir):
+        if model.path.name == folder_name:
+            trash = Path(tempfile.mkdtemp(prefix=_STAGING, dir=models_dir))  # removed below, or by the next install
+            try:
+                os.replace(model.path, trash / "removed")
+            except OSError as exc:
+                shutil.rmtree(trash, ignore_errors=True)
+                raise InputError(f"{folder_name} cannot be removed ({exc}).") from exc
+            shutil.rmtree(trash, ignore_errors=True)
+            return model
+    names = ", ".join(m.path.name for m in installed_models(models_dir)) or "none"
+    raise InputError(f"no installed model is named {folder_name!r} (installed: {names}).")
+
+
 def load_pins(models_dir: Path) -> dict[tuple[str, str], str]:
     """The engine a user pinned for each pair (``workbench engines --pin en-pt=opus-mt``); empty if none."""
     try:
