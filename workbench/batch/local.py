@@ -15,6 +15,8 @@ from workbench.batch.manifest import DocumentPair
 from workbench.batch.pipeline import BatchOptions, PairResult, align_pair
 from workbench.embedding.base import Embedder
 
+_WORKER_DIED = "its worker process died (killed, or out of memory); run the batch again to retry it"
+
 _worker_embedder: Embedder | None = None
 _worker_load_seconds = 0.0
 
@@ -74,6 +76,7 @@ class LocalExecutor:
             return
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures.process import BrokenProcessPool
 
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
@@ -82,10 +85,14 @@ class LocalExecutor:
             initializer=_start_worker,
             initargs=(options, self.threads),
         ) as pool:
-            futures = [pool.submit(_run_in_worker, pair, options) for pair in pairs]
+            futures = {pool.submit(_run_in_worker, pair, options): pair for pair in pairs}
             try:
                 for future in as_completed(futures):
-                    yield future.result()
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:  # a worker was killed (out of memory?): its documents fail, the
+                        pair = futures[future]  # run still writes what the others finished; a rerun retries
+                        yield PairResult(pair.id, pair.src_lang, pair.tgt_lang, error=_WORKER_DIED)
             finally:
                 for future in futures:  # stopped early (an interrupt): drop the work not started
                     future.cancel()

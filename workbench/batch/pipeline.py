@@ -47,6 +47,7 @@ class PairResult:
     tgt_sentences: int = 0
     error: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+    embedder: str = ""  # the model and route that made the links (the marker keeps it)
 
     @property
     def sentences(self) -> int:
@@ -79,7 +80,7 @@ def align_pair(pair: DocumentPair, embedder: Embedder, options: BatchOptions) ->
     from workbench.alignment import align_documents
     from workbench.documents import load_document, sentence_joiner
 
-    result = PairResult(pair.id, pair.src_lang, pair.tgt_lang)
+    result = PairResult(pair.id, pair.src_lang, pair.tgt_lang, embedder=embedder.name)
     started = time.perf_counter()
     timed = TimedEmbedder(embedder)
     try:

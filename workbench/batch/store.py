@@ -102,6 +102,7 @@ class CorpusFolder:
             "mean_confidence": round(sum(confidences) / len(confidences), 4) if confidences else 0.0,
             "lowest_confidence": min(confidences, default=0.0),
             "weak_links": sum(c < WEAK_CONFIDENCE for c in confidences),
+            "embedder": result.embedder,
             "seconds": result.seconds,  # kept here only: timings differ run to run, the exports must not
         }
         _write_json(self.root / "done" / f"{result.id}.json", marker)
