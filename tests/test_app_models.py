@@ -61,6 +61,10 @@ def test_install_a_folder_pin_it_and_compare_routes(root: Path, models: Path, tm
     button(at, "Save").click().run()
     assert load_pins(models) == {("en", "de"): "opus-mt"}
 
+    at.selectbox(key="remove_model").set_value("opus-mt-en-de").run()
+    button(at, "Remove").click().run()
+    assert any("Removed opus-mt opus-mt-en-de" in s.value for s in at.success) and installed_models(models) == []
+
     at.selectbox(key="compare_pair").set_value(("en", "pt")).run()
     at.text_area(key="compare_text").set_value("The parties met in Brussels.\nKosovo is in the Balkans.").run()
     button(at, "Compare").click().run()

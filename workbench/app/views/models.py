@@ -15,7 +15,7 @@ from workbench.embedding import KNOWN_EMBEDDERS
 from workbench.paths import default_models_dir
 from workbench.seeds import DEFAULT_SEED
 from workbench.translation.argos import ArgosEngine
-from workbench.translation.installed import install_model, load_pins, save_pins
+from workbench.translation.installed import install_model, installed_models, load_pins, remove_model, save_pins
 
 
 def main() -> None:
@@ -23,6 +23,7 @@ def main() -> None:
     _engines()
     _install_argos()
     _install_model()
+    _installed()
     _pins()
     _compare()
     _embedder()
@@ -122,6 +123,27 @@ def _install_model() -> None:
             f"New pairs: {', '.join(f'{s}→{t}' for s, t in new) or 'none (it replaces a route)'}."
         )
     state.show_messages()
+
+
+def _installed() -> None:
+    models = installed_models(default_models_dir())
+    if not models:
+        return
+    st.markdown(f"**Installed models** (in {default_models_dir()})")
+    st.dataframe(
+        pd.DataFrame(
+            [{"Folder": m.path.name, "Kind": m.kind, "Pair": f"{m.src}→{m.tgt}", "Model": m.name} for m in models]
+        ),
+        hide_index=True,
+    )
+    left, right = st.columns([3, 1])
+    name = left.selectbox("Model to remove", [m.path.name for m in models], key="remove_model")
+    if right.button("Remove", key="remove_model_button"):
+        removed = state.attempt(remove_model, default_models_dir(), name)
+        if removed is not None:
+            state.router.clear()
+            st.success(f"Removed {removed.label()}.")
+        state.show_messages()
 
 
 def _pins() -> None:
