@@ -170,6 +170,18 @@ def test_opus_mt_folder_installs_translates_in_batches_and_ranks_above_rule_base
     assert pivot.kind == "neural pivot" and pivot.engines == ["bergamot", "opus-mt"]
 
 
+def test_one_install_call_takes_an_argos_package_too(tmp_path: Path) -> None:
+    from workbench.translation.argos import ArgosEngine
+
+    argos = ArgosEngine(packages_dir=tmp_path / "argos")
+    package = build_copy_argosmodel(tmp_path, "en", "eo")
+    model, _ = install_model(package, tmp_path / "models", argos_install=argos.install_file)
+    assert (model.kind, model.src, model.tgt, model.path.parent) == ("argos", "en", "eo", tmp_path / "argos")
+    assert argos.pairs() == [("en", "eo")] and _leftovers(tmp_path / "models") == []  # Argos keeps its own folder
+    with pytest.raises(InputError, match="not a model file the workbench knows"):
+        install_model(tmp_path / "argos" / model.path.name / "metadata.json", tmp_path / "models")
+
+
 def test_a_killed_install_s_staging_folder_goes_at_the_next_install_but_a_live_one_stays(
     opus_folder: Path, tmp_path: Path
 ) -> None:
