@@ -9,6 +9,7 @@ in the URL (``?project=``), so a reload of the page, a new session, opens it aga
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
+from workbench.alignment.estimate import AlignmentEstimate, AlignmentProgress
 from workbench.app.review_signals import ReviewSignals
 from workbench.embedding import DEFAULT_EMBEDDER, CachedEmbedder, Embedder, EmbeddingCache, load_embedder
 from workbench.errors import ConflictError, WorkbenchError
@@ -31,6 +33,9 @@ T = TypeVar("T")
 PROJECT, TARGET, LINK, PAGE = "project", "target", "link", "review_page"
 EMBEDDER, MESSAGES, CONFLICT = "embedder_name", "messages", "conflict"
 FOCUS, LINK_MESSAGE, SEQUENCE = "review_focus", "review_message", "review_sequence"
+
+ASK = "confirm_long_work"
+CONFIRM_ENV = "WORKBENCH_CONFIRM_SECONDS"
 
 CONFLICT_MESSAGE = "This project was changed in another tab or process: reload it, then make your change again."
 
@@ -214,6 +219,54 @@ def progress_callback(bar: Any, label: str) -> Callable[[int, int], None]:
         bar.progress(min(1.0, done / max(total, 1)), text=f"{label}: {done}/{total}")
 
     return progress
+
+
+def alignment_progress(bar: Any, label: str, estimate: AlignmentEstimate, embedder: Embedder) -> AlignmentProgress:
+    """A ``stages`` callback for the aligner that moves ``bar`` with the stage, its counts and the time left (also
+    from worker threads, as :func:`progress_callback`)."""
+    ctx = get_script_run_ctx()
+
+    def redraw(tracker: AlignmentProgress) -> None:
+        if get_script_run_ctx(suppress_warning=True) is None and ctx is not None:
+            add_script_run_ctx(threading.current_thread(), ctx)
+        bar.progress(tracker.fraction, text=f"{label}: {tracker.describe()}")
+
+    bar.progress(0.0, text=f"{label}: {estimate.describe()}")
+    return AlignmentProgress(estimate, embedder.name, on_change=redraw)
+
+
+def confirm_seconds() -> float:
+    """Work estimated to take longer than this asks first (``WORKBENCH_CONFIRM_SECONDS``; default three minutes)."""
+    try:
+        return float(os.environ.get(CONFIRM_ENV, "180"))
+    except ValueError:
+        return 180.0
+
+
+def long_work_confirmed(job: str, clicked: bool, estimate: Callable[[], tuple[float, str] | None]) -> bool:
+    """Whether to start ``job`` now: at once when its estimate is short; otherwise the click asks first.
+
+    ``estimate()`` gives (seconds, what to tell the person), or None when it cannot tell (the job then starts and
+    says its own error). The question stays on the page across reruns; its Start button starts the job.
+    """
+    if clicked:
+        st.session_state.pop(ASK, None)
+        found = estimate()
+        if found is None or found[0] <= confirm_seconds():
+            return True
+        st.session_state[ASK] = {"job": job, "text": found[1]}
+    asked = st.session_state.get(ASK)
+    if not asked or asked["job"] != job:
+        return False
+    st.warning(f"{asked['text']} Start now?", icon=":material/schedule:")
+    left, right = st.columns(2)
+    if left.button("Start anyway", key=f"ask-start-{job}", type="primary"):
+        st.session_state.pop(ASK, None)
+        return True
+    if right.button("Cancel", key=f"ask-cancel-{job}"):
+        st.session_state.pop(ASK, None)
+        st.rerun()
+    return False
 
 
 def flash(kind: str, message: str) -> None:

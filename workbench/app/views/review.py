@@ -12,9 +12,11 @@ import time
 
 import streamlit as st
 
+from workbench.alignment.estimate import AlignmentEstimate, estimate_alignment
 from workbench.app import state
 from workbench.app.components.review_editor import all_languages_data, links_data, review_editor, rows_payload
 from workbench.app.review_signals import Signals
+from workbench.embedding.base import Embedder
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.projects import Project, realign
 from workbench.review import weakest_order
@@ -111,23 +113,38 @@ def _set_view_in_url(view: str) -> None:
 
 
 def _realign_button(project: Project, key: str, where: st.delta_generator.DeltaGenerator) -> None:
-    if not where.button(
+    clicked = where.button(
         "Realign",
         icon=":material/sync:",
         help="Align again everything between links that are approved or made by hand (edited texts included)",
-    ):
+    )
+    if not state.long_work_confirmed(f"realign-{key}", clicked, lambda: _realign_estimate(project, key)):
         return
     bar = st.progress(0.0, text="realigning ...")
     started = time.perf_counter()
-    progress = state.progress_callback(bar, "realigning, sentences embedded")
     errors_before = len(st.session_state.get(state.MESSAGES, []))
     embedder = state.attempt(state.current_embedder)
-    entry = state.attempt(realign, project, embedder, key, progress) if embedder is not None else None
+    estimate = state.attempt(_estimate, project, key, embedder) if embedder is not None else None
+    stages = state.alignment_progress(bar, "realigning", estimate, embedder) if estimate is not None else None
+    entry = state.attempt(realign, project, embedder, key, stages=stages) if stages is not None else None
     took = time.perf_counter() - started
     failed = len(st.session_state.get(state.MESSAGES, [])) > errors_before or st.session_state.get(state.CONFLICT)
     if not failed:
         state.flash("success", f"Realigned in {took:.1f} s" + ("." if entry else ": no link changed."))
     st.rerun()
+
+
+def _estimate(project: Project, key: str, embedder: Embedder) -> AlignmentEstimate:
+    """Realigning costs what the cache lacks: after a few edits, those sentences and the aligning itself."""
+    return estimate_alignment(project.source.texts(), project.target(key).side.texts(), embedder)
+
+
+def _realign_estimate(project: Project, key: str) -> tuple[float, str] | None:
+    try:
+        estimate = _estimate(project, key, state.current_embedder())
+    except WorkbenchError:
+        return None  # the realign says why itself
+    return estimate.seconds, f"Realigning {key} will take {estimate.describe()}."
 
 
 def _on_action(project: Project, key: str, widget: str) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import streamlit as st
 
+from workbench.alignment.estimate import estimate_alignment
 from workbench.app import state
 from workbench.documents import Document
 from workbench.errors import WorkbenchError
@@ -74,7 +75,9 @@ def _machine_translation(project: Project) -> None:
             except WorkbenchError as exc:
                 st.warning(str(exc))
         st.page_link(state.VIEWS["models"], label="Install a model on the Models page", icon=":material/settings:")
-    if st.button("Translate and align", type="primary", disabled=not choice, key="translate_go"):
+    clicked = st.button("Translate and align", type="primary", disabled=not choice, key="translate_go")
+    job = "translate-" + ",".join(choice)
+    if state.long_work_confirmed(job, clicked, lambda: _translation_estimate(project, choice)):
         added = []
         for lang in choice:
             key = _translate_one(project, lang)
@@ -85,6 +88,31 @@ def _machine_translation(project: Project) -> None:
             state.flash("success", f"Added and aligned: {', '.join(added)}.")
             st.switch_page(state.VIEWS["review"])
         state.show_messages()
+
+
+def _translation_estimate(project: Project, langs: list[str]) -> tuple[float, str] | None:
+    """Aligning each translation to come (as many sentences as the source, none embedded yet), in seconds."""
+    try:
+        estimate = estimate_alignment(project.source.texts(), None, state.current_embedder())
+    except WorkbenchError:
+        return None  # e.g. the model is missing: the job says so itself
+    each = " each" if len(langs) > 1 else ""
+    return (
+        estimate.seconds * len(langs),
+        f"Aligning the translation{'s' if len(langs) > 1 else ''} into {', '.join(langs)} will take "
+        f"{estimate.describe()}{each}, after the translation itself.",
+    )
+
+
+def _alignment_estimate(project: Project, document: Document) -> tuple[float, str] | None:
+    try:
+        estimate = estimate_alignment(project.source.texts(), document.sentence_texts(), state.current_embedder())
+    except WorkbenchError:
+        return None
+    return (
+        estimate.seconds,
+        f"Aligning {document.name} ({len(document.sentences):,} sentences) will take {estimate.describe()}.",
+    )
 
 
 def _translate_one(project: Project, lang: str) -> str | None:
@@ -113,8 +141,11 @@ def _align(project: Project, document: Document, key: str | None, bar: Any, star
     embedder = state.attempt(state.current_embedder)  # a missing model is a message, not a crash
     if embedder is None:
         return None
-    aligned = state.progress_callback(bar, "aligning, sentences embedded")
-    target = state.attempt(add_target, project, document, key, embedder, aligned)
+    estimate = state.attempt(estimate_alignment, project.source.texts(), document.sentence_texts(), embedder)
+    if estimate is None:
+        return None
+    stages = state.alignment_progress(bar, "aligning", estimate, embedder)
+    target = state.attempt(add_target, project, document, key, embedder, stages=stages)
     if target is None:
         return None
     bar.progress(1.0, text=f"{target.key}: {len(target.links)} links in {time.perf_counter() - started:.1f} s")
@@ -147,15 +178,18 @@ def _existing_translation(project: Project) -> None:
     lang = st.text_input("Its language", value="" if guess.lang == "und" else guess.lang, key=f"existing-lang-{tag}")
     st.caption(f"Guessed: {guess.describe()}")
     key = st.text_input("Target key", value="", placeholder="default: the language", key=f"existing-key-{tag}")
-    if st.button("Align and add", type="primary", key=f"existing-add-{tag}"):
-        document = state.attempt(document_from_upload, text, name, lang)
-        if document is not None:
-            bar = st.progress(0.0)
-            added = _align(project, document, key.strip() or None, bar, time.perf_counter())
-            if added:
-                state.select_target(added)
-                state.flash("success", f"Added and aligned: {added}.")
-                st.switch_page(state.VIEWS["review"])
+    clicked = st.button("Align and add", type="primary", key=f"existing-add-{tag}")
+    job = f"existing-{tag}-{lang}"
+    asked = (st.session_state.get(state.ASK) or {}).get("job") == job  # a long alignment waits for its Start
+    document = state.attempt(document_from_upload, text, name, lang) if clicked or asked else None
+    if document is not None and state.long_work_confirmed(job, clicked, lambda: _alignment_estimate(project, document)):
+        bar = st.progress(0.0)
+        added = _align(project, document, key.strip() or None, bar, time.perf_counter())
+        if added:
+            state.select_target(added)
+            state.flash("success", f"Added and aligned: {added}.")
+            st.switch_page(state.VIEWS["review"])
+    if clicked or asked:
         state.show_messages()
 
 
