@@ -5,7 +5,8 @@ Run: ``.venv/bin/python bench/model_install.py``. In a throw-away models folder:
             three times: copy, tokenizer.json built from the vocabulary, test sentence, rename; and the tiny
             CTranslate2 copy model laid out as an OPUS-MT folder
   compare   ``compare_routes`` for en->pt on the seed article (27 sentences) with the shipped engines: each route's
-            round-trip chrF (back by the best pt->en route) and sentences per second, models loaded beforehand
+            round-trip chrF (back by the best pt->en route), sentences keeping English words, and sentences per
+            second, models loaded beforehand
 """
 
 from __future__ import annotations
@@ -61,7 +62,10 @@ def main() -> None:
         print(f"compare en->pt, {len(sentences)} sentences, back by {back.describe()}")
         for r in results:
             engines = "+".join(r.route.engines)
-            print(f"  {engines:20s} {r.route.kind:16s} chrF {r.chrf:5.1f}  {r.sentences_per_second:6.1f} sent/s")
+            print(
+                f"  {engines:20s} {r.route.kind:16s} chrF {r.chrf:5.1f}  untranslated {r.untranslated:2d}  "
+                f"{r.sentences_per_second:6.1f} sent/s"
+            )
 
 
 if __name__ == "__main__":

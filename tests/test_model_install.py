@@ -241,6 +241,7 @@ def test_a_pinned_engine_wins_and_compare_runs_every_route(opus_folder: Path, tm
     assert results[0].translations == sentences  # the copy model, as it is
     assert results[1].translations != sentences and all(len(r.back_translations) == 3 for r in results)
     assert all(0 <= r.chrf <= 100 and r.sentences_per_second > 0 for r in results)
+    assert results[0].untranslated == 3 and results[1].untranslated < 3  # the copy leaves every sentence English
 
 
 def test_cli_installs_pins_and_lists_the_new_pair(opus_folder: Path, tmp_path: Path) -> None:

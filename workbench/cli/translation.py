@@ -233,14 +233,18 @@ def _compare(args: argparse.Namespace, models_dir: Path) -> int:
     finally:
         close()
     print(f"{len(sentences)} sentences of {source}; round trip back by {back.describe()}\n")
-    print(f"  {'through':12s} {'engines':20s} {'kind':16s} {'chrF':>6s} {'sent/s':>7s}")
+    print(f"  {'through':12s} {'engines':20s} {'kind':16s} {'chrF':>6s} {'untranslated':>12s} {'sent/s':>7s}")
     for result in results:
         route = result.route
         through = "->".join([route.src, *(s.tgt for s in route.steps)])
         print(
             f"  {through:12s} {'+'.join(route.engines):20s} {route.kind:16s} {result.chrf:6.1f} "
-            f"{result.sentences_per_second:7.1f}"
+            f"{result.untranslated:>12d} {result.sentences_per_second:7.1f}"
         )
+    print(
+        "\nchrF: the round trip's, against the sentences (a route that leaves words untranslated gets them back "
+        "as they were);\nuntranslated: sentences that keep words of the source language."
+    )
     print("\nmodels:")
     for result in results:
         print(f"  {'+'.join(result.route.engines)}: {', '.join(i.label() for i in result.route.infos())}")

@@ -3,6 +3,8 @@
 Each route's output is translated back by one fixed route (the best back route), so the round-trip chrF of the
 routes differs only by the route under test. chrF of a back-translation rewards routes that keep the meaning
 (and, less fairly, ones that copy the source); it is a guide, not a verdict, so the sample outputs are shown too.
+To balance that, each route also counts the sentences the workbench's own checks find words of the source language
+left untranslated in (whole sentences or single words: the ``untranslated`` and ``untranslated_words`` checks).
 Speed is the forward translation's sentences per second, the cache bypassed and the models loaded beforehand.
 """
 
@@ -28,6 +30,7 @@ class RouteComparison:
     translations: list[str]
     back_translations: list[str]
     chrf: float  # corpus chrF (0-100) of the back-translations against the sources
+    untranslated: int  # sentences with source-language words (or all of it) left untranslated
     seconds: float
 
     @property
@@ -63,7 +66,19 @@ def compare_routes(
         seconds = time.perf_counter() - start
         returned = back_route.translate(forward)
         score = CHRF().corpus_score(returned, [texts]).score
-        results.append(RouteComparison(route, forward, returned, score, seconds))
+        results.append(
+            RouteComparison(route, forward, returned, score, _untranslated(texts, forward, src, tgt), seconds)
+        )
         if progress:
             progress(k + 1, len(routes), route.describe())
     return results, back_route
+
+
+def _untranslated(sources: list[str], targets: list[str], src: str, tgt: str) -> int:
+    """Sentences whose translation keeps source-language words (the checks' findings, one sentence a link)."""
+    from workbench.checks.runner import run_checks
+    from workbench.formats.units import TranslationUnit
+
+    units = [TranslationUnit((s,), (t,)) for s, t in zip(sources, targets, strict=True)]
+    findings = run_checks(units, src, tgt, kinds=["untranslated", "untranslated_words"])
+    return len({f.unit_index for f in findings})

@@ -212,7 +212,10 @@ def _compare() -> None:
     if found is None:
         return
     results, back = found
-    st.caption(f"Round trip back by {back.describe()}; chrF of the back-translations against the sentences.")
+    st.caption(
+        f"Round trip back by {back.describe()}; chrF of the back-translations against the sentences (a route that "
+        "leaves words untranslated gets them back as they were, so read it with the untranslated count)."
+    )
     st.dataframe(
         pd.DataFrame(
             [
@@ -220,6 +223,7 @@ def _compare() -> None:
                     "Route": r.route.describe(),
                     "Kind": r.route.kind,
                     "Round-trip chrF": round(r.chrf, 1),
+                    "Sentences with words left untranslated": r.untranslated,
                     "Sentences/s": round(r.sentences_per_second, 1),
                     "First sentence": r.translations[0] if r.translations else "",
                 }
