@@ -16,9 +16,9 @@ from workbench.checks.audit import (
     wilson_interval,
 )
 from workbench.checks.base import SEVERITIES, CheckContext, CheckKind, CheckThresholds, Finding, GlossaryEntry
-from workbench.checks.glossary import glossary_from_pairs, load_glossary
+from workbench.checks.glossary import glossary_from_bytes, glossary_from_pairs, load_glossary
 from workbench.checks.quality import QUALITY_KINDS, LinkQuality, link_quality
-from workbench.checks.reports import QualityGate, findings_to_csv, render_html_report, summarize
+from workbench.checks.reports import QualityGate, findings_csv, findings_to_csv, render_html_report, summarize
 from workbench.checks.round_trip import link_chrf, round_trip_scores
 from workbench.checks.runner import CHECK_KINDS, run_checks
 from workbench.checks.variant import detect_variant
@@ -40,7 +40,9 @@ __all__ = [
     "audit_summary",
     "detect_variant",
     "draw_audit_sample",
+    "findings_csv",
     "findings_to_csv",
+    "glossary_from_bytes",
     "glossary_from_pairs",
     "link_chrf",
     "link_quality",

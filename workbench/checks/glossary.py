@@ -16,7 +16,7 @@ from pathlib import Path
 from workbench.checks.base import CheckContext, Finding, GlossaryEntry, is_paired
 from workbench.checks.text import fold, term_pattern, word_set
 from workbench.errors import InputError
-from workbench.reading import read_text_file
+from workbench.reading import decode_bytes, read_text_file
 
 _HEADER_WORDS = word_set("source target source_term target_term term translation src tgt") | {
     "source term",
@@ -46,6 +46,21 @@ def load_glossary(
     A first row naming the columns ("source,target", or the two language codes when given) is skipped.
     """
     text, _ = read_text_file(path)
+    return parse_glossary(text, str(path), source_lang, target_lang)
+
+
+def glossary_from_bytes(
+    data: bytes, name: str, source_lang: str | None = None, target_lang: str | None = None
+) -> list[GlossaryEntry]:
+    """:func:`load_glossary` for an upload held in memory (no temporary file); ``name`` names it in messages."""
+    text, _ = decode_bytes(data, name=name)
+    return parse_glossary(text, name, source_lang, target_lang)
+
+
+def parse_glossary(
+    text: str, path: str, source_lang: str | None = None, target_lang: str | None = None
+) -> list[GlossaryEntry]:
+    """The entries of a glossary's decoded ``text``; ``path`` names it in messages (see :func:`load_glossary`)."""
     lines = text.splitlines()
     delimiter = _delimiter([line for line in lines if line.strip() and not line.lstrip().startswith("#")])
     headers = set(_HEADER_WORDS)

@@ -7,6 +7,7 @@ file; every piece of text in it (sentences, messages, details) is escaped.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -19,6 +20,7 @@ from workbench.checks.base import SEVERITIES, Finding
 from workbench.checks.runner import CHECK_KINDS
 from workbench.formats.units import TranslationUnit
 from workbench.projects.model import link_number
+from workbench.writing import write_bytes_atomic
 
 CSV_COLUMNS = (
     "unit_index",  # 0-based, for scripts
@@ -79,29 +81,35 @@ def summarize(findings: Sequence[Finding], thresholds: QualityGate | None = None
 
 
 def findings_to_csv(findings: Sequence[Finding], units: Sequence[TranslationUnit], path: str | Path) -> Path:
-    """Write one row per finding with its link's text (UTF-8); ``details`` is a JSON object. Returns the path."""
+    """Write :func:`findings_csv` to ``path`` (atomically: a reader never sees half a report). Returns the path."""
     path = Path(path)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(CSV_COLUMNS)
-        for finding in findings:
-            unit = units[finding.unit_index]
-            writer.writerow(
-                (
-                    finding.unit_index,
-                    link_number(finding.unit_index),
-                    finding.kind,
-                    finding.severity,
-                    finding.message,
-                    unit.source,
-                    unit.target,
-                    " ".join(unit.source_ids),
-                    " ".join(unit.target_ids),
-                    "" if unit.confidence is None else f"{unit.confidence:.4f}",
-                    json.dumps(finding.details, ensure_ascii=False, sort_keys=True),
-                )
-            )
+    write_bytes_atomic(path, findings_csv(findings, units))
     return path
+
+
+def findings_csv(findings: Sequence[Finding], units: Sequence[TranslationUnit]) -> bytes:
+    """One row per finding with its link's text, as UTF-8 CSV bytes; ``details`` is a JSON object."""
+    handle = io.StringIO(newline="")
+    writer = csv.writer(handle)
+    writer.writerow(CSV_COLUMNS)
+    for finding in findings:
+        unit = units[finding.unit_index]
+        writer.writerow(
+            (
+                finding.unit_index,
+                link_number(finding.unit_index),
+                finding.kind,
+                finding.severity,
+                finding.message,
+                unit.source,
+                unit.target,
+                " ".join(unit.source_ids),
+                " ".join(unit.target_ids),
+                "" if unit.confidence is None else f"{unit.confidence:.4f}",
+                json.dumps(finding.details, ensure_ascii=False, sort_keys=True),
+            )
+        )
+    return handle.getvalue().encode("utf-8")
 
 
 _STYLE = """

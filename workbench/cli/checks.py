@@ -39,28 +39,25 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from workbench.checks import CHECK_KINDS, QualityGate, findings_to_csv, load_glossary, render_html_report, summarize
+    from workbench.checks import load_glossary, summarize
     from workbench.paths import default_alignments_dir
     from workbench.projects import open_project
     from workbench.spot_check import check_target
-    from workbench.writing import write_text_atomic
+    from workbench.workflows.checks import check_kinds, check_reports, quality_gate
+    from workbench.writing import write_bytes_atomic
 
     project = open_project(args.name, default_alignments_dir())
     keys = [args.key] if args.key else list(project.targets)
     if not keys:
         raise WorkbenchError(f"project {args.name!r} has no targets to check.")
-    kinds = [k.strip() for k in args.kinds.split(",")] if args.kinds else None
-    for kind in kinds or []:
-        if kind not in CHECK_KINDS:
-            raise WorkbenchError(f"unknown check {kind!r}; checks are: {', '.join(CHECK_KINDS)}.")
+    kinds = check_kinds(args.kinds)
     per_kind = {}
     for item in args.max_kind:
         kind, _, number = item.partition("=")
-        if kind not in CHECK_KINDS or not number.strip().isdigit():
+        if not number.strip().isdigit():
             raise WorkbenchError(f"--max takes KIND=N with a check's name, e.g. numbers=0 (got {item!r}).")
         per_kind[kind] = int(number)
-    limited = args.max_errors is not None or args.max_warnings is not None or per_kind
-    gate = QualityGate(args.max_errors, args.max_warnings, None, per_kind) if limited else None
+    gate = quality_gate(args.max_errors, args.max_warnings, per_kind)
     if len(keys) > 1 and (args.csv or args.html):
         raise WorkbenchError("--csv and --html write one target's report: pick it with --lang KEY.")
     all_passed = True
@@ -80,19 +77,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
         if gate is not None:
             verdict = "PASSED" if passed else "FAILED: " + "; ".join(summary["violations"])
             print(f"  {verdict}")
-        if args.csv:
-            print(f"  wrote {findings_to_csv(run.findings, run.units, args.csv)}")
-        if args.html:
-            html = render_html_report(
-                run.findings,
-                run.units,
-                source_lang=run.source_lang,
-                target_lang=run.target_lang,
-                title=f"{project.name}: {run.source_lang} -> {key}",
-                gate=gate,
-            )
-            write_text_atomic(args.html, html)
-            print(f"  wrote {args.html}")
+        if args.csv or args.html:
+            reports = check_reports(project, run, gate)
+            for path, data in ((args.csv, reports.csv), (args.html, reports.html)):
+                if path:
+                    write_bytes_atomic(path, data)
+                    print(f"  wrote {path}")
     return 0 if all_passed else EXIT_GATE_FAILED
 
 

@@ -6,6 +6,7 @@ bytes, same checks). A workflow takes a project and plain options and returns da
 prints nothing, draws nothing and asks nothing.
 
 - :mod:`.export`: a project's links as a file to download or save (bytes, file name, MIME type).
+- :mod:`.checks`: the checks' names and limits as people give them, and a run's reports (CSV, HTML) as bytes.
 """
 
 from __future__ import annotations

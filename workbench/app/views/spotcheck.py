@@ -1,11 +1,8 @@
 """Spot-check: the automatic checks on a target's links (filter by kind, jump to a link in Review), the reports,
-and the sampled audit with its pass rate. The work is :mod:`workbench.spot_check` and
-:mod:`workbench.projects.audit`; this page draws them."""
+and the sampled audit with its pass rate. The work is :mod:`workbench.spot_check`, :mod:`workbench.projects.audit`
+and, for what the command line does too (the reports), :mod:`workbench.workflows.checks`; this page draws them."""
 
 from __future__ import annotations
-
-import tempfile
-from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
@@ -15,16 +12,15 @@ from workbench.checks import (
     AUDIT_CATEGORIES,
     CHECK_KINDS,
     GlossaryEntry,
-    findings_to_csv,
-    load_glossary,
-    render_html_report,
+    glossary_from_bytes,
     summarize,
 )
 from workbench.projects import Project, link_number
 from workbench.projects.audit import Audit, AuditItem, draw_sample, load_audit, record_verdict
 from workbench.spot_check import CheckRun, check_target
+from workbench.workflows.checks import CheckReports, check_reports
 
-REPORTS = "spotcheck_reports"  # (project, revision, target) -> (CSV bytes, HTML) of the run kept under RUNS
+REPORTS = "spotcheck_reports"  # (project, revision, target) -> CheckReports of the run kept under RUNS
 RUNS = "spotcheck_runs"  # (project, revision, target) -> CheckRun: a rerun of the page never checks again
 
 
@@ -91,10 +87,9 @@ def _checks(project: Project, key: str) -> None:
 
 
 def _glossary(upload: UploadedFile, project: Project, key: str) -> list[GlossaryEntry] | None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / upload.name
-        path.write_bytes(upload.getvalue())
-        return state.attempt(load_glossary, path, project.source.lang, project.target(key).lang)
+    return state.attempt(
+        glossary_from_bytes, upload.getvalue(), upload.name, project.source.lang, project.target(key).lang
+    )
 
 
 def _findings(project: Project, key: str, run: CheckRun) -> None:
@@ -136,24 +131,18 @@ def _findings(project: Project, key: str, run: CheckRun) -> None:
         )
         if cols[1].button("Review this link", icon=":material/edit_note:", key=f"spotcheck-open-{key}"):
             _open_in_review(project, key, int(chosen))
-    csv_bytes, html = _reports(project, key, run)
+    reports = _reports(project, key, run)
     cols = st.columns(2)
-    cols[0].download_button("Findings (CSV)", csv_bytes, f"{project.name}.{key}.checks.csv", "text/csv")
-    cols[1].download_button("Report (HTML)", html.encode("utf-8"), f"{project.name}.{key}.checks.html", "text/html")
+    cols[0].download_button("Findings (CSV)", reports.csv, reports.csv_name, "text/csv")
+    cols[1].download_button("Report (HTML)", reports.html, reports.html_name, "text/html")
 
 
-def _reports(project: Project, key: str, run: CheckRun) -> tuple[bytes, str]:
+def _reports(project: Project, key: str, run: CheckRun) -> CheckReports:
     """The CSV and HTML reports of a run, made once per run (the page reruns on every click)."""
     made = st.session_state.setdefault(REPORTS, {})
     run_key = (project.name, project.revision, key)
     if run_key not in made:
-        with tempfile.TemporaryDirectory() as tmp:
-            csv_bytes = findings_to_csv(run.findings, run.units, Path(tmp) / "checks.csv").read_bytes()
-        html = render_html_report(
-            run.findings, run.units, source_lang=run.source_lang, target_lang=run.target_lang,
-            title=f"{project.name}: {run.source_lang} -> {key}",
-        )  # fmt: skip
-        made[run_key] = (csv_bytes, html)
+        made[run_key] = check_reports(project, run)
     return made[run_key]
 
 
