@@ -48,7 +48,9 @@ def audit_rows(path: Path) -> list[tuple]:
         return db.execute("SELECT target, link_key, passed FROM audit_items ORDER BY target, position").fetchall()
 
 
-def test_a_version_2_project_is_upgraded_keeping_only_audits_of_targets_it_has(project: Project, root: Path) -> None:
+def test_a_version_2_project_is_upgraded_and_no_target_inherits_an_audit(project: Project, root: Path) -> None:
+    add_target(project, load_document("kosovo-dialogue.de"), "de-3", beads=GOLD)
+    remove_target(project, "de-3")  # version 2 left its audit behind (added below): it goes into this removal
     add_target(project, load_document("kosovo-dialogue.de"), "de-2", beads=GOLD)
     link = project.target("de").links[0]
     key = " ".join(link.src) + "|" + " ".join(link.tgt)
@@ -62,12 +64,13 @@ def test_a_version_2_project_is_upgraded_keeping_only_audits_of_targets_it_has(p
             [
                 ("de", "2999-01-01T00:00:00Z"),  # drawn after de was added: kept
                 ("de-2", "2000-01-01T00:00:00Z"),  # drawn before de-2 was added: a removed target's, dropped
-                ("fr", "2999-01-01T00:00:00Z"),  # a target removed since: left behind by version 2, dropped
+                ("fr", "2999-01-01T00:00:00Z"),  # left behind, with no removal to keep it in: dropped
+                ("de-3", "2000-01-01T00:00:00Z"),  # left behind by removing de-3: kept in that removal
             ],
         )
         db.executemany(
             "INSERT INTO audit_items VALUES (?, ?, 0, 0, 'accuracy', 'old note', NULL)",
-            [("de", key), ("de-2", key), ("fr", key)],
+            [("de", key), ("de-2", key), ("fr", key), ("de-3", key)],
         )
         db.execute("PRAGMA user_version = 2")
     reopened = open_project("kd", root)
@@ -85,6 +88,10 @@ def test_a_version_2_project_is_upgraded_keeping_only_audits_of_targets_it_has(p
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert tables(path) == tables(fresh)  # the same tables as a new file's, with their links to the sides
+    undo(reopened)  # adding de-2
+    undo(reopened)  # removing de-3: it comes back with the audit version 2 had left behind
+    back = load_audit(open_project("kd", root), "de-3")
+    assert back.seed == 7 and [(i.passed, i.comment) for i in back.items] == [(False, "old note")]
 
 
 def test_remove_target_takes_its_audit_and_undo_brings_it_back(project: Project, root: Path) -> None:

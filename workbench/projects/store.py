@@ -905,9 +905,10 @@ def _migrate_1_to_2(db: sqlite3.Connection) -> None:
 
 
 def _migrate_2_to_3(db: sqlite3.Connection) -> None:
-    """Version 3 puts the audit tables in the schema. Version 2 made them on first use, outside it, and kept the
-    rows of removed targets: those go, and so does a sample drawn before the target under its key was last added
-    (it belonged to a removed one), so no target inherits another's verdicts."""
+    """Version 3 puts the audit tables in the schema. Version 2 made them on first use, outside it, and left a
+    removed target's rows behind, where a new target under the same key inherited them. A sample drawn since its
+    target was last added stays; an older one belonged to a target removed since, and moves into the edit that
+    removed it (as the ``audit`` step version 3 writes there), so undoing that removal still brings it back."""
     tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     old = [name for name in ("audit_samples", "audit_items") if name in tables]
     for name in old:
@@ -915,25 +916,41 @@ def _migrate_2_to_3(db: sqlite3.Connection) -> None:
     for statement in _AUDIT_SCHEMA.split(";"):  # one by one: executescript would commit the transaction
         if statement.strip():
             db.execute(statement)
-    if "audit_samples" not in old:
-        for name in old:
-            db.execute(f"DROP TABLE {name}_v2")
-        return
-    added = _last_added(db)
-    samples = [
-        row
-        for row in db.execute("SELECT target, seed, size, drawn FROM audit_samples_v2").fetchall()
-        if row[0] in added and row[3] >= added[row[0]]
-    ]
-    db.executemany("INSERT INTO audit_samples (target, seed, size, drawn) VALUES (?, ?, ?, ?)", samples)
-    if "audit_items" in old:
-        db.execute(
-            "INSERT INTO audit_items (target, link_key, position, passed, category, comment, judged) "
-            "SELECT target, link_key, position, passed, category, comment, judged FROM audit_items_v2 "
-            "WHERE target IN (SELECT target FROM audit_samples)"
-        )
+    if "audit_samples" in old:
+        added = _last_added(db)
+        for key, seed, size, drawn in db.execute("SELECT target, seed, size, drawn FROM audit_samples_v2").fetchall():
+            items = []
+            if "audit_items" in old:
+                items = db.execute(
+                    "SELECT link_key, position, passed, category, comment, judged FROM audit_items_v2 "
+                    "WHERE target = ? ORDER BY position",
+                    (key,),
+                ).fetchall()
+            rows = {"sample": [seed, size, drawn], "items": [list(item) for item in items]}
+            if key in added and drawn >= added[key]:
+                _write_audit(db, key, rows)
+            else:
+                _keep_in_removal(db, key, drawn, rows)
     for name in old:
         db.execute(f"DROP TABLE {name}_v2")
+
+
+def _keep_in_removal(db: sqlite3.Connection, key: str, drawn: str, rows: dict[str, Any]) -> None:
+    """Put a removed target's audit into the first edit in force that removed ``key`` after the sample was drawn
+    (none: it cannot come back, and is dropped)."""
+    for seq, text in db.execute("SELECT seq, patch FROM edits WHERE state = 'done' AND at >= ? ORDER BY seq", (drawn,)):
+        steps = json.loads(text)
+        at = next(
+            (k for k, step in enumerate(steps) if step["kind"] == SIDE and step["key"] == key and step["new"] is None),
+            None,
+        )
+        if at is not None:
+            steps.insert(at, {"kind": AUDIT, "key": key, "start": 0, "old": rows, "new": None})
+            db.execute(
+                "UPDATE edits SET patch = ? WHERE seq = ?",
+                (json.dumps(steps, ensure_ascii=False, separators=(",", ":")), seq),
+            )
+            return
 
 
 def _last_added(db: sqlite3.Connection) -> dict[str, str]:
