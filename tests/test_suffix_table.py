@@ -1,5 +1,6 @@
 """One table of corpus suffixes: the command line's import, the app's upload and read_corpus take the same ones,
-``.ndjson`` (JSON Lines by another name) included. Real files written by the real JSONL exporter."""
+``.ndjson`` (JSON Lines by another name) included; and a corpus read from memory (an upload) reads as its file
+does. Real files written by the real JSONL exporter."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ import pytest
 
 from workbench.cli import main as cli_main
 from workbench.errors import InputError
-from workbench.formats import CORPUS_SUFFIXES, SUFFIX_FORMATS, ParallelCorpus, TranslationUnit, guess_format
+from workbench.formats import (
+    CORPUS_SUFFIXES,
+    SUFFIX_FORMATS,
+    ParallelCorpus,
+    TranslationUnit,
+    guess_format,
+    read_corpus,
+    read_corpus_bytes,
+)
 from workbench.formats.jsonl import export_jsonl
 from workbench.projects import open_project
 from workbench.uploads import corpus_from_upload, upload_kind
@@ -44,3 +53,15 @@ def test_an_ndjson_file_imports_on_the_command_line_and_in_the_app(
 def test_an_unknown_suffix_names_the_table(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"\.ndjson"):
         guess_format(tmp_path / "c.csv")
+
+
+def test_a_corpus_reads_from_memory_as_from_its_file(tmp_path: Path) -> None:
+    data = export_jsonl(corpus())
+    path = tmp_path / "lines.en-de.tsv"
+    path.write_bytes(b"source\ttarget\nSentence 0.\tSatz 0.\n")
+    assert read_corpus_bytes(path.read_bytes(), path.name) == read_corpus(path)  # TSV's languages from the name
+    assert read_corpus_bytes(data, "lines.ndjson") == read_corpus_bytes(data, "x", fmt="jsonl")
+    with pytest.raises(InputError, match=r"lines\.tsv is TSV"):  # the message names the upload, not a copy
+        read_corpus_bytes(b"a\tb\n", "lines.tsv")
+    with pytest.raises(InputError, match="two files"):
+        read_corpus_bytes(b"a\n", "lines.en")

@@ -9,7 +9,6 @@ that says what to do.
 from __future__ import annotations
 
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +16,12 @@ import yaml
 
 from workbench.documents import Document, document_from_text
 from workbench.errors import InputError
-from workbench.formats import CORPUS_SUFFIXES, ParallelCorpus, read_corpus  # the one table of corpus suffixes
+from workbench.formats import (  # CORPUS_SUFFIXES: the one table of corpus suffixes
+    CORPUS_SUFFIXES,
+    ParallelCorpus,
+    guess_format,
+    read_corpus_bytes,
+)
 from workbench.language_id import UNDETERMINED, detect_language
 from workbench.readers import DOCUMENT_SUFFIXES as READER_DOCUMENT_SUFFIXES
 from workbench.readers import read_blocks, reader_for
@@ -111,17 +115,8 @@ def corpus_from_upload(
     if upload_kind(name) != "corpus":
         raise InputError(f"{name} is a document, not an aligned corpus.")
     safe = _UNSAFE.sub("_", Path(name).name).strip("._") or "upload.tsv"
-    if len(safe.encode("utf-8")) > 200:  # a file name the file system takes; the suffix says the format
-        suffix = "".join(Path(safe).suffixes[-2:])[-40:]
-        safe = safe.encode("utf-8")[:150].decode("utf-8", "ignore") + suffix
-    with tempfile.TemporaryDirectory(prefix="workbench-upload-") as folder:
-        path = Path(folder) / safe
-        path.write_bytes(data)
-        try:
-            corpus = read_corpus(path, source_lang=source_lang or None, target_lang=target_lang or None)
-        except InputError as exc:
-            # The reader names the file it read, here a temporary copy: name the upload, not the server's path.
-            raise InputError(str(exc).replace(str(path), name).replace(folder, "")) from None
+    # Read from memory: no temporary copy, and messages name the upload as the person named it.
+    corpus = read_corpus_bytes(data, name, guess_format(safe), source_lang or None, target_lang or None)
     if not corpus.units:
         raise InputError(f"{name} holds no translation units to review.")
     if not corpus.name:

@@ -57,6 +57,7 @@ __all__ = [
     "filter_units",
     "guess_format",
     "read_corpus",
+    "read_corpus_bytes",
     "write_corpus",
     "write_multilingual_tmx",
 ]
@@ -254,8 +255,30 @@ def read_corpus(
     fmt = _check_read_format(fmt) if fmt is not None else guess_format(path)
     if fmt == "moses":
         return _read_moses(path, source_lang, target_lang, target_path)
-    data = _read_bytes(path)
-    where = str(path)
+    return _parse(_read_bytes(path), fmt, path.name, str(path), source_lang, target_lang)
+
+
+def read_corpus_bytes(
+    data: bytes, name: str, fmt: str | None = None, source_lang: str | None = None, target_lang: str | None = None
+) -> ParallelCorpus:
+    """:func:`read_corpus` for a file held in memory (an upload): ``name`` gives the format by its suffix (unless
+    ``fmt`` does), TSV's languages as ``NAME.<src>-<tgt>.tsv`` does, and names the file in messages. Moses, two
+    files, is read from paths only."""
+    fmt = _check_read_format(fmt) if fmt is not None else guess_format(name)
+    if fmt == "moses":
+        raise InputError(f"{name}: a Moses corpus is two files; read it with read_corpus from its path.")
+    if len(data) > MAX_CORPUS_BYTES:
+        raise InputError(
+            f"{name} is {len(data) / 1e6:.0f} MB; the limit is {MAX_CORPUS_BYTES / 1e6:.0f} MB. Split the corpus."
+        )
+    return _parse(data, fmt, Path(name).name, name, source_lang, target_lang)
+
+
+def _parse(
+    data: bytes, fmt: str, file_name: str, where: str, source_lang: str | None, target_lang: str | None
+) -> ParallelCorpus:
+    """A one-file corpus from its bytes; ``file_name`` may carry TSV's languages and the corpus name."""
+    path = Path(file_name)
     if fmt == "tmx":
         return import_tmx(data, source_lang=source_lang, target_lang=target_lang, where=where)
     if fmt in ("xliff", "xliff2"):
@@ -269,7 +292,7 @@ def read_corpus(
     src, tgt = source_lang or file_src, target_lang or file_tgt
     if not src or not tgt:
         raise InputError(
-            f"{path} is TSV, which does not say its languages; pass source_lang and target_lang, "
+            f"{where} is TSV, which does not say its languages; pass source_lang and target_lang, "
             "or name the file NAME.<src>-<tgt>.tsv (e.g. corpus.en-de.tsv)."
         )
     return import_tsv(data, source_lang=src, target_lang=tgt, where=where, name=name)
