@@ -350,15 +350,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from workbench.formats import CORPUS_SUFFIXES, read_corpus
-    from workbench.projects import (
-        add_target,
-        add_target_from_corpus,
-        create_project,
-        delete_project,
-        open_project,
-        project_from_corpus,
-    )
-    from workbench.projects.corpus import describe_left_out
+    from workbench.projects import add_target, create_project, delete_project, open_project
+    from workbench.workflows.imports import import_corpus
 
     root = _root()
     files = [Path(f) for f in args.files]
@@ -376,18 +369,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
             target_lang=args.tgt_lang,
             target_path=files[1] if len(files) == 2 else None,
         )
-        if args.into:
-            project = open_project(args.into, root)
-            target = add_target_from_corpus(project, corpus, args.key)
-        else:
-            project = project_from_corpus(args.name or _name_from(first), corpus, root, key=args.key)
-            target = next(iter(project.targets.values()))
-        left_out = describe_left_out(corpus)
+        into = open_project(args.into, root) if args.into else None
+        made = import_corpus(corpus, args.name or _name_from(first), root, into=into, key=args.key)
         print(
-            f"imported {len(target.links)} links into project {project.name}, target {target.key}"
-            + (f"; {left_out}" if left_out else "")
+            f"imported {len(made.target.links)} links into project {made.project.name}, target {made.target.key}"
+            + (f"; {made.left_out}" if made.left_out else "")
         )
-        _print_summary(project)
+        _print_summary(made.project)
         return 0
     if args.into:
         if len(files) != 1:
@@ -429,8 +417,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _name_from(path: Path) -> str:
-    """A project name from a file name: 'kosovo-dialogue.en-de.tmx' -> 'kosovo-dialogue' (made safe as the app does;
-    an existing project of that name is still an error, never silently renamed)."""
-    from workbench.uploads import free_project_name
+    """A project name from a file name: 'kosovo-dialogue.en-de.tmx' -> 'kosovo-dialogue' (the app's rule; an
+    existing project of that name is still an error, never silently renamed)."""
+    from workbench.workflows.imports import project_name_for
 
-    return free_project_name(path.name.split(".")[0], ())
+    return project_name_for(path.name)

@@ -7,6 +7,7 @@ prints nothing, draws nothing and asks nothing.
 
 - :mod:`.export`: a project's links as a file to download or save (bytes, file name, MIME type).
 - :mod:`.checks`: the checks' names and limits as people give them, and a run's reports (CSV, HTML) as bytes.
+- :mod:`.imports`: an aligned corpus as a new project or target, named by one rule.
 """
 
 from __future__ import annotations

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 from workbench.app import state
 from workbench.documents import Document
+from workbench.formats import ParallelCorpus
 from workbench.paths import default_alignments_dir
 from workbench.projects import (
+    Project,
     ProjectSummary,
     create_project,
     delete_project,
     list_projects,
     open_project,
-    project_from_corpus,
 )
 from workbench.projects.corpus import describe_left_out
 from workbench.seeds import DEFAULT_SEED, list_seeds, seed_path
@@ -33,6 +35,7 @@ from workbench.uploads import (
     size_warning,
     upload_kind,
 )
+from workbench.workflows.imports import import_corpus, project_name_for
 
 SOURCES = ("Seed document", "Upload a file", "Paste text")
 
@@ -127,7 +130,12 @@ def _corpus_form(data: bytes, name: str, tag: str, taken: set[str]) -> None:
     left_out = describe_left_out(corpus)
     if left_out:  # said before the project is made, so the link count never surprises
         st.warning(f"{left_out[0].upper()}{left_out[1:]}: a link needs a sentence.")
-    _create_form("Create project to review", corpus.name or name, tag, taken, project_from_corpus, corpus, "review")
+    _create_form("Create project to review", project_name_for(name), tag, taken, _import, corpus, "review")
+
+
+def _import(name: str, corpus: ParallelCorpus, root: Path) -> Project:
+    """The import as the command line makes it (workbench.workflows.imports), the project for the page to open."""
+    return import_corpus(corpus, name, root).project
 
 
 def _create_form(label: str, name: str, tag: str, taken: set[str], create: Any, content: Any, page: str) -> None:
