@@ -66,7 +66,9 @@ class AlignmentEstimate:
     sentences: int
     """Source plus target sentences."""
     to_embed: int
-    """Distinct texts the embedder has still to read (the rest are in the embedding cache)."""
+    """Texts the embedder has still to read (through the cache: distinct texts it does not hold)."""
+    held: int
+    """Distinct texts the embedding cache already holds."""
     chars_to_embed: int
     rate: float
     """Characters embedded a second on this machine."""
@@ -85,8 +87,7 @@ class AlignmentEstimate:
 
     def describe(self) -> str:
         """One line for a person: the total, then its parts and the rate they rest on."""
-        cached = self.sentences - self.to_embed
-        held = f", {cached:,} already in the cache" if cached > 0 else ""
+        held = f", {self.held:,} already in the cache" if self.held > 0 else ""
         return (
             f"about {format_duration(self.seconds)}: embedding {self.to_embed:,} of {self.sentences:,} sentences"
             f"{held} ({format_duration(self.embed_seconds)} at {self.rate:,.0f} characters/s, {self.rate_source}), "
@@ -112,6 +113,7 @@ def estimate_alignment(
     """
     texts = [*src, *(tgt if tgt is not None else ())]
     pending = texts_to_embed(embedder, texts)
+    distinct = len(set(texts)) if isinstance(embedder, CachedEmbedder) else len(texts)
     source = "given"
     if rate is None:
         rate, source = _known_rate(embedder)
@@ -131,6 +133,7 @@ def estimate_alignment(
     return AlignmentEstimate(
         sentences=sentences,
         to_embed=to_embed,
+        held=distinct - len(pending),
         chars_to_embed=chars,
         rate=rate,
         rate_source=source,
@@ -159,17 +162,23 @@ def embedding_counts(embedder: Embedder, src: Sequence[str], tgt: Sequence[str])
 
 
 def measure_rate(embedder: Embedder, texts: Sequence[str]) -> float:
-    """Characters a second, timed on ``texts`` after a one-text warm-up (first calls set up thread pools).
+    """Characters a second: ``texts`` after the first (a warm-up: first calls set up thread pools) are embedded
+    in two halves, each timed, and the faster half counts (the first batches of a fresh model also pay one-time
+    setup that the long job will not).
 
     Through a cached embedder the texts land in the cache, so the alignment that follows does not embed them again.
     """
     if not texts:
         raise ValueError("measuring the embedding rate needs at least one text")
     embedder.encode(list(texts[:1]))
-    started = time.perf_counter()
-    embedder.encode(list(texts[1:] or texts))
-    seconds = max(time.perf_counter() - started, 1e-6)
-    rate = sum(len(t) for t in (texts[1:] or texts)) / seconds
+    rest = list(texts[1:]) or list(texts)
+    halves = [part for part in (rest[::2], rest[1::2]) if part]
+    rates = []
+    for part in halves:
+        started = time.perf_counter()
+        embedder.encode(part)
+        rates.append(sum(len(t) for t in part) / max(time.perf_counter() - started, 1e-6))
+    rate = max(rates)
     _remember(embedder.name, rate)
     return rate
 
