@@ -37,6 +37,12 @@ def test_one_spelling(given: str, spelled: str) -> None:
     assert normalise_tag(given) == spelled
 
 
+def test_what_is_not_a_string_is_left_for_its_check() -> None:
+    assert normalise_tag(None) is None  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="not a language tag"):
+        check_lang(None, "source")  # type: ignore[arg-type]
+
+
 def test_the_language_beneath_and_comparing_tags() -> None:
     assert [base_language(t) for t in ("zh_Hant", "pt-BR", "PT_br", "yue")] == ["zh", "pt", "pt", "yue"]
     assert identifier_base is base_language  # the identifier asks the same module

@@ -32,6 +32,8 @@ def normalise_tag(tag: str) -> str:
     Whatever is not a well-formed tag comes back as given (stripped), so the check that refuses it
     (:func:`is_tag`, ``check_lang`` in the formats) can name it as the user wrote it.
     """
+    if not isinstance(tag, str):  # a caller's None or number: left for its own check to refuse
+        return tag
     text = tag.strip()
     if not TAG_RE.fullmatch(text):
         return text
