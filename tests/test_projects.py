@@ -743,7 +743,8 @@ def test_a_version_1_project_is_upgraded_when_opened_and_its_history_still_undoe
     assert links[0].changed == T1 and project.revision == 3 and len(project.history) == 3
     version, sql, _, patches = _file_state(path)
     create_project("fresh", en, root)
-    assert version == SCHEMA_VERSION and sql == _file_state(root / "fresh" / PROJECT_FILE)[1]  # the same table as a new file
+    assert version == SCHEMA_VERSION
+    assert sql == _file_state(root / "fresh" / PROJECT_FILE)[1]  # the same table as a new file
     merge = json.loads(dict(patches)[2])
     assert merge[0]["new"] == [[["p1s1", "p1s2"], ["p1s1", "p1s2"], None, "manual", "", T1]]
     assert merge[0]["old"][0][2:4] == [0.9, "auto"] and json.loads(dict(patches)[3])[0]["new"][0][2:4] == [
