@@ -186,6 +186,29 @@ def test_check_adds_the_spot_checks_counts_to_the_summary(baseline, tmp_path: Pa
     assert check_batch(out) == rows  # the library under the command: checking again finds the same
 
 
+def test_a_document_opens_as_a_project_for_review(baseline, tmp_path: Path, monkeypatch, capsys) -> None:
+    from workbench.projects import open_project
+
+    out = baseline[0]
+    monkeypatch.setenv("WORKBENCH_ALIGNMENTS", str(tmp_path / "projects"))
+    summary = [json.loads(line) for line in (out / "summary.jsonl").read_text(encoding="utf-8").splitlines()]
+    weakest = next(row["id"] for row in summary if row["status"] == "ok")
+    assert main(["batch", "open", str(out), weakest, "--name", "weakest"]) == 0
+    rows = [r for r in _links(out) if r["doc"] == weakest]
+    assert f"{len(rows)} links" in capsys.readouterr().out
+    project = open_project("weakest")
+    [target] = project.targets.values()
+    for side, lang in ((project.source, "en"), (target.side, "is")):  # one sentence a line, as given (trimmed)
+        lines = (DATA / lang / f"{weakest}.txt").read_text(encoding="utf-8").splitlines()
+        assert side.texts() == [line.strip() for line in lines]
+    assert [link.confidence for link in target.links] == [r["confidence"] for r in rows]
+    assert [(len(link.src), len(link.tgt)) for link in target.links] == [(len(r["src"]), len(r["tgt"])) for r in rows]
+    assert main(["batch", "open", str(out), "bad"]) == 2  # a failed document has nothing to review
+    assert "no finished document 'bad'" in capsys.readouterr().err
+    assert main(["batch", "open", str(out), "../n_1"]) == 2
+    assert [p.name for p in (tmp_path / "projects").iterdir()] == ["weakest"]
+
+
 def test_without_ray_the_option_says_how_to_get_it(manifest: Path, tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.setitem(sys.modules, "ray", None)  # what an environment without the extra looks like to import
     assert main(["batch", "align", str(manifest), "--out", str(tmp_path / "c"), "--ray", "auto"]) == 2

@@ -5,6 +5,7 @@
     batch.json            the options and document ids; a resume with other options is refused
     docs/<id>.jsonl       one document's links (written to a temporary file, then renamed)
     done/<id>.json        its finished marker: the summary row (written after the links, also atomically)
+    sentences/<id>.json   its sentences, which the links' ids name (to open the document in Review)
     failed/<id>.json      a document that failed, with the reason (retried by the next run)
     checks/<id>.json      the spot-checks' findings (``workbench batch check``)
     links.jsonl           every link of every finished document, in manifest order
@@ -88,6 +89,8 @@ class CorpusFolder:
         if result.error is not None:
             _write_json(self.root / "failed" / f"{result.id}.json", {"id": result.id, "reason": result.error})
             return
+        sentences = {"id": result.id, "src": result.src_texts, "tgt": result.tgt_texts}
+        _write_json(self.root / "sentences" / f"{result.id}.json", sentences)
         lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in result.rows)
         write_bytes_atomic(self.root / "docs" / f"{result.id}.jsonl", lines.encode("utf-8"))
         confidences = [row["confidence"] for row in result.rows if row["src"] and row["tgt"]]
@@ -129,6 +132,13 @@ class CorpusFolder:
     def links(self, doc_id: str) -> list[dict[str, Any]]:
         path = self.root / "docs" / f"{doc_id}.jsonl"
         return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+    def sentences(self, doc_id: str) -> tuple[list[str], list[str]]:
+        path = self.root / "sentences" / f"{doc_id}.json"
+        if not self.finished(doc_id) or not path.exists():
+            raise InputError(f"{self.root} has no finished document {doc_id!r}; see its summary.tsv.")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data["src"], data["tgt"]
 
     def findings(self, doc_id: str) -> dict[str, Any] | None:
         path = self.root / "checks" / f"{doc_id}.json"

@@ -32,6 +32,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=_cmd_align)
 
+    p = commands.add_parser("open", help="make one document of a corpus folder a project, to review in the app")
+    p.add_argument("folder", type=Path)
+    p.add_argument("id", help="the document's id (summary.tsv lists them, weakest first)")
+    p.add_argument("--name", help="the project's name (default: the id)")
+    p.set_defaults(handler=_cmd_open)
+
     p = commands.add_parser("check", help="spot-check every document of a corpus folder; counts go to the summary")
     p.add_argument("folder", type=Path)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -81,6 +87,15 @@ def _cmd_check(args: argparse.Namespace) -> int:
     errors = sum(int(r["errors"] or 0) for r in checked)
     warnings = sum(int(r["warnings"] or 0) for r in checked)
     print(f"{len(checked)} documents checked: {errors} errors, {warnings} warnings; summary: {args.folder}/summary.tsv")
+    return 0
+
+
+def _cmd_open(args: argparse.Namespace) -> int:
+    from workbench.batch import open_document_project
+
+    project = open_document_project(args.folder, args.id, args.name)
+    [target] = project.targets.values()
+    print(f"project {project.name}: {len(target.links)} links to review; open it in workbench app (Open page)")
     return 0
 
 
