@@ -186,10 +186,13 @@ def test_check_adds_the_spot_checks_counts_to_the_summary(baseline, tmp_path: Pa
     assert check_batch(out) == rows  # the library under the command: checking again finds the same
 
 
-def test_a_document_opens_as_a_project_for_review(baseline, tmp_path: Path, monkeypatch, capsys) -> None:
-    from workbench.projects import open_project
+def test_a_document_opens_as_a_project_for_review_and_goes_back_reviewed(
+    baseline, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    from workbench.projects import confirm, flag, merge_links, open_project
 
-    out = baseline[0]
+    out = tmp_path / "corpus"
+    shutil.copytree(baseline[0], out)
     monkeypatch.setenv("WORKBENCH_ALIGNMENTS", str(tmp_path / "projects"))
     summary = [json.loads(line) for line in (out / "summary.jsonl").read_text(encoding="utf-8").splitlines()]
     weakest = next(row["id"] for row in summary if row["status"] == "ok")
@@ -207,6 +210,25 @@ def test_a_document_opens_as_a_project_for_review(baseline, tmp_path: Path, monk
     assert "no finished document 'bad'" in capsys.readouterr().err
     assert main(["batch", "open", str(out), "../n_1"]) == 2
     assert [p.name for p in (tmp_path / "projects").iterdir()] == ["weakest"]
+
+    # Reviewed: the first link approved, the last two merged by hand, one flagged; then back into the corpus.
+    others = [r for r in _links(out) if r["doc"] != weakest]
+    key = target.key
+    confirm(project, key, 0)
+    flag(project, key, 1, "check the name")
+    merge_links(project, key, len(rows) - 2, len(rows) - 1)
+    assert main(["batch", "update", str(out), weakest, "--project", "weakest"]) == 0
+    reviewed = [r for r in _links(out) if r["doc"] == weakest]
+    assert [r["status"] for r in reviewed[:2]] == ["confirmed", "flagged"]
+    assert len(reviewed) == len(rows) - 1 and reviewed[-1]["status"] == "manual"
+    assert reviewed[-1]["src"] == rows[-2]["src"] + rows[-1]["src"]
+    assert reviewed[-1]["confidence"] is None  # a link made by hand has no aligner's confidence
+    assert [r for r in _links(out) if r["doc"] != weakest] == others
+    assert pq.read_table(out / "links.parquet").to_pylist() == _links(out)
+    units = read_corpus(out / "tmx" / "en-is.tmx").units
+    assert [u.status for u in units if u.source == reviewed[0]["src_text"]] == ["confirmed"]
+    row = next(json.loads(line) for line in (out / "summary.jsonl").open() if json.loads(line)["id"] == weakest)
+    assert (row["reviewed"], row["confirmed"], row["links"]) == ("weakest", 1, len(rows) - 1)
 
 
 def test_without_ray_the_option_says_how_to_get_it(manifest: Path, tmp_path: Path, monkeypatch, capsys) -> None:

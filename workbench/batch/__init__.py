@@ -3,7 +3,8 @@
 ``read_manifest`` names the pairs (TSV, JSONL or two folders), ``run_batch`` aligns those not finished yet with an
 executor (:class:`LocalExecutor`: worker processes each loading the model once; :class:`RayExecutor`: embedding
 actors and alignment tasks) and writes the corpus (:mod:`workbench.batch.store` has the layout), ``check_batch``
-adds the spot-checks' counts to its summary, ``open_document_project`` makes one document a project for Review.
+adds the spot-checks' counts to its summary, ``open_document_project`` makes one document a project for Review
+and ``update_from_project`` puts the reviewed links back.
 """
 
 from workbench.batch.check import check_batch
@@ -11,7 +12,7 @@ from workbench.batch.local import LocalExecutor
 from workbench.batch.manifest import DocumentPair, read_manifest
 from workbench.batch.pipeline import BatchOptions, PairResult, align_pair
 from workbench.batch.ray_executor import RAY_HINT, RayExecutor, require_ray
-from workbench.batch.review import document_corpus, open_document_project
+from workbench.batch.review import document_corpus, open_document_project, update_from_project
 from workbench.batch.run import BatchProgress, BatchReport, Executor, run_batch
 from workbench.batch.store import SUMMARY_COLUMNS, CorpusFolder
 
@@ -34,4 +35,5 @@ __all__ = [
     "read_manifest",
     "require_ray",
     "run_batch",
+    "update_from_project",
 ]

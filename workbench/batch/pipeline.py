@@ -115,6 +115,7 @@ def align_pair(pair: DocumentPair, embedder: Embedder, options: BatchOptions) ->
             "src": list(bead.src),
             "tgt": list(bead.tgt),
             "confidence": round(float(bead.confidence), CONFIDENCE_DECIMALS),
+            "status": "auto",  # as in projects: made by the aligner, not reviewed (workbench batch update)
             "src_text": src_join.join(src_texts[i] for i in bead.src),
             "tgt_text": tgt_join.join(tgt_texts[j] for j in bead.tgt),
         }

@@ -1,11 +1,13 @@
 """One document of a batch opened for review: its links become a project (``workbench.projects``), which the app's
-Review page opens like any other, each link keeping the confidence the batch gave it."""
+Review page opens like any other, each link keeping the confidence the batch gave it; once reviewed, the project's
+links go back into the corpus and its exports (statuses included, so a TMX says which links a person approved)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from workbench.batch.store import CorpusFolder
+from workbench.documents import sentence_joiner
 from workbench.errors import InputError
 from workbench.formats import ParallelCorpus, TranslationUnit
 
@@ -35,3 +37,51 @@ def open_document_project(out: str | Path, doc_id: str, name: str | None = None,
     from workbench.projects.corpus import project_from_corpus
 
     return project_from_corpus(name or doc_id, document_corpus(out, doc_id), root)
+
+
+def update_from_project(out: str | Path, doc_id: str, project_name: str | None = None, root: Path | None = None) -> int:
+    """Put a reviewed project's links (statuses, edits, links made by hand) back as document ``doc_id`` of the batch
+    and rebuild the exports; returns the number of links. The project is the one :func:`open_document_project`
+    made (``project_name``, else the id), with one target in the document's languages."""
+    from workbench.projects import open_project
+
+    folder = CorpusFolder(out)
+    if doc_id not in folder.document_ids():
+        raise InputError(f"{out} holds no document {doc_id[:60]!r}; its ids are in summary.tsv.")
+    marker = folder.marker(doc_id) if folder.finished(doc_id) else None
+    if marker is None:
+        raise InputError(f"{out} has no finished document {doc_id!r}; see its summary.tsv.")
+    project = open_project(project_name or doc_id, root)
+    if len(project.targets) != 1:
+        raise InputError(f"project {project.name!r} has {len(project.targets)} targets; a batch document has one.")
+    [target] = project.targets.values()
+    if (project.source.lang, target.lang) != (marker["src_lang"], marker["tgt_lang"]):
+        raise InputError(
+            f"project {project.name!r} is {project.source.lang}-{target.lang}, document {doc_id!r} is "
+            f"{marker['src_lang']}-{marker['tgt_lang']}: not the project made from it."
+        )
+    src_texts, tgt_texts = project.source.texts(), target.side.texts()
+    src_pos = {sid: k for k, sid in enumerate(project.source.ids())}
+    tgt_pos = {sid: k for k, sid in enumerate(target.side.ids())}
+    src_join, tgt_join = sentence_joiner(project.source.lang), sentence_joiner(target.lang)
+    rows = [
+        {
+            "doc": doc_id,
+            "link": number,
+            "src_lang": project.source.lang,
+            "tgt_lang": target.lang,
+            "type": f"{len(link.src)}-{len(link.tgt)}",
+            "src": [src_pos[i] for i in link.src],
+            "tgt": [tgt_pos[j] for j in link.tgt],
+            "confidence": link.confidence,
+            "status": link.status,
+            "src_text": src_join.join(src_texts[src_pos[i]] for i in link.src),
+            "tgt_text": tgt_join.join(tgt_texts[tgt_pos[j]] for j in link.tgt),
+        }
+        for number, link in enumerate(target.links, 1)
+    ]
+    extra = {k: marker[k] for k in ("embedder", "seconds") if k in marker}
+    extra["reviewed"] = project.name
+    folder.write_document(doc_id, project.source.lang, target.lang, src_texts, tgt_texts, rows, extra)
+    folder.write_exports()
+    return len(rows)

@@ -47,6 +47,8 @@ SUMMARY_COLUMNS = (
     "mean_confidence",
     "lowest_confidence",
     "weak_links",
+    "confirmed",
+    "reviewed",
     "errors",
     "warnings",
     "reason",
@@ -85,32 +87,48 @@ class CorpusFolder:
         return (self.root / "done" / f"{doc_id}.json").exists() and (self.root / "docs" / f"{doc_id}.jsonl").exists()
 
     def record(self, result: PairResult) -> None:
-        """Store one document's outcome: its links then its marker, or its failure."""
+        """Store one document's outcome: its sentences, its links, then its marker; or its failure."""
         if result.error is not None:
             _write_json(self.root / "failed" / f"{result.id}.json", {"id": result.id, "reason": result.error})
             return
-        sentences = {"id": result.id, "src": result.src_texts, "tgt": result.tgt_texts}
-        _write_json(self.root / "sentences" / f"{result.id}.json", sentences)
-        lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in result.rows)
-        write_bytes_atomic(self.root / "docs" / f"{result.id}.jsonl", lines.encode("utf-8"))
-        confidences = [row["confidence"] for row in result.rows if row["src"] and row["tgt"]]
+        extra = {"embedder": result.embedder, "seconds": result.seconds}  # timings live only in the marker
+        self.write_document(
+            result.id, result.src_lang, result.tgt_lang, result.src_texts, result.tgt_texts, result.rows, extra
+        )
+        with contextlib.suppress(FileNotFoundError):
+            (self.root / "failed" / f"{result.id}.json").unlink()
+
+    def write_document(
+        self,
+        doc_id: str,
+        src_lang: str | None,
+        tgt_lang: str | None,
+        src_texts: list[str],
+        tgt_texts: list[str],
+        rows: list[dict[str, Any]],
+        extra: dict[str, Any],
+    ) -> None:
+        """A document's files, each atomically, the marker last (so a kill before it redoes the document)."""
+        _write_json(self.root / "sentences" / f"{doc_id}.json", {"id": doc_id, "src": src_texts, "tgt": tgt_texts})
+        lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        write_bytes_atomic(self.root / "docs" / f"{doc_id}.jsonl", lines.encode("utf-8"))
+        # A link a reviewer made by hand has no confidence: the figures are the aligner's links'.
+        confidences = [r["confidence"] for r in rows if r["src"] and r["tgt"] and r["confidence"] is not None]
         marker = {
-            "id": result.id,
+            "id": doc_id,
             "status": "ok",
-            "src_lang": result.src_lang,
-            "tgt_lang": result.tgt_lang,
-            "src_sentences": result.src_sentences,
-            "tgt_sentences": result.tgt_sentences,
-            "links": len(result.rows),
+            "src_lang": src_lang,
+            "tgt_lang": tgt_lang,
+            "src_sentences": len(src_texts),
+            "tgt_sentences": len(tgt_texts),
+            "links": len(rows),
             "mean_confidence": round(sum(confidences) / len(confidences), 4) if confidences else 0.0,
             "lowest_confidence": min(confidences, default=0.0),
             "weak_links": sum(c < WEAK_CONFIDENCE for c in confidences),
-            "embedder": result.embedder,
-            "seconds": result.seconds,  # kept here only: timings differ run to run, the exports must not
+            "confirmed": sum(r.get("status") == "confirmed" for r in rows),
+            **extra,
         }
-        _write_json(self.root / "done" / f"{result.id}.json", marker)
-        with contextlib.suppress(FileNotFoundError):
-            (self.root / "failed" / f"{result.id}.json").unlink()
+        _write_json(self.root / "done" / f"{doc_id}.json", marker)
 
     # -- reading back -------------------------------------------------------------------------------------------
 
@@ -201,6 +219,7 @@ class CorpusFolder:
                             source_ids=tuple(f"{doc_id}:{i}" for i in row["src"]),
                             target_ids=tuple(f"{doc_id}:{j}" for j in row["tgt"]),
                             confidence=row["confidence"],
+                            status=row["status"],
                         )
                     )
         written["links.jsonl"] = self.root / "links.jsonl"
@@ -266,6 +285,7 @@ class _ParquetRows:
                 ("src", pa.list_(pa.int32())),
                 ("tgt", pa.list_(pa.int32())),
                 ("confidence", pa.float64()),
+                ("status", pa.string()),
                 ("src_text", pa.string()),
                 ("tgt_text", pa.string()),
             ]

@@ -38,6 +38,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--name", help="the project's name (default: the id)")
     p.set_defaults(handler=_cmd_open)
 
+    p = commands.add_parser("update", help="put a reviewed project's links back into the corpus and its exports")
+    p.add_argument("folder", type=Path)
+    p.add_argument("id", help="the document's id")
+    p.add_argument("--project", help="the project made by batch open (default: the id)")
+    p.set_defaults(handler=_cmd_update)
+
     p = commands.add_parser("check", help="spot-check every document of a corpus folder; counts go to the summary")
     p.add_argument("folder", type=Path)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -96,6 +102,14 @@ def _cmd_open(args: argparse.Namespace) -> int:
     project = open_document_project(args.folder, args.id, args.name)
     [target] = project.targets.values()
     print(f"project {project.name}: {len(target.links)} links to review; open it in workbench app (Open page)")
+    return 0
+
+
+def _cmd_update(args: argparse.Namespace) -> int:
+    from workbench.batch import update_from_project
+
+    count = update_from_project(args.folder, args.id, args.project)
+    print(f"{args.id}: {count} reviewed links back in {args.folder} (links, TMX, summary rebuilt)")
     return 0
 
 
