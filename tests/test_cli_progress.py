@@ -34,10 +34,10 @@ def test_align_prints_the_estimate_then_progress_with_the_time_left(fresh_cache:
     assert len(result.stdout.splitlines()) == 26  # the links, on stdout as before
     lines = result.stderr.replace("\r", "\n").splitlines()
     (estimate,) = [line for line in lines if line.startswith("aligning: about")]
-    # 24 sentences were embedded to measure the rate; the rest are still to embed.
-    assert "embedding 31 of 55 sentences, 24 already in the cache" in estimate and "measured" in estimate
+    # 48 sentences were embedded to measure the rate (and kept in the cache); the rest are still to embed.
+    assert "embedding 7 of 55 sentences, 48 already in the cache" in estimate and "measured" in estimate
     bars = [line for line in lines if line.startswith("aligning: |")]
-    assert any("embedding 31/31 sentences" in bar and " left" in bar for bar in bars), bars
+    assert any("embedding 7/7 sentences" in bar and " left" in bar for bar in bars), bars
     assert any("aligning 3/3 steps" in bar for bar in bars) and "100%" in bars[-1]
     assert any(line.startswith("aligning: done in") for line in lines)
 

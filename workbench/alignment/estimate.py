@@ -48,12 +48,15 @@ ALIGN_SECONDS_PER_SENTENCE = 4e-4
 #: text against an unrelated or shuffled one doubts nearly every link and embeds about one span per sentence,
 #: which :class:`AlignmentProgress` takes up as soon as the count is known.
 SPANS_PER_SENTENCE = 0.4
-#: A span joins 2 to 4 sentences (2.8 on average in a window of five); its text is that much longer.
-SPAN_LENGTH = 2.8
+#: What embedding a span text costs, in mean sentences: a span joins 2 to 4 sentences (2.8 on average), but a batch
+#: of longer texts uses the cores better. textberg_dev on a quiet machine: 383 spans in ~17 s, 1,022 sentences in
+#: ~20 s (bench/RESULTS.md, Speed): 2.2.
+SPAN_LENGTH = 2.2
 #: The second pass's window solver, seconds per span text (5,000 shuffled pairs: 7.9 s for 9,838 spans).
 SOLVE_SECONDS_PER_SPAN = 8e-4
-#: Texts embedded to measure the rate: enough for a few batches' worth of lengths, well under a second with e5.
-SAMPLE = 24
+#: Texts embedded to measure the rate, in two timed halves: about a second with e5-small on 2 quiet cores. With
+#: halves of 12 the rate came out 1.7x too slow against the job's own on textberg_dev (bench/long_work.py real).
+SAMPLE = 48
 
 _observed: dict[str, float] = {}
 _observed_lock = threading.Lock()
