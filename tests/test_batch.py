@@ -36,7 +36,9 @@ from workbench.formats import read_corpus
 DATA = Path(__file__).parent / "data" / "batch"
 DOCS = ("n_1", "n_2", "n_3")
 OPTIONS = BatchOptions(presplit=True, refine=False)
-CLI_OPTIONS = ["--presplit", "--no-refine", "--quiet"]
+#: One thread a process everywhere (the Ray actor takes one on 2 CPUs): the same sums in the same order, so runs in
+#: other processes give the very same confidences.
+CLI_OPTIONS = ["--presplit", "--no-refine", "--quiet", "--threads", "1"]
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +61,14 @@ def manifest(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def baseline(manifest: Path, tmp_path_factory: pytest.TempPathFactory):
     """The uninterrupted run, one worker, in this process: what every other run is compared with."""
+    import torch
+
     out = tmp_path_factory.mktemp("baseline") / "corpus"
-    report = run_batch(read_manifest(manifest), out, LocalExecutor(1), OPTIONS)
+    threads = torch.get_num_threads()
+    try:
+        report = run_batch(read_manifest(manifest), out, LocalExecutor(1, threads=1), OPTIONS)
+    finally:
+        torch.set_num_threads(threads)  # the in-process worker set one thread: later tests get theirs back
     return out, report
 
 
@@ -143,7 +151,7 @@ def test_a_run_killed_with_sigkill_resumes_to_the_same_output(manifest: Path, ba
 
 def test_two_worker_processes_give_the_same_links(manifest: Path, baseline, tmp_path: Path) -> None:
     pairs = [p for p in read_manifest(manifest) if p.id != "n_3"]  # two documents: one for each worker
-    report = run_batch(pairs, tmp_path / "corpus", LocalExecutor(2), OPTIONS)
+    report = run_batch(pairs, tmp_path / "corpus", LocalExecutor(2, threads=1), OPTIONS)
     assert report.aligned == 2 and [doc for doc, _ in report.failed] == ["bad"]
     assert report.seconds["model_loading"] > 0
     _same_links(_links(tmp_path / "corpus"), [r for r in _links(baseline[0]) if r["doc"] != "n_3"])

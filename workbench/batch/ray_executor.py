@@ -104,7 +104,9 @@ class RayExecutor:
         if ray.is_initialized():
             return
         kwargs: dict[str, Any] = {"log_to_driver": not self.quiet, "include_dashboard": False}
-        if self.address == "local":
+        if self.address.startswith("ray://"):  # Ray Client: the cluster's settings are its own
+            kwargs = {"address": self.address}
+        elif self.address == "local":
             kwargs["address"] = "local"
         elif self.address != "auto":
             kwargs["address"] = self.address

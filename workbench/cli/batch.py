@@ -24,6 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-refine", action="store_true", help="skip the pass that embeds spans around doubtful links")
     p.add_argument("--embedder", default=None, help="e5-small (default), use, or a sentence-transformers folder")
     p.add_argument("--workers", type=int, default=1, help="local worker processes, each loading the model once")
+    p.add_argument("--threads", type=int, default=None, help="threads a local worker uses (default: cores / workers)")
     p.add_argument(
         "--ray",
         metavar="auto|ADDRESS",
@@ -60,7 +61,9 @@ def _cmd_align(args: argparse.Namespace) -> int:
             check_language(code, option)
     if args.ray is not None and args.workers != 1:
         raise WorkbenchError("--workers is for local runs; on Ray the cluster's CPUs and GPUs decide.")
-    executor = RayExecutor(args.ray) if args.ray is not None else LocalExecutor(args.workers)
+    if args.threads is not None and args.threads < 1:
+        raise WorkbenchError("--threads must be at least 1.")
+    executor = RayExecutor(args.ray) if args.ray is not None else LocalExecutor(args.workers, args.threads)
     pairs = read_manifest(args.manifest, args.target_folder, src_lang=args.src_lang, tgt_lang=args.tgt_lang)
     options = BatchOptions(
         embedder=args.embedder or DEFAULT_EMBEDDER, presplit=args.presplit, refine=not args.no_refine
