@@ -288,7 +288,9 @@ def test_manifests_tsv_and_folders_and_their_errors(tmp_path: Path) -> None:
         read_manifest(extra, DATA / "is")
 
 
-def test_a_resume_with_other_options_or_into_a_foreign_folder_is_refused(manifest: Path, tmp_path: Path) -> None:
+def test_a_resume_with_other_options_a_foreign_folder_or_a_concurrent_run_is_refused(
+    manifest: Path, tmp_path: Path
+) -> None:
     pairs = read_manifest(manifest)
     folder = CorpusFolder(tmp_path / "corpus")
     folder.start(pairs, OPTIONS)
@@ -299,3 +301,10 @@ def test_a_resume_with_other_options_or_into_a_foreign_folder_is_refused(manifes
     with pytest.raises(InputError, match="not empty"):
         CorpusFolder(tmp_path / "other").start(pairs, OPTIONS)
     assert (tmp_path / "other" / "notes.txt").read_text(encoding="utf-8") == "mine"
+    # Two runs into one folder at the same time would align the same documents twice: the second is refused.
+    with folder.locked():
+        with pytest.raises(InputError, match="another batch run"):
+            run_batch(pairs, folder.root, LocalExecutor(1), OPTIONS)
+        with pytest.raises(InputError, match="another batch run"):
+            check_batch(folder.root)
+    assert sorted(p.name for p in folder.root.iterdir()) == [".lock", "batch.json"]

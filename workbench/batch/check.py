@@ -15,10 +15,16 @@ def check_batch(out: str | Path, progress: Callable[[int, int], None] | None = N
     Documents checked before are checked again (cheap next to aligning them), so the counts always follow the
     current checks. The round-trip check needs a translation engine and is left to the project view.
     """
+    folder = CorpusFolder(out)
+    folder.document_ids()  # a folder that holds no batch is refused before anything is made in it
+    with folder.locked():  # not while a batch run writes the same folder
+        return _check_locked(folder, progress)
+
+
+def _check_locked(folder: CorpusFolder, progress: Callable[[int, int], None] | None) -> list[dict]:
     from workbench.checks import run_checks
     from workbench.formats import TranslationUnit
 
-    folder = CorpusFolder(out)
     done = [doc_id for doc_id in folder.document_ids() if folder.finished(doc_id)]
     for number, doc_id in enumerate(done, 1):
         rows = folder.links(doc_id)

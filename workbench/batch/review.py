@@ -82,6 +82,7 @@ def update_from_project(out: str | Path, doc_id: str, project_name: str | None =
     ]
     extra = {k: marker[k] for k in ("embedder", "seconds") if k in marker}
     extra["reviewed"] = project.name
-    folder.write_document(doc_id, project.source.lang, target.lang, src_texts, tgt_texts, rows, extra)
-    folder.write_exports()
+    with folder.locked():  # not while a batch run writes the same folder
+        folder.write_document(doc_id, project.source.lang, target.lang, src_texts, tgt_texts, rows, extra)
+        folder.write_exports()
     return len(rows)

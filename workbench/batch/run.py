@@ -11,6 +11,7 @@ from typing import Protocol
 from workbench.batch.manifest import DocumentPair
 from workbench.batch.pipeline import BatchOptions, PairResult
 from workbench.batch.store import CorpusFolder
+from workbench.errors import InputError
 
 
 class Executor(Protocol):
@@ -58,6 +59,19 @@ def run_batch(
     """
     options = options or BatchOptions()
     folder = CorpusFolder(out)
+    if folder.root.exists() and not folder.root.is_dir():
+        raise InputError(f"{folder.root} is a file; --out names a folder for the corpus.")
+    with folder.locked():
+        return _run_locked(pairs, folder, executor, options, progress)
+
+
+def _run_locked(
+    pairs: Sequence[DocumentPair],
+    folder: CorpusFolder,
+    executor: Executor,
+    options: BatchOptions,
+    progress: Callable[[BatchProgress], None] | None,
+) -> BatchReport:
     folder.start(pairs, options)
     todo = [pair for pair in pairs if not folder.finished(pair.id)]
     report = BatchReport(skipped=len(pairs) - len(todo))

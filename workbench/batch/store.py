@@ -21,6 +21,7 @@ per-document ones, which makes a resumed run's output identical to an uninterrup
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import tempfile
@@ -31,7 +32,7 @@ from typing import IO, Any
 from workbench.batch.manifest import DocumentPair
 from workbench.batch.pipeline import BatchOptions, PairResult
 from workbench.errors import InputError
-from workbench.writing import write_bytes_atomic
+from workbench.writing import lock_new_file, remove_abandoned, write_bytes_atomic
 
 #: Below this confidence a link is counted as weak in the summary (the app's red band).
 WEAK_CONFIDENCE = 0.5
@@ -78,10 +79,27 @@ class CorpusFolder:
                     f"{self.root} holds a batch made with {earlier}, not {options.as_dict()}: resume it with the "
                     "same options, or give another --out folder."
                 )
-        elif self.root.exists() and any(self.root.iterdir()):
+        elif self.root.exists() and any(p.name != ".lock" for p in self.root.iterdir()):
             raise InputError(f"{self.root} is not empty and holds no batch; give a new or empty --out folder.")
         data = {"options": options.as_dict(), "documents": [p.id for p in pairs]}
         _write_json(record, data)
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the folder for one run: a second run into it at the same time would align the same documents
+        twice. The lock (``flock``) goes with the process, so a killed run never leaves the folder locked."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise InputError(
+                    f"another batch run is writing {self.root}; wait for it, or give another --out folder."
+                ) from None
+            yield
+        finally:
+            os.close(descriptor)
 
     def finished(self, doc_id: str) -> bool:
         return (self.root / "done" / f"{doc_id}.json").exists() and (self.root / "docs" / f"{doc_id}.jsonl").exists()
@@ -254,7 +272,13 @@ def _atomic_text(path: Path) -> Iterator[IO[str]]:
     """A text file streamed to a temporary name beside ``path`` and renamed over it only when complete: the
     corpus-wide files can be larger than memory should hold, which ``write_bytes_atomic`` would need."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    prefix = f".{path.name}."
+    remove_abandoned(path.parent, prefix, ".tmp")  # what a run killed while writing this file left behind
+    while True:
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
+        if lock_new_file(descriptor, Path(temporary)):  # locked while written: no cleanup takes it for a leftover
+            break
+        os.close(descriptor)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
             yield handle
