@@ -65,6 +65,7 @@ from workbench.projects import (
     unlink,
 )
 from workbench.projects.store import PROJECT_FILE, SCHEMA_VERSION
+from workbench.workflows.export import export_project, save_export
 
 DATA = Path(__file__).parent / "data"
 GOLD = read_beads((DATA / "kosovo-dialogue.en-de.align").read_text().splitlines())
@@ -1031,8 +1032,34 @@ def test_exports_tag_the_target_language_with_the_variant_its_text_reads_as(tmp_
     add_target(project, brazilian, "br", beads=[Bead((0,), (0,)), Bead((1,), (1,))])
     assert project_to_corpus(project, "pt", tag_variant=True).target_lang == "pt-PT"
     assert project_to_corpus(project, "br", tag_variant=True).target_lang == "pt-BR"
-    assert project_to_corpus(project, "pt").target_lang == "pt"  # the project's own code, for everything else
-    data, name, _mime = corpus_to_bytes(project_to_corpus(project, "pt", tag_variant=True), "tmx")
-    assert name == "variants.en-pt-PT.tmx"
-    tmx = data.decode()
-    assert 'xml:lang="pt-PT"' in tmx
+    assert project_to_corpus(project, "pt", tag_variant=False).target_lang == "pt"  # the project's own code
+
+
+def test_exports_tag_the_variant_in_language_fields_only_and_import_back_under_the_same_key(tmp_path: Path) -> None:
+    """The variant goes into xml:lang / trgLang / the JSONL lang fields by default; file names stay by target key,
+    and an import of the export gives back the key ``pt`` (the tag kept as the side's language)."""
+    source = document_from_text("The team took the bus.\n\nThe project is a fact.", "en")
+    european = document_from_text("A equipa apanhou o autocarro.\n\nO projecto é um facto.", "pt")
+    brazilian = document_from_text("A equipe pegou o ônibus.\n\nO projeto é um fato.", "pt")
+    project = create_project("variants", source, tmp_path)
+    add_target(project, european, "pt", beads=[Bead((0,), (0,)), Bead((1,), (1,))])
+    add_target(project, brazilian, "br", beads=[Bead((0,), (0,)), Bead((1,), (1,))])
+    fields = {"tmx": 'xml:lang="pt-PT"', "xliff": 'target-language="pt-PT"', "xliff2": 'trgLang="pt-PT"'}
+    fields["jsonl"] = '"pt-PT"'
+    for fmt, field in fields.items():
+        export = export_project(project, ["pt"], fmt)
+        assert export.file_name.startswith("variants.en-pt.") and "PT" not in export.file_name
+        assert field in export.data.decode(), fmt
+        (paths,) = [save_export(export, folder=tmp_path)]
+        back = project_from_corpus(f"back-{fmt}", read_corpus(paths[0]), tmp_path)
+        assert list(back.targets) == ["pt"] and back.target("pt").lang == "pt-PT"  # the key as before, variant kept
+        assert back.target("pt").side.texts() == project.target("pt").side.texts()
+        added = add_target_from_corpus(back, read_corpus(paths[0]))
+        assert added.key == "pt-2"  # the next free key of the base language, as before variants were tagged
+    # Moses has no language field and names its files by language: the project's codes, no variant.
+    moses = export_project(project, ["pt"], "moses")
+    assert [name for name, _ in moses.parts] == ["variants.en-pt.en", "variants.en-pt.pt"]
+    # A multilingual TMX tags each target, so two Portuguese targets of different variants are told apart.
+    multi = export_project(project, ["pt", "br"], "tmx-multi")
+    assert multi.file_name == "variants.en-pt-br.tmx"
+    assert 'xml:lang="pt-PT"' in multi.data.decode() and 'xml:lang="pt-BR"' in multi.data.decode()

@@ -64,7 +64,7 @@ def back_translate(
     from workbench.translation.router import Router
 
     target = project.target(target_key)
-    units = project_to_corpus(project, target_key).units
+    units = project_to_corpus(project, target_key, tag_variant=False).units
     route = (router or Router()).route(target.lang, project.source.lang)
     paired = [k for k, u in enumerate(units) if u.target.strip()]
     texts = [units[k].target for k in paired]
@@ -103,7 +103,7 @@ def check_target(
     earlier by :func:`back_translate`, one per link.
     """
     target = project.target(target_key)
-    units = project_to_corpus(project, target_key).units
+    units = project_to_corpus(project, target_key, tag_variant=False).units
     run = CheckRun(target_key, project.source.lang, target.lang, units, [])
     back = list(back_translations) if back_translations is not None else None
     if round_trip and back is None:
@@ -132,7 +132,7 @@ def target_quality(
     back-translation: a mapping made before an edit still serves every link whose text the edit left alone,
     while the background job catches up with the rest.
     """
-    units = project_to_corpus(project, target_key).units
+    units = project_to_corpus(project, target_key, tag_variant=False).units
     back: list[str | None] | None = None
     if isinstance(back_translations, Mapping):
         back = [back_translations.get(u.target) if u.target.strip() else None for u in units]

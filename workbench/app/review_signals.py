@@ -163,7 +163,7 @@ class ReviewSignals:
                 log.exception("round trip of %s/%s failed", project.name, key)
                 known.round_trip_note = f"No round trip: {type(exc).__name__}: {exc}"
                 return
-            units = project_to_corpus(copy, key).units
+            units = project_to_corpus(copy, key, tag_variant=False).units
             mapping = {u.target: b for u, b in zip(units, back, strict=True) if b is not None}
             with self._lock:
                 known.back, known.round_trip_route, known.back_revision = mapping, route, copy.revision

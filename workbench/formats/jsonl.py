@@ -29,6 +29,7 @@ import workbench
 from workbench.errors import InputError
 from workbench.formats.fields import check_corpus, check_lang, decode_utf8, normalise_lang, segments_from_text
 from workbench.formats.units import STATUSES, ParallelCorpus, TranslationUnit
+from workbench.language_tags import base_language
 
 FORMAT_NAME = "workbench-corpus"
 FORMAT_VERSION = 1
@@ -86,7 +87,8 @@ def import_jsonl(
     src = check_lang(header["source_lang"], "source")
     tgt = check_lang(header["target_lang"], "target")
     for asked, present, role in ((source_lang, src, "source"), (target_lang, tgt, "target")):
-        if asked is not None and normalise_lang(asked) != normalise_lang(present):
+        # As TMX and XLIFF read a pair: 'pt' finds the file's 'pt-PT' (exports tag the variant in this field).
+        if asked is not None and base_language(normalise_lang(asked)) != base_language(normalise_lang(present)):
             raise InputError(f"{where} pairs {src}-{tgt}; its {role} language is {present!r}, not {asked!r}.")
     units = [
         _unit(_loads(line, number, where), f"{where}, line {number}")

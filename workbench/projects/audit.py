@@ -61,7 +61,7 @@ def draw_sample(project: Project, target_key: str, n: int, seed: int | None = No
     if n < 1:
         raise InputError("an audit sample needs at least one link.")
     seed = random.SystemRandom().randrange(2**31) if seed is None else seed
-    units = project_to_corpus(project, target_key).units
+    units = project_to_corpus(project, target_key, tag_variant=False).units
     indices = draw_audit_sample(units, min(n, len(units)), seed)
     save_audit_sample(project, target_key, seed, n, [link_key(target.links[k]) for k in indices])
     return load_audit(project, target_key)

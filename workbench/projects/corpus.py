@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workbench.formats.units import MultilingualCorpus, MultilingualUnit, ParallelCorpus, TranslationUnit
+from workbench.language_tags import base_language
 from workbench.projects.errors import CorpusError
 from workbench.projects.model import (
     AUTO,
@@ -37,12 +38,14 @@ def project_to_corpus(
     confirmed_only: bool = False,
     min_confidence: float | None = None,
     drop_unpaired: bool = False,
-    tag_variant: bool = False,
+    tag_variant: bool = True,
 ) -> ParallelCorpus:
     """One target's links as translation units, in document order, filtered.
 
-    ``tag_variant`` (what exports ask for) tags the target language with the variant its text reads as when the
-    project's code does not say (``pt`` -> ``pt-PT``; :func:`export_language`).
+    ``tag_variant`` (on: what the formats' language fields should say) tags the target language with the variant
+    its text reads as when the project's code does not say (``pt`` -> ``pt-PT``; :func:`export_language`). File
+    names never follow it: the export workflow names files by target key, and an import takes the key back from
+    the base language (:func:`import_key`), so a round trip keeps the key.
 
     ``confirmed_only`` keeps confirmed (approved) links, not manual ones a reviewer made but has not approved;
     ``min_confidence`` drops unconfirmed links below it (a confirmed link is right whatever the aligner thought,
@@ -114,18 +117,22 @@ def project_to_multilingual(
     confirmed_only: bool = False,
     min_confidence: float | None = None,
     drop_unpaired: bool = False,
+    tag_variant: bool = True,
 ) -> MultilingualCorpus:
     """The source cut into :func:`source_spans`, each with its text in every target language (multilingual TMX).
 
-    Targets are named by language, so two targets in one language cannot go together: choose with
+    Targets are named by language (with its variant), so two targets in one language cannot go together: choose with
     ``target_keys``. A target's text for a span is left out unless all its links there pass the filters (as in
     :func:`project_to_corpus`); ``drop_unpaired`` keeps only spans with a text in every language. Target
     sentences of a 0-n link belong to the span of the link before them (the first span at the very start).
+    ``tag_variant`` tags each language with its text's variant, as :func:`project_to_corpus` does.
     """
     keys = _keys(project, target_keys)
+    # Each target under the tag it is written with: two Portuguese targets, one pt-PT and one pt-BR, can go together.
+    tagged = {key: export_language(project, key) if tag_variant else project.target(key).lang for key in keys}
     langs: dict[str, str] = {}
     for key in keys:
-        lang = project.target(key).lang
+        lang = tagged[key]
         if lang in langs:
             raise CorpusError(
                 f"targets {langs[lang]!r} and {key!r} are both in {lang}: a multilingual corpus holds one text a "
@@ -159,7 +166,7 @@ def project_to_multilingual(
                 continue
             text = target.side.joiner().join(target.side.sentence(t).text for link in links for t in link.tgt)
             if text:
-                texts[target.lang] = text
+                texts[tagged[key]] = text
         if not texts or (drop_unpaired and len(texts) < len(keys)):
             continue
         units.append(
@@ -204,7 +211,7 @@ def project_from_corpus(
     source_sentences, source_ids = _sentences([(u.source_segments, u.source_ids) for u in units])
     if not source_sentences:
         raise CorpusError(f"corpus {corpus.name or name!r} has no source sentences to make a project of.")
-    key = check_target_key(key or corpus.target_lang)
+    key = check_target_key(key or import_key(corpus.target_lang))
     target_sentences, target_ids = _sentences([(u.target_segments, u.target_ids) for u in units])
     source = Side(SOURCE, corpus.name or name, corpus.source_lang, None, {}, source_sentences)
     side = Side(key, corpus.name or name, corpus.target_lang, None, {}, target_sentences)
@@ -231,7 +238,7 @@ def add_target_from_corpus(project: Project, corpus: ParallelCorpus, key: str | 
         else:
             what = f"source sentence {k} differs: {segments[k][:60]!r} in the corpus, {expected[k][:60]!r} here"
         raise CorpusError(f"the corpus's source side is not project {project.name!r}'s source: {what}.")
-    key = free_target_key(project, key, corpus.target_lang)
+    key = free_target_key(project, key, import_key(corpus.target_lang))
     ids = iter(project.source.ids())
     source_ids = [tuple(next(ids) for _ in _kept(u.source_segments)) for u in units]
     target_sentences, target_ids = _sentences([(u.target_segments, u.target_ids) for u in units])
@@ -239,6 +246,13 @@ def add_target_from_corpus(project: Project, corpus: ParallelCorpus, key: str | 
     links = _links(units, source_ids, target_ids)
     signature = _signature(corpus, project.source, side)
     return add_target_links(project, key, side, links, signature, op="add_target_from_corpus")
+
+
+def import_key(lang: str) -> str:
+    """The target key an imported corpus's language proposes: its base language (``pt-PT`` -> ``pt``), since
+    exports tag the variant in the language fields (:func:`export_language`) and a round trip must give back the
+    key the project had. The full tag is kept as the target side's language, where the variant is remembered."""
+    return base_language(lang) if lang else lang
 
 
 _PARAGRAPH_ID = re.compile(r"p(\d+)s\d+(?:\.\d+)?")
