@@ -70,6 +70,7 @@ SLOW_TESTS = frozenset(
         "test_a_version_1_project_in_a_read_only_folder_opens_upgraded_in_memory",
         "test_the_seed_and_its_human_translation_raise_no_finding",
         "test_apertium_leaves_english_words_that_the_check_names",
+        "test_translate_writes_a_subtitle_as_a_subtitle_and_a_word_file_as_a_word_file",
     }
 )
 

@@ -69,6 +69,9 @@ class Document:
     paragraphs: list[Paragraph]
     title: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    #: ``(file name, bytes)`` of a file a writer can write the translation back into (.srt, .vtt, .docx), so a
+    #: project made from it keeps what that needs; None for every other source.
+    source_file: tuple[str, bytes] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.lang = normalise_tag(self.lang)  # one spelling from here on: 'zh_Hant' is 'zh-Hant'
@@ -201,7 +204,12 @@ def document_from_bytes(data: bytes, lang: str, name: str, *, presplit: bool = F
         chosen = lang if lang and lang != "und" else declared
         if not chosen:
             raise InputError(f"{name}: say which language it is in (--lang xx, an ISO 639-1 code).")
-        return document_from_blocks(extracted, chosen, name=Path(name).stem, presplit=presplit)
+        document = document_from_blocks(extracted, chosen, name=Path(name).stem, presplit=presplit)
+        from workbench.writers import WRITERS  # the writers read documents: imported here, not at the top
+
+        if Path(name).suffix.lower() in WRITERS:
+            document.source_file = (Path(name).name, data)
+        return document
     text, _encoding = decode_bytes(data, name=name)
     return document_from_text(text, lang, name=name, presplit=presplit, markdown=name.lower().endswith(".md"))
 

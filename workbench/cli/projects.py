@@ -79,8 +79,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_delete)
 
     from workbench.formats import FORMATS, READ_ONLY_FORMATS
+    from workbench.workflows.export import DOCUMENT_FORMATS
 
-    p = sub.add_parser("export", help="export a project's links as an aligned corpus (TMX, XLIFF, TSV, Moses, JSONL)")
+    p = sub.add_parser(
+        "export",
+        help="export a project's links as an aligned corpus (TMX, XLIFF, TSV, Moses, JSONL), or a project made from "
+        "a subtitle or Word file back as .srt/.vtt/.docx",
+    )
     p.add_argument("name", help="the project")
     p.add_argument(
         "--lang",
@@ -89,7 +94,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="KEY",
         help="the target to export (default: the only one); repeat with --format tmx for one multilingual TMX",
     )
-    p.add_argument("--format", dest="fmt", choices=list(FORMATS), default="tmx")
+    p.add_argument(
+        "--format",
+        dest="fmt",
+        choices=[*FORMATS, *DOCUMENT_FORMATS],
+        default="tmx",
+        help="srt/vtt: the target text on the source's cue times; docx: the source's styles (projects made from "
+        "such files)",
+    )
     p.add_argument("--confirmed-only", action="store_true", help="only links a reviewer approved (confirmed)")
     p.add_argument("--min-confidence", type=_share, metavar="X", help="only links of at least this confidence (0 to 1)")
     p.add_argument("--no-unpaired", action="store_true", help="leave out 0-n and n-0 links")

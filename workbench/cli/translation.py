@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from workbench.cli.common import check_language, clip, language_codes, progress_bar, read_document
 from workbench.errors import WorkbenchError
-from workbench.writing import write_text_atomic
+from workbench.writing import write_bytes_atomic, write_text_atomic
 
 if TYPE_CHECKING:
     from workbench.documents import Document
@@ -20,11 +20,20 @@ if TYPE_CHECKING:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("translate", help="translate a document offline into one or more languages")
-    p.add_argument("file", help="a .txt/.md file or a seed name (e.g. kosovo-dialogue)")
+    p.add_argument(
+        "file",
+        help="a document (.txt, .md, .docx, .srt, .vtt, ...) or a seed name (e.g. kosovo-dialogue); a .docx, .srt "
+        "or .vtt is translated into the same form (its styles, its cue times)",
+    )
     p.add_argument("--from", dest="src_lang", help="source language (ISO 639-1); front matter if omitted")
     p.add_argument("--to", dest="tgt_langs", required=True, help="target languages, comma-separated: pt,es,fr")
     p.add_argument("--engine", help="only this engine (argos, opus-mt, bergamot, apertium); default: best route or pin")
-    p.add_argument("--out", type=Path, default=Path("."), help="folder for DIR/<name>.<lang>.txt (default: here)")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("."),
+        help="folder for DIR/<name>.<lang>.txt (.docx/.srt/.vtt for those) (default: here)",
+    )
     p.add_argument("--no-cache", action="store_true", help="do not read or write the translation cache")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=_cmd_translate)
@@ -97,13 +106,33 @@ def _cmd_translate(args: argparse.Namespace) -> int:
             continue
         path = args.out / f"{doc.name}.{lang}.txt"
         try:
-            write_text_atomic(path, result.text)
+            written = _write_back(doc, result, lang)
+            if written is not None:  # a subtitle or Word source: the translation in the same form
+                suffix, data = written
+                path = args.out / f"{doc.name}.{lang}{suffix}"
+                write_bytes_atomic(path, data)
+            else:
+                write_text_atomic(path, result.text)
         except WorkbenchError as exc:
             failures += 1
             print(f"workbench: error: {doc.lang}->{lang}: {' '.join(str(exc).split())}", file=sys.stderr)
             continue
         print(f"{path}\t{len(result.document.paragraphs)} paragraphs, {len(result.document.sentences)} sentences")
     return 2 if failures else 0
+
+
+def _write_back(doc: Document, result: TranslatedDocument, lang: str) -> tuple[str, bytes] | None:
+    """The translation in the source file's form (.srt, .vtt, .docx), None for a source read from text."""
+    from workbench.documents import sentence_joiner
+    from workbench.writers import write_back
+
+    if doc.source_file is None:
+        return None
+    joiner = sentence_joiner(lang)
+    texts = [joiner.join(s.text for s in p.sentences) for p in result.document.paragraphs]
+    if len(texts) != len(doc.paragraphs):  # a translated block that reads as two: keep the plain text instead
+        return None
+    return write_back(doc, texts, lang)
 
 
 def _cmd_engines(args: argparse.Namespace) -> int:

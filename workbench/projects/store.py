@@ -85,7 +85,7 @@ from workbench.projects.patches import (
 from workbench.writing import lock_new_file, remove_abandoned
 
 PROJECT_FILE = "project.sqlite"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APPLICATION_ID = 0x57424E50  # "WBNP": a workbench project, whatever the file is called
 
 #: A target's sampled audit (workbench.projects.audit): which links were drawn and the reviewer's verdicts. A verdict
@@ -108,6 +108,20 @@ CREATE TABLE audit_items (
     comment TEXT NOT NULL DEFAULT '',
     judged TEXT,
     PRIMARY KEY (target, link_key)
+);
+"""
+
+#: What a project keeps of the file its source was read from (version 4), so a translation can go back out in
+#: that file's form (workbench.writers: subtitles on the source's times, a Word file with its styles): the block
+#: kind, heading level and cue times of each source paragraph, and the file's bytes where a writer rewrites the
+#: file itself (.docx). One row or none (a source from plain text, or a project made before version 4). Written
+#: once, when the project is made: no edit changes which block a source sentence is in.
+_SOURCE_FILE_SCHEMA = """
+CREATE TABLE source_file (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    name TEXT NOT NULL,                 -- the file's name as it was read ('talk.srt')
+    blocks TEXT NOT NULL,               -- JSON list, one [kind, level, cue start, cue end] a source paragraph
+    data BLOB                           -- the file's bytes where a writer needs them (.docx), else NULL
 );
 """
 
@@ -158,6 +172,7 @@ CREATE TABLE edits (
 );
 """
     + _AUDIT_SCHEMA
+    + _SOURCE_FILE_SCHEMA
 )
 
 # Names Windows gives to devices: a folder so named cannot be made or copied there.
@@ -355,6 +370,42 @@ def _summary(name: str, path: Path) -> ProjectSummary:
 # --------------------------------------------------------------------------------------------- create, open, delete
 
 
+@dataclass(frozen=True)
+class SourceFile:
+    """What a project keeps of its source's file: its name, each source paragraph's ``(kind, level, cue)``, and
+    the file's bytes when a writer needs them (None otherwise)."""
+
+    name: str
+    blocks: tuple[tuple[str, int, tuple[float, float] | None], ...]
+    data: bytes | None = None
+
+    @property
+    def suffix(self) -> str:
+        return Path(self.name).suffix.lower()
+
+
+def source_file_of(document: Document) -> SourceFile | None:
+    """The :class:`SourceFile` of a document read from a file a writer can write back (None for any other)."""
+    if document.source_file is None:
+        return None
+    name, data = document.source_file
+    blocks = tuple((p.kind, p.level, p.cue) for p in document.paragraphs)
+    return SourceFile(name, blocks, data if Path(name).suffix.lower() == ".docx" else None)
+
+
+def load_source_file(project: Project) -> SourceFile | None:
+    """The project's :class:`SourceFile`, None when its source did not come from such a file."""
+    with _reading(project.name, project.path) as db:
+        row = db.execute("SELECT name, blocks, data FROM source_file").fetchone()
+    if row is None:
+        return None
+    name, blocks, data = row
+    kept = tuple(
+        (kind, int(level), None if a is None else (float(a), float(b))) for kind, level, a, b in json.loads(blocks)
+    )
+    return SourceFile(name, kept, data)
+
+
 def side_from_document(key: str, document: Document) -> Side:
     """A side as a project keeps it: the document's sentences with their ids and paragraphs, and its metadata."""
     sentences = [ProjectSentence(s.id, s.paragraph, s.text) for s in document.sentences]
@@ -362,11 +413,19 @@ def side_from_document(key: str, document: Document) -> Side:
 
 
 def create_project(name: str, source: Document, root: Path | None = None) -> Project:
-    """A new project holding the source document, saved under ``<root>/<name>/``; add targets next."""
-    return create_from_sides(name, side_from_document(SOURCE, source), [], root)
+    """A new project holding the source document, saved under ``<root>/<name>/``; add targets next. A source read
+    from a subtitle or Word file keeps what exporting back to that format needs (:class:`SourceFile`)."""
+    return create_from_sides(name, side_from_document(SOURCE, source), [], root, source_file=source_file_of(source))
 
 
-def create_from_sides(name: str, source: Side, targets: Sequence[TargetAlignment], root: Path | None) -> Project:
+def create_from_sides(
+    name: str,
+    source: Side,
+    targets: Sequence[TargetAlignment],
+    root: Path | None,
+    *,
+    source_file: SourceFile | None = None,
+) -> Project:
     """Write a complete first state into a new project file, all at once (importing a corpus makes one so).
 
     The file is built under a temporary name and linked into place only when complete, so a project that is
@@ -387,7 +446,7 @@ def create_from_sides(name: str, source: Side, targets: Sequence[TargetAlignment
     try:
         folder.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(folder)
-        _write_new(project, folder)
+        _write_new(project, folder, source_file)
     except BaseException as exc:
         if made_folder:
             with suppress(OSError):
@@ -400,7 +459,7 @@ def create_from_sides(name: str, source: Side, targets: Sequence[TargetAlignment
     return project
 
 
-def _write_new(project: Project, folder: Path) -> None:
+def _write_new(project: Project, folder: Path, source_file: SourceFile | None = None) -> None:
     """Build the project's file under a temporary name, then link it into place (see :func:`create_from_sides`).
 
     The temporary file is locked (``flock``) while it is built, so that :func:`remove_stale_temporaries` in
@@ -430,6 +489,12 @@ def _write_new(project: Project, folder: Path) -> None:
                 _insert_side(db, target.key, side_record(target))
                 _insert_rows(db, SENTENCES, target.key, 0, target.side.sentences)
                 _insert_rows(db, LINKS, target.key, 0, target.links)
+            if source_file is not None:
+                blocks = [[kind, level, *(cue or (None, None))] for kind, level, cue in source_file.blocks]
+                db.execute(
+                    "INSERT INTO source_file (id, name, blocks, data) VALUES (1, ?, ?, ?)",
+                    (source_file.name, json.dumps(blocks), source_file.data),
+                )
             db.execute("COMMIT")
         finally:
             db.close()
@@ -935,6 +1000,13 @@ def _migrate_2_to_3(db: sqlite3.Connection) -> None:
         db.execute(f"DROP TABLE {name}_v2")
 
 
+def _migrate_3_to_4(db: sqlite3.Connection) -> None:
+    """Version 4 adds the source file's table; a project made before it has no row (its source's blocks and file
+    were not kept), so it exports to the corpus formats only."""
+    # IF NOT EXISTS: a file a later version wrote and an older one's step relabelled (tests make old files so).
+    db.execute(_SOURCE_FILE_SCHEMA.strip().rstrip(";").replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1))
+
+
 def _keep_in_removal(db: sqlite3.Connection, key: str, drawn: str, rows: dict[str, Any]) -> None:
     """Put a removed target's audit into the first edit in force that removed ``key`` after the sample was drawn
     (none: it cannot come back, and is dropped)."""
@@ -966,7 +1038,11 @@ def _last_added(db: sqlite3.Connection) -> dict[str, str]:
 
 #: How a file of version ``k`` becomes version ``k + 1``: run in order inside one transaction by :func:`_migrate`.
 #: A later format adds its step here and bumps :data:`SCHEMA_VERSION`.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _migrate_1_to_2,
+    2: _migrate_2_to_3,
+    3: _migrate_3_to_4,
+}
 
 
 # --------------------------------------------------------------------------------------------- reading
@@ -1219,6 +1295,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "AuditRow",
     "ProjectSummary",
+    "SourceFile",
     "Step",
     "TargetSummary",
     "check_project_name",
@@ -1227,11 +1304,13 @@ __all__ = [
     "delete_project",
     "list_projects",
     "load_audit_rows",
+    "load_source_file",
     "open_project",
     "project_dir",
     "save_audit_sample",
     "save_audit_verdict",
     "save_edit",
     "side_from_document",
+    "source_file_of",
     "step_history",
 ]

@@ -46,3 +46,26 @@ def texts_by_block(
         if text.strip():
             parts[block].append(text.strip())
     return [joiner.join(texts) for texts in parts]
+
+
+def write_back(source: Document, texts: Sequence[str], target_lang: str) -> tuple[str, bytes] | None:
+    """``(suffix, bytes)`` of the translation in the source file's own form, ``texts`` one a source block: a
+    subtitle on the source's times, a Word file with its styles. None when the source did not come from such a
+    file (:attr:`Document.source_file`), so the caller writes plain text instead."""
+    if source.source_file is None:
+        return None
+    name, data = source.source_file
+    suffix = name[name.rfind(".") :].lower() if "." in name else ""
+    if suffix == ".srt":
+        from workbench.writers.subtitles import export_srt
+
+        return suffix, export_srt(source, texts)
+    if suffix == ".vtt":
+        from workbench.writers.subtitles import export_vtt
+
+        return suffix, export_vtt(source, texts, target_lang)
+    if suffix == ".docx":
+        from workbench.writers.docx import export_docx
+
+        return suffix, export_docx(data, source, texts, target_lang)
+    return None

@@ -1,4 +1,5 @@
-"""Export: a download in every corpus format, with the export filters, and a copy saved beside the project.
+"""Export: a download in every corpus format (and, for a project made from a subtitle or Word file, that format),
+with the export filters, and a copy saved beside the project.
 
 The export itself is :mod:`workbench.workflows.export`, the same as the command line's: same names, same bytes."""
 
@@ -9,9 +10,9 @@ import streamlit as st
 from workbench.app import state
 from workbench.formats import FORMATS
 from workbench.projects import Project
-from workbench.workflows.export import MULTILINGUAL, export_project, save_export
+from workbench.workflows.export import DOCUMENT_FORMATS, MULTILINGUAL, export_formats, export_project, save_export
 
-LABELS = {**FORMATS, MULTILINGUAL: "Multilingual TMX (every target in one file)"}
+LABELS = {**FORMATS, MULTILINGUAL: "Multilingual TMX (every target in one file)", **DOCUMENT_FORMATS}
 
 
 def main() -> None:
@@ -20,7 +21,9 @@ def main() -> None:
     if not project.targets:
         st.info("This project has no target yet: there is nothing to export.")
         return
-    fmt = st.selectbox("Format", list(LABELS), format_func=LABELS.__getitem__, key="export_format")
+    # Subtitles and Word only for a project made from such a file: the writers need its cue times or its bytes.
+    offered = export_formats(project)
+    fmt = st.selectbox("Format", offered, format_func=LABELS.__getitem__, key="export_format")
     keys = list(project.targets)
     cols = st.columns(4, vertical_alignment="bottom")
     if fmt == MULTILINGUAL:
