@@ -585,6 +585,26 @@ def test_export_every_format_with_filters_and_save(root: Path, downloads: list) 
     assert (root / name / "export.en-pt.tmx").is_file()
 
 
+def test_an_uploaded_subtitle_file_makes_a_project_that_exports_srt_on_its_times(root: Path, downloads: list) -> None:
+    from test_document_export import PORTUGUESE, srt_bytes
+
+    at = start()
+    at.segmented_control(key="open_source").set_value("Upload a file").run()
+    at.file_uploader[0].set_value(("talk.srt", srt_bytes(), "application/x-subrip")).run()
+    next(t for t in at.text_input if t.label == "Source language").set_value("en").run()
+    button(at, "Create project").click().run()
+    project = open_project("talk", root)
+    add_target(
+        project, document_from_text("\n\n".join(PORTUGUESE), "pt"), "pt", beads=[Bead((k,), (k,)) for k in range(3)]
+    )
+    page = start(project="talk", page="export")
+    assert [option.split(" ")[0] for option in page.selectbox(key="export_format").options[-2:]] == ["SubRip", "WebVTT"]
+    page.selectbox(key="export_format").set_value("srt").run()
+    assert not page.exception and not errors(page), errors(page)
+    data, file_name = downloads[-1]
+    assert file_name == "talk.en-pt.srt" and b"00:00:03,000 --> 00:00:04,200\nO autocarro" in data
+
+
 # --------------------------------------------------------------------------------------------- Models
 
 

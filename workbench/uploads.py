@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from workbench.documents import Document, document_from_text
+from workbench.documents import Document, document_from_bytes, document_from_text
 from workbench.errors import InputError
 from workbench.formats import (  # CORPUS_SUFFIXES: the one table of corpus suffixes
     CORPUS_SUFFIXES,
@@ -70,7 +70,7 @@ def decode_upload(data: bytes, name: str) -> str:
 
     A file a reader opens (``.docx``, ``.pdf``, ``.srt`` ...) becomes text with its title as front matter and one
     paragraph a block (heading, list item, table cell, subtitle cue), which is what the upload pages segment and
-    what a project keeps (block kinds and cue times are not kept there yet).
+    what the language guess reads (:func:`document_from_upload` with the bytes keeps kinds and cue times).
     """
     if reader_for(name) is None:
         text, _encoding = decode_bytes(data, name=name)
@@ -96,11 +96,17 @@ def guess_language(text: str) -> LanguageGuess:
     return LanguageGuess(lang, probability, "detected")
 
 
-def document_from_upload(text: str, name: str, lang: str) -> Document:
-    """Segment an uploaded or pasted text in ``lang`` (front matter's ``lang:`` still wins, as for files)."""
+def document_from_upload(text: str, name: str, lang: str, data: bytes | None = None) -> Document:
+    """Segment an uploaded or pasted text in ``lang`` (front matter's ``lang:`` still wins, as for files).
+
+    With the upload's ``data``, a file a reader opens is read from it instead, as ``workbench project new`` reads
+    it: its blocks' kinds and cue times (and a subtitle's or Word file's bytes) go with the document, so a project
+    made from it exports back to that format."""
     lang = lang.strip()
     if not lang or lang == UNDETERMINED:
         raise InputError(f"say which language {name} is in (an ISO 639-1 code such as 'en').")
+    if data is not None and reader_for(name) is not None:
+        return document_from_bytes(data, lang, name)
     stem = Path(name).stem if Path(name).suffix.lower() in DOCUMENT_SUFFIXES else name
     return document_from_text(text, lang, name=stem or "pasted", markdown=name.lower().endswith(".md"))
 

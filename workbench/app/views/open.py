@@ -86,7 +86,7 @@ def _from_upload(taken: set[str]) -> None:
     data = upload.getvalue()
     tag = f"upload-{hashlib.sha1(data).hexdigest()[:12]}"
     if upload_kind(upload.name) == "document":
-        _document_form(decode_upload(data, upload.name), upload.name, tag, taken)
+        _document_form(decode_upload(data, upload.name), upload.name, tag, taken, data)
     else:
         _corpus_form(data, upload.name, tag, taken)
 
@@ -98,11 +98,12 @@ def _from_paste(taken: set[str]) -> None:
         _document_form(text, name or "pasted", f"paste-{hashlib.sha1(text.encode()).hexdigest()[:12]}", taken)
 
 
-def _document_form(text: str, name: str, tag: str, taken: set[str]) -> None:
-    """Language (guessed, confirmable) and project name, then the button that creates the project."""
+def _document_form(text: str, name: str, tag: str, taken: set[str], data: bytes | None = None) -> None:
+    """Language (guessed, confirmable) and project name, then the button that creates the project (from the
+    upload's ``data`` where a reader opens it, so its blocks and cue times are kept)."""
     guess = guess_language(text)
     lang = _language_input("Source language", guess, f"lang-{tag}")
-    document: Document | None = state.attempt(document_from_upload, text, name, lang) if lang else None
+    document: Document | None = state.attempt(document_from_upload, text, name, lang, data) if lang else None
     if document is None:
         return
     st.caption(
