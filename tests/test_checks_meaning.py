@@ -183,3 +183,15 @@ def test_links_mixing_in_the_other_variant_are_noted_declared_or_detected():
     assert only("variant", units, "en", "es") == []
     us = [unit("Die Farbe.", "The color."), unit("Das Zentrum.", "The centre.")]
     assert [f.unit_index for f in only("variant", us, "de", "en-US")] == [1]
+
+
+def test_spanish_of_spain_and_of_latin_america_are_told_apart_and_regions_follow_cldr():
+    spain = ["¿Vosotros tenéis el móvil?", "Dejé el ordenador en el aparcamiento."]
+    americas = ["¿Ustedes tienen el celular?", "Dejé la computadora en el estacionamiento."]
+    assert detect_variant(spain, "es")[0] == "es-ES" and detect_variant(americas, "es")[0] == "es-419"
+    assert detect_variant(["El coche es rojo."], "es")[0] is None  # a word both write: no guess
+    units = [unit("Do you have the phone?", "¿Tienen el celular?"), unit("You know it.", "Vosotros lo sabéis.")]
+    # Declared by a country code: CLDR makes es-MX a child of es-419, so the vosotros link is the odd one.
+    [finding] = only("variant", units, "en", "es-MX")
+    assert finding.unit_index == 1 and finding.details["variant"] == "es-419" and finding.details["declared"]
+    assert [f.unit_index for f in only("variant", units, "en", "es-ES")] == [0]

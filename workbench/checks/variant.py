@@ -1,5 +1,5 @@
-"""Which variant of its language a target is written in (pt-PT or pt-BR, en-GB or en-US, zh-Hans or zh-Hant), and
-the links that mix in the other one.
+"""Which variant of its language a target is written in (pt-PT or pt-BR, en-GB or en-US, es-ES or es-419,
+zh-Hans or zh-Hant), and the links that mix in the other one.
 
 A document's variant is the one its target language code declares (``pt-BR``), or else the one most of its
 markers point to (:func:`detect_variant`, which an export can use to tag its region). A link holding markers of
@@ -15,6 +15,9 @@ one list per language, CLDR has no such vocabulary, the language identifier only
   each side alone uses (equipa / equipe, autocarro / ônibus, prefeito).
 - English: -our / -or, -re / -er, -ence / -ense, -ise / -ize spelling pairs of common words (colour / color). The
   Oxford -ize spelling is British too, so -ize words count for en-US only beside the others.
+- Spanish: the vosotros forms Spain alone uses (vosotros, habéis, tenéis ...) and words each side alone uses
+  (ordenador / computadora, móvil / celular, zumo / jugo, aparcamiento / estacionamiento); words both write with
+  other senses (coche, carro, vale, papa, auto, manejar) are left out. Latin America is one variant, es-419.
 - Chinese: characters with a simplified and a traditional form, among the most frequent (这 / 這, 国 / 國).
 """
 
@@ -59,6 +62,14 @@ _PT_PT_ACCENT = re.compile(r"\w*[óé][mn][aeiou]\w*", re.IGNORECASE)
 _PT_BR_ACCENT = re.compile(r"\w*[ôê][mn][aeiou]\w*", re.IGNORECASE)
 _PT_PT_PROGRESSIVE = re.compile(r"\b(?:est\w+|anda\w*|têm vindo|tem vindo|vêm|vem)\s+a\s+\w+[aei]r\b", re.IGNORECASE)
 _PT_BR_PROGRESSIVE = re.compile(r"\best(?:ou|ás|á|amos|ão|ava|avam|eve|iveram|ar)\s+\w+ndo\b", re.IGNORECASE)
+_ES_ES_WORDS = word_set(
+    "vosotros vosotras habéis tenéis sois estáis podéis queréis hacéis sabéis decís vais vuestro vuestra vuestros "
+    "vuestras ordenador ordenadores móvil móviles zumo zumos gafas patatas aparcamiento aparcar gilipollas"
+)
+_ES_419_WORDS = word_set(
+    "computadora computadoras celular celulares jugo jugos anteojos ahorita estacionamiento estacionar rentar "
+    "platicar chévere"
+)
 # Same order in both strings. Left out: characters one form shares with another word of the other (后 is also
 # traditional "queen").
 _ZH_HANS = frozenset("这国说会为时个们来对发经过还进动么学开关问题区")
@@ -68,8 +79,24 @@ _ZH_HANT = frozenset("這國說會為時個們來對發經過還進動麼學開�
 VARIANTS: dict[str, tuple[str, str]] = {
     "pt": ("pt-PT", "pt-BR"),
     "en": ("en-GB", "en-US"),
+    "es": ("es-ES", "es-419"),
     "zh": ("zh-Hans", "zh-Hant"),
 }
+#: Per language, region subtags that mean one of its :data:`VARIANTS` (zh-TW is zh-Hant); other regions go by
+#: CLDR's parent locales (:func:`_cldr_parent`: es-MX is es-419, pt-AO is pt-PT).
+_REGION_ALIASES: dict[str, dict[str, str]] = {
+    "zh": {"tw": "hant", "hk": "hant", "mo": "hant", "cn": "hans", "sg": "hans"},
+    "en": {"uk": "gb"},
+}
+
+
+def _cldr_parent(base: str, region: str) -> str:
+    """The variant subtag CLDR's locale data makes ``base``-``region`` inherit from (``es``, ``mx`` -> ``419``;
+    ``pt``, ``ao`` -> ``pt``), else ``region`` itself."""
+    from babel.core import get_global  # CLDR's parentLocales, as Babel ships them
+
+    parent = get_global("parent_exceptions").get(f"{base}_{region.upper()}", "")
+    return parent.split("_", 1)[1].lower() if parent.startswith(f"{base}_") else region
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -84,6 +111,8 @@ def variant_markers(text: str, lang: str) -> tuple[tuple[str, ...], tuple[str, .
         second += _PT_BR_ACCENT.findall(text) + _PT_BR_PROGRESSIVE.findall(text)
     elif lang == "en":
         first, second = _words_of(text, _EN_GB, _EN_US)
+    elif lang == "es":
+        first, second = _words_of(text, _ES_ES_WORDS, _ES_419_WORDS)
     elif lang == "zh":
         first = [c for c in text if c in _ZH_HANS]
         second = [c for c in text if c in _ZH_HANT]
@@ -104,18 +133,15 @@ def _words_of(text: str, first_words: frozenset[str], second_words: frozenset[st
 
 
 def _declared(lang_code: str) -> str | None:
-    """The variant a language code declares (pt-BR, pt_PT, zh-Hant, zh-TW), or None."""
+    """The variant a language code declares (pt-BR, pt_PT, zh-Hant, zh-TW, es-MX), or None."""
     base, _, rest = lang_code.replace("_", "-").partition("-")
     options = VARIANTS.get(base.lower())
     if not options or not rest:
         return None
     tag = rest.split("-")[0].lower()
-    aliases = {"tw": "hant", "hk": "hant", "mo": "hant", "cn": "hans", "sg": "hans", "uk": "gb"}
-    tag = aliases.get(tag, tag)
-    for option in options:
-        if option.split("-")[1].lower() == tag:
-            return option
-    return None
+    tag = _REGION_ALIASES.get(base.lower(), {}).get(tag, tag)
+    own = {option.split("-")[1].lower(): option for option in options}
+    return own.get(tag) or own.get(_cldr_parent(base.lower(), tag))  # en-GB is en-GB, not CLDR's parent en-001
 
 
 def detect_variant(texts: Sequence[str], lang: str) -> tuple[str | None, Counter[str]]:
