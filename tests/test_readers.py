@@ -574,3 +574,34 @@ def test_a_word_file_saved_as_txt_is_named_for_what_it_is(tmp_path: Path) -> Non
     path.write_bytes(make_docx(tmp_path / "report.docx").read_bytes())
     with pytest.raises(InputError, match=r"binary file: it is a Word document \(\.docx\), not plain text"):
         load_document(path, "en")
+
+
+def test_pdf_headings_are_lines_in_a_larger_font_with_their_level(tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", size=20)
+    pdf.multi_cell(0, 10, "Annual report")
+    pdf.ln(2)
+    pdf.set_font("Helvetica", size=12)
+    pdf.multi_cell(0, 6, "The year went well for the company and its workers across the country. It rained.")
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "B", size=16)
+    pdf.multi_cell(0, 8, "Results of the year")
+    pdf.ln(2)
+    pdf.set_font("Helvetica", size=12)
+    pdf.multi_cell(0, 6, "Sales grew by ten per cent.")
+    pdf.ln(2)
+    pdf.set_font("Helvetica", size=16)
+    pdf.multi_cell(0, 8, "A larger line that ends a sentence is no heading.")
+    pdf.ln(2)
+    pdf.output(str(tmp_path / "annual.pdf"))
+    doc = load_document(tmp_path / "annual.pdf", "en")
+    kinds = [(p.kind, p.level, doc.text[p.start : p.end]) for p in doc.paragraphs]
+    assert kinds == [
+        ("heading", 1, "Annual report"),
+        ("paragraph", 0, "The year went well for the company and its workers across the country. It rained."),
+        ("heading", 2, "Results of the year"),
+        ("paragraph", 0, "Sales grew by ten per cent."),
+        ("paragraph", 0, "A larger line that ends a sentence is no heading."),
+    ]
+    assert all(p.kind == "paragraph" for p in load_document(make_pdf(tmp_path / "plain.pdf")).paragraphs)
