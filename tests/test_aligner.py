@@ -258,3 +258,55 @@ def test_links_merging_short_lines_are_re_decided_with_real_span_embeddings(e5, 
     assert gold_one_to_one <= links(refined.beads)
     monkeypatch.setattr(refinement, "SHORT_LINE", 0)  # the same second pass, blind to short lines
     assert not gold_one_to_one <= links(align_sentences(src, tgt, e5).beads)
+
+
+def _all_paths(n: int, m: int, types: list[tuple[int, int]]):
+    """Every monotone path from (0, 0) to (n, m) as a list of (i0, i1, j0, j1) moves."""
+    if (n, m) == (0, 0):
+        yield []
+        return
+    for a, b in types:
+        if a <= n and b <= m:
+            for path in _all_paths(n - a, m - b, types):
+                yield [*path, (n - a, n, m - b, m)]
+
+
+def _move_score(move, lo, hi, gains, skip_before, types) -> float:
+    """What the aligner's DP scores one move of a path with (minus infinity outside the band)."""
+    i0, i1, j0, j1 = move
+    if not (lo[i1] <= j1 < hi[i1]):  # every cell a path passes lies in the band
+        return -np.inf
+    if i1 == i0:
+        return skip_before[j1] - skip_before[j0]
+    return float(gains[types.index((i1 - i0, j1 - j0)), i1, j1 - lo[i1]])
+
+
+def test_link_posteriors_equal_brute_force_over_every_path() -> None:
+    """The forward-backward posteriors behind the confidences must be the exact share of all path weight that
+    passes through each link: checked against every monotone path of a small problem, with and without a band."""
+    from workbench.alignment import aligner
+
+    rng = np.random.default_rng(11)
+    src = rng.normal(size=(5, 16)).astype(np.float32)
+    tgt = src[[0, 1, 1, 2, 3, 4]] + 0.6 * rng.normal(size=(6, 16)).astype(np.float32)
+    params = AlignParams(max_bead=4, max_side=3, temperature=0.7)
+    s = aligner._make_side(src, rng.integers(20, 90, 5).astype(float))
+    t = aligner._make_side(tgt, rng.integers(20, 90, 6).astype(float))
+    full = aligner._search_band(s, t, params)
+    banded = (np.array([0, 0, 1, 2, 3, 4]), np.array([3, 4, 5, 6, 7, 7]))
+    for lo, hi in (full, banded):
+        stats = aligner._statistics(s, t, lo, hi, params)
+        gains, skip_before = aligner._path_gains(s, t, lo, hi, stats, params)
+        types = aligner.bead_types(params)
+        weights = {}
+        for path in _all_paths(5, 6, types):
+            total = sum(_move_score(move, lo, hi, gains, skip_before, types) for move in path)
+            if total > -1e20:
+                weights[tuple(path)] = np.exp(total / params.temperature)
+        z = sum(weights.values())
+        best = aligner._dp(s, t, lo, hi, stats, params, posteriors=True)
+        assert len(weights) > 50
+        for i0, i1, j0, j1, _score, posterior in best:
+            exact = sum(w for path, w in weights.items() if (i0, i1, j0, j1) in path) / z
+            assert posterior == pytest.approx(exact, rel=1e-6, abs=1e-9)
+        assert any(p < 0.99 for *_, p in best)  # the repeated target line makes some links doubtful

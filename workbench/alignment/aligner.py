@@ -18,6 +18,9 @@ Design (our own, after reading Bertalign, Vecalign and the margin literature):
   alignment shows them sitting inside links, it is aligned again with links discouraged from ending there.
 * **Fixed links.** Links a reviewer fixed are kept as they are; the stretches between them are aligned on
   their own, with neighbourhood statistics taken from the whole document.
+* **Confidence from the alternatives.** A link's confidence rests on its posterior among all paths through the band
+  (forward-backward over the DP's own link scores): a link is sure when no other way of cutting that stretch comes
+  close, whatever its raw score. Both passes compute it with one calibrated formula (:func:`link_confidence`).
 * **Deterministic.** Only numpy arithmetic; ties break by bead type order.
 """
 
@@ -38,18 +41,19 @@ NEG = -1e30
 
 @dataclass(frozen=True)
 class AlignParams:
-    """Tunable settings, tuned on the development gold sets (bench/RESULTS.md).
+    """Tunable settings, chosen leave-one-set-out over the four development gold sets (bench/loso.py; the figures
+    and each set's held-out fold are in bench/RESULTS.md).
 
     Scores are in units of the document's typical true-pair margin, so they mean the same for every embedder.
     """
 
-    max_bead: int = 5
-    """Largest n-m link, counted as n + m sentences (5 allows 1-4, 2-3, 3-2, 4-1)."""
+    max_bead: int = 6
+    """Largest n-m link, counted as n + m sentences (6 allows 1-4, 2-4, 3-3, 4-2 and 4-1 within max_side)."""
     max_side: int = 4
     """Most sentences on one side of a link."""
-    skip: float = -0.35
+    skip: float = -0.45
     """Score of leaving one sentence unlinked (a 0-1 or 1-0 link)."""
-    merge_penalty: float = 0.2
+    merge_penalty: float = 0.3
     """Cost of each sentence beyond the first on a side of a link, so that 1-1 wins ties."""
     open_end: float = 0.2
     """Most a link (or a skip) costs for ending right after a sentence that ends open (';', ':', ',' ...).
@@ -70,9 +74,12 @@ class AlignParams:
     """Half-width, in sentences, of the band searched around the coarser level's path."""
     direct_cells: int = 160_000
     """Align without a coarse pass while n x m is at most this."""
-    confidence: tuple[float, float, float, float] = (0.46, -2.13, 0.72, -1.86)
-    """Logistic calibration of confidences, fitted on the development sets (bench/calibrate.py): slope and
-    centre for links, then for skips. It makes a confidence read as the chance that the link is exactly right."""
+    temperature: float = 0.2
+    """Of the link posteriors (:func:`_link_posteriors`): paths are weighted by exp(score / temperature)."""
+    confidence: tuple[float, float, float, float, float, float] = (0.267, -0.192, 0.493, 0.16, 1.083, -1.538)
+    """Logistic calibration of confidences (:func:`link_confidence`), fitted on the development sets
+    (bench/calibrate.py): weights of the posterior's log odds and of the score, and a constant, for links, then
+    for skips. It makes a confidence read as the chance that the link is exactly right."""
 
 
 @dataclass(frozen=True)
@@ -227,7 +234,7 @@ def _align_with(
             pinned_by.update({("t", j): bead for j in bead.tgt})
     anchors = [b for b in fixed if b.src and b.tgt]
     if not anchors:
-        path = _dp(src, tgt, lo, hi, stats, params, pinned_src, pinned_tgt)
+        path = _dp(src, tgt, lo, hi, stats, params, pinned_src, pinned_tgt, posteriors=True)
         return _restore_pinned(_to_beads(path, params), pinned_by)
 
     beads: list[Bead] = []
@@ -320,7 +327,7 @@ def _align_stretch(
         best_tgt=stats.best_tgt[j0:j1],
     )
     lo, hi = _search_band(sub_src, sub_tgt, params)
-    path = _dp(sub_src, sub_tgt, lo, hi, sub_stats, params, pinned_src[i0:i1], pinned_tgt[j0:j1])
+    path = _dp(sub_src, sub_tgt, lo, hi, sub_stats, params, pinned_src[i0:i1], pinned_tgt[j0:j1], posteriors=True)
     beads = _to_beads(path, params)
     return [Bead(tuple(i + i0 for i in b.src), tuple(j + j0 for j in b.tgt), b.confidence) for b in beads]
 
@@ -385,7 +392,7 @@ def _project(path: list[tuple[int, int, int, int, float]], n: int, m: int, width
     """Map a coarse path (beads as i0, i1, j0, j1) to a band of fine rows, widened by ``width``."""
     lo = np.full(n + 1, m + 1, dtype=np.int64)
     hi = np.zeros(n + 1, dtype=np.int64)
-    for i0, i1, j0, j1, _ in path:
+    for i0, i1, j0, j1, *_ in path:
         r0, r1 = min(2 * i0, n), min(2 * i1, n)
         c0, c1 = min(2 * j0, m), min(2 * j1, m)
         lo[r0 : r1 + 1] = np.minimum(lo[r0 : r1 + 1], c0 - width)
@@ -635,7 +642,7 @@ def _link_gains(
     return gains
 
 
-def _dp(
+def _path_gains(
     src: _Side,
     tgt: _Side,
     lo: np.ndarray,
@@ -644,15 +651,11 @@ def _dp(
     params: AlignParams,
     pinned_src: np.ndarray | None = None,
     pinned_tgt: np.ndarray | None = None,
-) -> list[tuple[int, int, int, int, float]]:
-    """Best monotone path from (0, 0) to (n, m) through the band: links as (i0, i1, j0, j1, score).
+) -> tuple[np.ndarray, np.ndarray]:
+    """What each move of a path scores: ``gains[t, r, k]`` for every link type but 0-1 (whose entries are NEG),
+    and ``skip_tgt_before[j]``, the summed score of leaving targets 0..j-1 unlinked (0-1 links run along a row).
 
-    A link's score is its gain in the DP; a skip's is its sentence's best margin in the band, negated.
-
-    Row r of the table holds the best score of aligning source[:r] with target[:j] for j in [lo[r], hi[r]).
-    The table is padded with NEG on both sides so that every predecessor lookup is a plain slice.
-    Pinned sentences can only be left unlinked, and doing so costs nothing.
-    """
+    Pinned sentences can only be left unlinked, and doing so costs nothing."""
     n, m = src.size, tgt.size
     pinned_src = np.zeros(n, dtype=bool) if pinned_src is None else pinned_src
     pinned_tgt = np.zeros(m, dtype=bool) if pinned_tgt is None else pinned_tgt
@@ -662,15 +665,39 @@ def _dp(
     skip_tgt_before = np.concatenate(
         [[0.0], np.cumsum(np.where(pinned_tgt, 0.0, skip_costs(tgt.open_end, stats, params)))]
     )
+    # 1-0 links score their sentence's skip; stored like any other link so that one gather serves all types.
+    gains[types.index((1, 0)), 1:, :] = skip_src[:, None]
+    gains[types.index((0, 1)), :, :] = NEG
+    return gains, skip_tgt_before
 
+
+def _dp(
+    src: _Side,
+    tgt: _Side,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    stats: _Stats,
+    params: AlignParams,
+    pinned_src: np.ndarray | None = None,
+    pinned_tgt: np.ndarray | None = None,
+    posteriors: bool = False,
+) -> list[tuple]:
+    """Best monotone path from (0, 0) to (n, m) through the band: links as (i0, i1, j0, j1, score).
+
+    A link's score is its gain in the DP; a skip's is its sentence's best margin in the band, negated.
+
+    Row r of the table holds the best score of aligning source[:r] with target[:j] for j in [lo[r], hi[r]).
+    The table is padded with NEG on both sides so that every predecessor lookup is a plain slice.
+    Pinned sentences can only be left unlinked, and doing so costs nothing.
+    """
+    n, m = src.size, tgt.size
+    types = bead_types(params)
+    gains, skip_tgt_before = _path_gains(src, tgt, lo, hi, stats, params, pinned_src, pinned_tgt)
+    skip_tgt_type = types.index((0, 1))
     band_w = gains.shape[2]
     pad = band_w + params.max_side + 1
     table = np.full((n + 1, band_w + 2 * pad), NEG)
     back = np.full((n + 1, band_w), -1, dtype=np.int8)
-    skip_src_type, skip_tgt_type = types.index((1, 0)), types.index((0, 1))
-    # 1-0 links score their sentence's skip; stored like any other link so that one gather serves all types.
-    gains[skip_src_type, 1:, :] = skip_src[:, None]
-    gains[skip_tgt_type, :, :] = NEG  # 0-1 links are handled along the row below
     move_a = np.array([a for a, _ in types])
     move_b = np.array([b for _, b in types])
     type_rows = np.arange(len(types))[:, None]
@@ -712,19 +739,108 @@ def _dp(
         path.append((r - a, r, col - b, col, score))
         r, col = r - a, col - b
     path.reverse()
+    if posteriors:
+        chances = _link_posteriors(gains, lo, hi, types, skip_tgt_before, path, params.temperature)
+        return [(*link, float(p)) for link, p in zip(path, chances, strict=True)]
     return path
 
 
-def _to_beads(path: list[tuple[int, int, int, int, float]], params: AlignParams) -> list[Bead]:
-    """Confidence of each link: a logistic of its score, fitted on the development sets so that it reads as the
-    chance the link is exactly right. A skip scores high when its sentence has no good partner nearby."""
-    link_slope, link_centre, skip_slope, skip_centre = params.confidence
-    beads = []
-    for i0, i1, j0, j1, score in path:
-        slope, centre = (link_slope, link_centre) if i1 > i0 and j1 > j0 else (skip_slope, skip_centre)
-        confidence = round(_logistic(slope * (score - centre)), 4)
-        beads.append(Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), confidence))
-    return beads
+def _link_posteriors(
+    gains: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    types: list[tuple[int, int]],
+    skip_tgt_before: np.ndarray,
+    path: list[tuple[int, int, int, int, float]],
+    temperature: float,
+) -> np.ndarray:
+    """Posterior chance of each link of the path among all paths through the band, paths weighted by
+    exp(score / temperature): the forward-backward algorithm on the DP's own table of link scores.
+
+    The best path's link score says how good a link is; its posterior says how much better it is than the
+    alternatives, which is what decides whether it is right: a fair link with no rival is safe, a good link with
+    a rival one sentence over is not.
+    """
+    n = gains.shape[1] - 1
+    m = int(hi[n]) - 1
+    band_w = gains.shape[2]
+    pad = band_w + max(max(a, b) for a, b in types) + 1
+    scaled = gains.astype(np.float64) / temperature
+    q_all = skip_tgt_before / temperature  # q[c]: scaled score of leaving targets 0..c-1 unlinked
+    move_a = np.array([a for a, _ in types])
+    move_b = np.array([b for _, b in types])
+    linking = move_a > 0  # every type but 0-1, which runs along a row
+    type_rows = np.arange(len(types))[linking][:, None]
+    columns = np.arange(band_w)
+
+    fwd = np.full((n + 1, band_w + 2 * pad), NEG)
+    for r in range(n + 1):
+        w = int(hi[r] - lo[r])
+        prev = np.maximum(r - move_a[linking], 0)
+        offsets = pad + lo[r] - move_b[linking] - lo[prev]
+        c = fwd[prev[:, None], offsets[:, None] + columns[:w]] + scaled[type_rows, r, columns[:w]]
+        c[move_a[linking] > r] = NEG
+        x = np.logaddexp.reduce(c, axis=0)
+        if r == 0:
+            x[0] = 0.0
+        q = q_all[np.minimum(lo[r] + columns[:w], m)]
+        fwd[r, pad : pad + w] = np.logaddexp.accumulate(x - q) + q
+
+    bwd = np.full((n + 1, band_w + 2 * pad), NEG)
+    for r in range(n, -1, -1):
+        w = int(hi[r] - lo[r])
+        y = np.full(w, NEG)
+        if r == n:
+            y[m - lo[n]] = 0.0
+        for t in np.nonzero(linking)[0]:
+            a, b = types[t]
+            if r + a > n:
+                continue
+            dest = lo[r] + columns[:w] + b - lo[r + a]  # band index of the link's end in row r + a
+            ok = (dest >= 0) & (dest < hi[r + a] - lo[r + a])
+            safe = np.clip(dest, 0, band_w - 1)
+            value = scaled[t, r + a, safe] + bwd[r + a, pad + safe]
+            y = np.logaddexp(y, np.where(ok, value, NEG))
+        q = q_all[np.minimum(lo[r] + columns[:w], m)]
+        bwd[r, pad : pad + w] = np.logaddexp.accumulate((y + q)[::-1])[::-1] - q
+
+    total = fwd[n, pad + m - lo[n]]
+    chances = np.empty(len(path))
+    for k, (i0, i1, j0, j1, _) in enumerate(path):
+        if i1 > i0:
+            t = types.index((i1 - i0, j1 - j0))
+            inside = scaled[t, i1, j1 - lo[i1]]
+        else:
+            inside = (skip_tgt_before[j1] - skip_tgt_before[j0]) / temperature
+        chances[k] = math.exp(min(fwd[i0, pad + j0 - lo[i0]] + inside + bwd[i1, pad + j1 - lo[i1]] - total, 0.0))
+    return chances
+
+
+def _to_beads(path: list[tuple], params: AlignParams) -> list[Bead]:
+    """Links with their confidences (:func:`link_confidence`); a path without posteriors scores them as 0.5."""
+    return [
+        Bead(
+            tuple(range(i0, i1)),
+            tuple(range(j0, j1)),
+            link_confidence(posterior[0] if posterior else 0.5, score, i1 > i0 and j1 > j0, params),
+        )
+        for i0, i1, j0, j1, score, *posterior in path
+    ]
+
+
+#: Posteriors are taken between this and 1 minus it: a link with no rival at all has log odds of about 21.
+POSTERIOR_FLOOR = 1e-9
+
+
+def link_confidence(posterior: float, score: float, is_link: bool, params: AlignParams) -> float:
+    """The chance that a link is exactly right: a logistic of its posterior's log odds (how far it beats the
+    other paths through its place) and of its score (how good it is in itself; a skip scores high when its
+    sentence has no good partner nearby), fitted on the development sets (bench/calibrate.py).
+
+    Both passes compute confidences here, so that they mean the same thing whichever pass made the link."""
+    weights = params.confidence[:3] if is_link else params.confidence[3:]
+    p = min(max(posterior, POSTERIOR_FLOOR), 1 - POSTERIOR_FLOOR)
+    return round(_logistic(weights[0] * math.log(p / (1 - p)) + weights[1] * score + weights[2]), 4)
 
 
 def _logistic(x: float) -> float:
