@@ -346,3 +346,23 @@ def test_every_message_numbers_links_from_one(project: Project) -> None:
         assert numbers and numbers[0] == 1 and 0 not in numbers, (action, out.message)
     with pytest.raises(EditError, match="link 1 of de is the first"):  # the library's own messages too
         perform(project, "de", {"op": "move", "index": 0, "which": "source", "direction": "previous"})
+
+
+def test_approve_sure_approves_only_confident_links_to_review_in_one_undoable_edit(tmp_path: Path) -> None:
+    from dataclasses import replace as with_
+
+    from workbench.review import SURE_CONFIDENCE
+
+    beads = [with_(b, confidence=SURE_CONFIDENCE if k % 3 == 0 else 0.98) for k, b in enumerate(GOLD)]
+    p = create_project("sure", load_document("kosovo-dialogue"), tmp_path / "alignments")
+    add_target(p, load_document("kosovo-dialogue.de"), "de", beads=beads)
+    confirm(p, "de", 3)  # already approved: not counted again
+    outcome = perform(p, "de", {"op": "approve_sure", "index": 5})
+    sure = [k for k in range(N_LINKS) if k % 3 == 0]
+    assert outcome.index == 5 and outcome.message.startswith(f"{len(sure) - 1} links with a confidence of 0.99")
+    statuses = [link.status for link in saved(p).target("de").links]
+    assert [k for k, s in enumerate(statuses) if s == CONFIRMED] == sure
+    assert perform(p, "de", {"op": "approve_sure"}).kind == "info"  # nothing left to approve
+    perform(p, "de", {"op": "undo"})
+    statuses = [link.status for link in saved(p).target("de").links]
+    assert [k for k, s in enumerate(statuses) if s == CONFIRMED] == [3]

@@ -20,6 +20,9 @@ from workbench.projects import AUTO, CONFIRMED, FLAGGED, Link, Project, source_s
 #: aligner's confidences are calibrated on the development gold sets, so these read as rough probabilities.
 LOW_CONFIDENCE = 0.5
 HIGH_CONFIDENCE = 0.8
+#: From this confidence on, links were at least 99% exactly right on development sets the confidence was not fitted
+#: on (bench/RESULTS.md, "Confidence a reviewer can act on"): a reviewer can approve them unread.
+SURE_CONFIDENCE = 0.99
 
 _STATUS_RANK = {CONFIRMED: 0, AUTO: 1, FLAGGED: 2}  # a span shows the weakest claim among its links
 
@@ -31,6 +34,15 @@ def confidence_band(confidence: float | None) -> str:
     if confidence < LOW_CONFIDENCE:
         return "low"
     return "medium" if confidence < HIGH_CONFIDENCE else "high"
+
+
+def sure_links(project: Project, target_key: str, threshold: float = SURE_CONFIDENCE) -> list[int]:
+    """Links still to review whose confidence is at least ``threshold``: the ones a reviewer can approve unread."""
+    return [
+        k
+        for k, link in enumerate(project.target(target_key).links)
+        if link.status == AUTO and link.confidence is not None and link.confidence >= threshold
+    ]
 
 
 def fold_for_search(text: str) -> str:

@@ -31,9 +31,11 @@ from workbench.projects import (
     undo,
     unlink,
 )
+from workbench.review import SURE_CONFIDENCE, sure_links
 
 #: Operations the editor may send; anything else is refused with a message.
 OPERATIONS = (
+    "approve_sure",
     "edit",
     "join",
     "confirm",
@@ -79,6 +81,14 @@ def perform(project: Project, target_key: str, action: Mapping[str, Any]) -> Out
         return _edit(project, target_key, index, str(action["side"]), str(action["sid"]), str(action["text"]))
     if op == "join":
         return _join(project, target_key, index, str(action["side"]), str(action["sid"]))
+    if op == "approve_sure":
+        sure = sure_links(project, target_key)
+        if not sure:
+            return Outcome(f"No link to review has a confidence of {SURE_CONFIDENCE} or more.", index, "info")
+        confirm(project, target_key, sure)
+        return Outcome(
+            f"{len(sure)} links with a confidence of {SURE_CONFIDENCE} or more approved (one edit: z undoes it).", index
+        )
     if op == "confirm":
         done = confirm(project, target_key, index)
         return Outcome(f"Link {number} approved." if done else f"Link {number} was already approved.", index)
