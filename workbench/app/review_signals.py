@@ -99,14 +99,18 @@ class ReviewSignals:
     def start(self, project: Project, key: str) -> None:
         """Start whatever job is missing for the target's current revision (call it once the page is drawn:
         the checks hold the interpreter for a while, and the reviewer's edit should be on screen first)."""
+        submitted = None
         with self._lock:
             known = self._targets.setdefault((project.path, key), _Target())
             self._start_round_trip(project, key, known)
             if known.revision != project.revision and (known.checking is None or known.checking.done()):
                 root = project.path.parent.parent
-                known.checking = self._pool.submit(_quality_job, root, project.name, key, known.back)
+                known.checking = submitted = self._pool.submit(_quality_job, root, project.name, key, known.back)
                 generation = known.generation
-                known.checking.add_done_callback(lambda job: self._checked(known, job, generation))
+        # Outside the lock: a job that is already done runs its callback here at once, and the callback takes
+        # the lock (inside it, a quick job deadlocked the page).
+        if submitted is not None:
+            submitted.add_done_callback(lambda job: self._checked(known, job, generation))
 
     def signals(self, project: Project, key: str) -> Signals:
         """The signals to show for a target now (:meth:`start` computes what is missing)."""
