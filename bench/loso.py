@@ -55,7 +55,6 @@ def parse_grid(specs: list[str]) -> dict[str, list]:
         owner = (refinement if hasattr(refinement, key) else aligner) if key.isupper() else defaults
         kind = type(getattr(owner, key))
         grid[key] = [kind(v) for v in values.split(",")]
-    grid = {k: v for k, v in grid.items()}
     return grid
 
 
