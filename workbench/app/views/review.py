@@ -39,7 +39,7 @@ def main() -> None:
     keys = list(project.targets)
     key = state.target_key(project)
     assert key is not None
-    top = st.columns([2, 3, 2, 2, 2, 3], vertical_alignment="bottom")
+    top = st.columns([2, 3, 2, 2, 3, 3], vertical_alignment="bottom")
     chosen = top[0].selectbox("Target", keys, index=keys.index(key), key=f"target-select-{key}")
     if chosen != key:
         state.select_target(chosen)
