@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,8 +24,8 @@ from workbench.cli.common import (
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
-    from workbench.documents import Document
     from workbench.projects import Project
+    from workbench.workflows.translation import OnAlign
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -173,21 +174,14 @@ def _root() -> Path:
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
-    from workbench.projects import (
-        PROJECT_FILE,
-        ProjectExistsError,
-        add_target,
-        create_project,
-        delete_project,
-        project_dir,
-    )
+    from workbench.projects import PROJECT_FILE, ProjectExistsError, create_project, delete_project, project_dir
     from workbench.projects.model import check_target_key
+    from workbench.workflows.translation import add_translation, translate_project
 
     root = _root()
     if (project_dir(args.name, root, new=True) / PROJECT_FILE).exists():  # before reading files and loading the model
         raise ProjectExistsError(f"there is already a project named {args.name!r} in {root}; choose another name.")
-    if args.translate:
-        language_codes(args.translate, "--translate")  # a bad code fails before any file is read or made
+    langs = language_codes(args.translate, "--translate") if args.translate else []  # bad codes fail before work
     # Read everything first, so that a missing file fails before a project exists.
     source = read_document(args.source, args.src_lang, False)
     targets = []
@@ -195,26 +189,35 @@ def _cmd_new(args: argparse.Namespace) -> int:
         if spec["key"] is not None:
             check_target_key(spec["key"])
         targets.append((read_document(spec["file"], spec["lang"], False), spec["key"]))
-    translations, failures = _translations(args, source)
-    if args.translate and not translations and not targets:
-        raise WorkbenchError("none of the --translate languages can be translated here (see above); nothing made.")
-    targets += translations
-    embedder = load_embedder(args) if targets else None
+    embedder = load_embedder(args) if targets or langs else None
     project = create_project(args.name, source, root)
+    on_align = _alignment_hook(args, embedder)
+    failures = 0
     try:
         for document, key in targets:
-            stages, close = alignment_progress(
-                args.quiet,
-                f"aligning {key or document.lang}",
-                project.source.texts(),
-                document.sentence_texts(),
+            add_translation(project, document, embedder, key, refine=not args.no_refine, on_align=on_align)
+        if langs:
+            # The one translate-then-align workflow (the app's too): from the project's source, paragraphs kept.
+            from workbench.cli.translation import route_progress, translation_cache
+
+            added = translate_project(
+                project,
+                langs,
                 embedder,
+                engine=args.engine,
+                cache=translation_cache(),
                 refine=not args.no_refine,
+                on_route=route_progress(args.quiet),
+                on_align=on_align,
             )
-            try:
-                add_target(project, document, key, embedder, refine=not args.no_refine, stages=stages)
-            finally:
-                close()
+            for done in added:
+                if done.error:  # a pair that cannot be translated is one line; the others still go on
+                    failures += 1
+                    print(f"workbench: error: {done.error}", file=sys.stderr)
+            if not project.targets:
+                raise WorkbenchError(
+                    "none of the --translate languages can be translated here (see above); nothing made."
+                )
     except BaseException:
         delete_project(args.name, root)  # a project is made whole or not at all: rerunning the command works
         raise
@@ -223,22 +226,13 @@ def _cmd_new(args: argparse.Namespace) -> int:
     return 2 if failures else 0
 
 
-def _translations(args: argparse.Namespace, source: Document) -> tuple[list[tuple[Document, str | None]], int]:
-    """Translate the source into each --translate language; a pair that cannot be translated is one error line
-    and the others still go on (as with ``workbench translate``)."""
-    if not args.translate:
-        return [], 0
-    from workbench.cli.translation import translate_each, translation_cache
+def _alignment_hook(args: argparse.Namespace, embedder: Any) -> OnAlign:
+    """The command line's face of an alignment: its estimate printed, then one tqdm bar with the time left."""
 
-    langs = language_codes(args.translate, "--translate")
-    done: list[tuple[Document, str | None]] = []
-    failures = 0
-    for lang, result in translate_each(source, langs, args.engine, args.quiet, translation_cache()):
-        if result is None:
-            failures += 1
-        else:
-            done.append((result.document, lang))
-    return done, failures
+    def started(label: str, src: Sequence[str], tgt: Sequence[str]) -> tuple[Any, Callable[[], None]]:
+        return alignment_progress(args.quiet, label, src, tgt, embedder, refine=not args.no_refine)
+
+    return started
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -362,8 +356,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from workbench.formats import CORPUS_SUFFIXES, read_corpus
-    from workbench.projects import add_target, create_project, delete_project, open_project
+    from workbench.projects import create_project, delete_project, open_project
     from workbench.workflows.imports import import_corpus
+    from workbench.workflows.translation import add_translation
 
     root = _root()
     files = [Path(f) for f in args.files]
@@ -407,18 +402,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
         created = True
     embedder = load_embedder(args)
     try:
-        stages, close = alignment_progress(
-            args.quiet,
-            f"aligning {args.key or target_doc.lang}",
-            project.source.texts(),
-            target_doc.sentence_texts(),
-            embedder,
-            refine=not args.no_refine,
+        target = add_translation(
+            project, target_doc, embedder, args.key, refine=not args.no_refine, on_align=_alignment_hook(args, embedder)
         )
-        try:
-            target = add_target(project, target_doc, args.key, embedder, refine=not args.no_refine, stages=stages)
-        finally:
-            close()
     except BaseException:
         if created:
             delete_project(project.name, root)

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.cli.common import check_language, clip, language_codes, progress_bar, read_document
 from workbench.errors import WorkbenchError
-from workbench.writing import write_bytes_atomic, write_text_atomic
+from workbench.writing import write_bytes_atomic
 
 if TYPE_CHECKING:
-    from workbench.documents import Document
     from workbench.translation.cache import TranslationCache
-    from workbench.translation.documents import TranslatedDocument
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -62,29 +59,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_engines)
 
 
-def translate_each(
-    doc: Document, langs: list[str], engine: str | None, quiet: bool, cache: TranslationCache | None
-) -> Iterator[tuple[str, TranslatedDocument | None]]:
-    """Translate ``doc`` into each language in turn, with a progress bar; a pair that cannot be translated is one
-    error line on stderr and yields None, and the other languages still go on."""
-    from workbench.translation.documents import translate_document
-    from workbench.translation.router import Router
+def route_progress(quiet: bool):
+    """The command line's face of a translation: the route on stderr and a tqdm bar (an ``OnRoute`` hook)."""
 
-    router = Router()
-    for lang in langs:
-        try:
-            route = router.route(doc.lang, lang, engine=engine)
-            if not quiet:
-                print(f"{doc.lang}->{lang}: {route.describe()}", file=sys.stderr)
-            update, close = progress_bar(quiet, f"{doc.lang}->{lang}")
-            try:
-                result = translate_document(doc, route, cache=cache, progress=update)
-            finally:
-                close()
-        except WorkbenchError as exc:
-            print(f"workbench: error: {doc.lang}->{lang}: {' '.join(str(exc).split())}", file=sys.stderr)
-            result = None
-        yield lang, result
+    def started(route):
+        if not quiet:
+            print(f"{route.src}->{route.tgt}: {route.describe()}", file=sys.stderr)
+        return progress_bar(quiet, f"{route.src}->{route.tgt}")
+
+    return started
 
 
 def translation_cache() -> TranslationCache:
@@ -95,44 +78,29 @@ def translation_cache() -> TranslationCache:
 
 
 def _cmd_translate(args: argparse.Namespace) -> int:
+    from workbench.workflows.translation import translate_into, translated_file
+
     langs = language_codes(args.tgt_langs, "--to")  # every code checked before the first translation
     doc = read_document(args.file, args.src_lang, False)
     cache = None if args.no_cache else translation_cache()
     args.out.mkdir(parents=True, exist_ok=True)
     failures = 0
-    for lang, result in translate_each(doc, langs, args.engine, args.quiet, cache):
-        if result is None:
+    for done in translate_into(doc, langs, engine=args.engine, cache=cache, on_route=route_progress(args.quiet)):
+        if done.result is None:
             failures += 1
+            print(f"workbench: error: {done.error}", file=sys.stderr)
             continue
-        path = args.out / f"{doc.name}.{lang}.txt"
         try:
-            written = _write_back(doc, result, lang)
-            if written is not None:  # a subtitle or Word source: the translation in the same form
-                suffix, data = written
-                path = args.out / f"{doc.name}.{lang}{suffix}"
-                write_bytes_atomic(path, data)
-            else:
-                write_text_atomic(path, result.text)
+            name, data = translated_file(doc, done.result)  # a subtitle or Word source: in the same form
+            path = args.out / name
+            write_bytes_atomic(path, data)
         except WorkbenchError as exc:
             failures += 1
-            print(f"workbench: error: {doc.lang}->{lang}: {' '.join(str(exc).split())}", file=sys.stderr)
+            print(f"workbench: error: {doc.lang}->{done.lang}: {' '.join(str(exc).split())}", file=sys.stderr)
             continue
-        print(f"{path}\t{len(result.document.paragraphs)} paragraphs, {len(result.document.sentences)} sentences")
+        document = done.result.document
+        print(f"{path}\t{len(document.paragraphs)} paragraphs, {len(document.sentences)} sentences")
     return 2 if failures else 0
-
-
-def _write_back(doc: Document, result: TranslatedDocument, lang: str) -> tuple[str, bytes] | None:
-    """The translation in the source file's form (.srt, .vtt, .docx), None for a source read from text."""
-    from workbench.documents import sentence_joiner
-    from workbench.writers import write_back
-
-    if doc.source_file is None:
-        return None
-    joiner = sentence_joiner(lang)
-    texts = [joiner.join(s.text for s in p.sentences) for p in result.document.paragraphs]
-    if len(texts) != len(doc.paragraphs):  # a translated block that reads as two: keep the plain text instead
-        return None
-    return write_back(doc, texts, lang)
 
 
 def _cmd_engines(args: argparse.Namespace) -> int:

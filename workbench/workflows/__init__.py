@@ -8,6 +8,8 @@ prints nothing, draws nothing and asks nothing.
 - :mod:`.export`: a project's links as a file to download or save (bytes, file name, MIME type).
 - :mod:`.checks`: the checks' names and limits as people give them, and a run's reports (CSV, HTML) as bytes.
 - :mod:`.imports`: an aligned corpus as a new project or target, named by one rule.
+- :mod:`.translation`: translate a document or a project (from its source as edited) into languages, add a target
+  (a machine translation or a person's), and a translation as a file (in the source's form for .srt/.vtt/.docx).
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import streamlit as st
@@ -13,11 +14,11 @@ from workbench.alignment.estimate import estimate_alignment
 from workbench.app import state
 from workbench.documents import Document
 from workbench.errors import WorkbenchError
-from workbench.projects import Project, add_target, remove_target
-from workbench.projects.documents import side_document
+from workbench.projects import Project, remove_target
 from workbench.seeds import list_seeds, seed_path
-from workbench.translation.documents import translate_document
+from workbench.translation.router import Route
 from workbench.uploads import DOCUMENT_SUFFIXES, decode_upload, document_from_upload, guess_language
+from workbench.workflows.translation import add_translation, translate_project
 
 
 def main() -> None:
@@ -78,16 +79,51 @@ def _machine_translation(project: Project) -> None:
     clicked = st.button("Translate and align", type="primary", disabled=not choice, key="translate_go")
     job = "translate-" + ",".join(choice)
     if state.long_work_confirmed(job, clicked, lambda: _translation_estimate(project, choice)):
-        added = []
-        for lang in choice:
-            key = _translate_one(project, lang)
-            if key is not None:
-                added.append(key)
+        added = _translate(project, choice)
         if added:
             state.select_target(added[0])
             state.flash("success", f"Added and aligned: {', '.join(added)}.")
             st.switch_page(state.VIEWS["review"])
         state.show_messages()
+
+
+def _translate(project: Project, langs: list[str]) -> list[str]:
+    """Translate the source (as edited) into each language and align it, through the one translate-then-align
+    workflow; this page only draws each language's bar (translation, then alignment) and its errors."""
+    embedder = state.attempt(state.current_embedder)  # a missing model is a message, before any translation
+    if embedder is None:
+        return []
+    bars: dict[str, Any] = {}  # the language being done: its bar (its alignment goes on moving it) and start
+
+    def on_route(route: Route) -> tuple[Any, Any]:
+        st.markdown(f"**{route.src} → {route.tgt}**")
+        st.caption(route.describe())
+        bars["current"] = st.progress(0.0, text="translating ...")
+        bars["started"] = time.perf_counter()
+        return state.progress_callback(bars["current"], "translating, sentences"), lambda: None
+
+    def on_align(label: str, src: Sequence[str], tgt: Sequence[str]) -> tuple[Any, Any]:
+        bar = bars.get("current") or st.progress(0.0)
+        estimate = estimate_alignment(src, tgt, embedder)
+        return state.alignment_progress(bar, "aligning", estimate, embedder), lambda: None
+
+    added: list[str] = []  # kept when a later language fails: those targets are saved
+
+    def run() -> None:
+        work = translate_project(
+            project, langs, embedder, router=state.router(), cache=state.translation_cache(),
+            on_route=on_route, on_align=on_align,
+        )  # fmt: skip
+        for done in work:
+            if done.target is None:
+                st.error(done.error)
+                continue
+            seconds = time.perf_counter() - bars["started"]
+            bars["current"].progress(1.0, text=f"{done.target.key}: {len(done.target.links)} links in {seconds:.1f} s")
+            added.append(done.target.key)
+
+    state.attempt(run)
+    return added
 
 
 def _translation_estimate(project: Project, langs: list[str]) -> tuple[float, str] | None:
@@ -115,37 +151,18 @@ def _alignment_estimate(project: Project, document: Document) -> tuple[float, st
     )
 
 
-def _translate_one(project: Project, lang: str) -> str | None:
-    """Translate the source (as edited) into ``lang`` and align it: one progress bar each, messages for errors."""
-    st.markdown(f"**{project.source.lang} → {lang}**")
-    try:
-        route = state.router().route(project.source.lang, lang)
-    except WorkbenchError as exc:
-        st.error(str(exc))
-        return None
-    st.caption(route.describe())
-    bar = st.progress(0.0, text="translating ...")
-    started = time.perf_counter()
-
-    translated = state.progress_callback(bar, "translating, sentences")
-    try:
-        result = translate_document(side_document(project.source), route, state.translation_cache(), translated)
-    except WorkbenchError as exc:
-        st.error(f"{project.source.lang}→{lang}: {exc}")
-        return None
-    return _align(project, result.document, None, bar, started)
-
-
 def _align(project: Project, document: Document, key: str | None, bar: Any, started: float) -> str | None:
+    """Add ``document`` as a target through the add-target workflow, its alignment on ``bar``."""
     bar.progress(0.0, text="loading the embedding model ...")
     embedder = state.attempt(state.current_embedder)  # a missing model is a message, not a crash
     if embedder is None:
         return None
-    estimate = state.attempt(estimate_alignment, project.source.texts(), document.sentence_texts(), embedder)
-    if estimate is None:
-        return None
-    stages = state.alignment_progress(bar, "aligning", estimate, embedder)
-    target = state.attempt(add_target, project, document, key, embedder, stages=stages)
+
+    def on_align(label: str, src: Sequence[str], tgt: Sequence[str]) -> tuple[Any, Any]:
+        estimate = estimate_alignment(src, tgt, embedder)
+        return state.alignment_progress(bar, "aligning", estimate, embedder), lambda: None
+
+    target = state.attempt(add_translation, project, document, embedder, key, on_align=on_align)
     if target is None:
         return None
     bar.progress(1.0, text=f"{target.key}: {len(target.links)} links in {time.perf_counter() - started:.1f} s")
