@@ -11,6 +11,7 @@ Pivoting through English when no direct package exists is the router's job, as f
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import socket
@@ -21,7 +22,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from workbench.errors import InputError, ModelUnavailableError
 from workbench.translation.base import NEURAL, EngineInfo, Progress, Suggestion, TranslationEngine, check_pair
@@ -109,28 +110,39 @@ class ArgosEngine(TranslationEngine):
         package = self._package(src, tgt)
         return EngineInfo(self.name, package.name, package.version)
 
-    def install_file(self, path: Path) -> ArgosPackage:
-        """Install an ``.argosmodel`` file (what a user downloaded, or uploaded in the app), after checking it."""
-        path = Path(path)
-        if not path.is_file():
-            raise InputError(f"{path}: no such file.")
-        if not zipfile.is_zipfile(path):
-            raise InputError(f"{path.name} is not an Argos package (an .argosmodel file is a zip archive).")
-        with zipfile.ZipFile(path) as archive:
+    def install_file(self, source: Path | str | bytes | BinaryIO, name: str | None = None) -> ArgosPackage:
+        """Install an ``.argosmodel`` file (what a user downloaded), or its bytes or a stream of them (an upload:
+        no temporary copy), after checking it; ``name`` names bytes or a stream in messages."""
+        if isinstance(source, bytes | bytearray):
+            source = io.BytesIO(source)
+        if isinstance(source, str | Path):
+            path = Path(source)
+            if not path.is_file():
+                raise InputError(f"{path}: no such file.")
+            label: str = path.name
+            archive_file: Path | BinaryIO = path
+        else:
+            label = Path(name).name if name else "the uploaded package"
+            archive_file = source
+        if not zipfile.is_zipfile(archive_file):
+            raise InputError(f"{label} is not an Argos package (an .argosmodel file is a zip archive).")
+        if not isinstance(archive_file, Path):
+            archive_file.seek(0)  # is_zipfile read it
+        with zipfile.ZipFile(archive_file) as archive:
             names = archive.namelist()
             tops = {n.split("/", 1)[0] for n in names}
             metas = [n for n in names if n.count("/") == 1 and n.endswith("/metadata.json")]
             if len(tops) != 1 or len(metas) != 1 or any(n.startswith("/") or ".." in n.split("/") for n in names):
-                raise InputError(f"{path.name}: not an Argos package (expected one folder with a metadata.json).")
+                raise InputError(f"{label}: not an Argos package (expected one folder with a metadata.json).")
             top = tops.pop()
             try:
                 meta = json.loads(archive.read(metas[0]))
             except ValueError as exc:
-                raise InputError(f"{path.name}: its metadata.json is not valid JSON ({exc}).") from exc
+                raise InputError(f"{label}: its metadata.json is not valid JSON ({exc}).") from exc
             if not meta.get("from_code") or not meta.get("to_code"):
-                raise InputError(f"{path.name}: metadata.json names no from_code/to_code.")
+                raise InputError(f"{label}: metadata.json names no from_code/to_code.")
             if not any(n.startswith(f"{top}/model/") for n in names):
-                raise InputError(f"{path.name}: the package has no model/ folder (CTranslate2 weights).")
+                raise InputError(f"{label}: the package has no model/ folder (CTranslate2 weights).")
             target = self.packages_dir
             target.mkdir(parents=True, exist_ok=True)
             # Unpack beside the destination, then rename: a failed unpack never leaves half a package installed.

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import fcntl
+import io
 import json
 import os
 import re
@@ -25,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from workbench.errors import InputError, ModelUnavailableError
 
@@ -163,20 +164,22 @@ def _model_root(folder: Path) -> Path:
     return folder
 
 
-def _unpack(archive: Path, into: Path) -> None:
-    """Unpack a .tar(.gz/.xz/.bz2) or .zip, refusing members that would land outside ``into``."""
+def _unpack(archive: Path | BinaryIO, into: Path, label: str) -> None:
+    """Unpack a .tar(.gz/.xz/.bz2) or .zip, from its path or a stream (``label``, its name, tells which),
+    refusing members that would land outside ``into``."""
     try:
-        if archive.name.endswith(".zip"):
+        if label.lower().endswith(".zip"):
             with zipfile.ZipFile(archive) as z:
                 for name in z.namelist():
                     if name.startswith("/") or ".." in Path(name).parts:
-                        raise InputError(f"{archive.name}: a member path leaves the archive ({name!r}).")
+                        raise InputError(f"{label}: a member path leaves the archive ({name!r}).")
                 z.extractall(into)
         else:
-            with tarfile.open(archive) as tar:
+            where: dict[str, Any] = {"name": archive} if isinstance(archive, Path) else {"fileobj": archive}
+            with tarfile.open(mode="r:*", **where) as tar:
                 tar.extractall(into, filter="data")  # no links out, no devices, no absolute paths
     except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise InputError(f"{archive.name}: the archive cannot be unpacked ({exc}); it may be cut short.") from exc
+        raise InputError(f"{label}: the archive cannot be unpacked ({exc}); it may be cut short.") from exc
 
 
 # ---------------------------------------------------------------------------------------------- checking
@@ -364,34 +367,50 @@ def _test_translation(model: InstalledModel) -> str:
 
 
 def install_model(
-    path: Path,
+    path: Path | str | bytes | BinaryIO,
     models_dir: Path,
     src: str | None = None,
     tgt: str | None = None,
     *,
-    argos_install: Callable[[Path], Any] | None = None,
+    name: str | None = None,
+    argos_install: Callable[..., Any] | None = None,
 ) -> tuple[InstalledModel, str]:
     """Check and install a model folder or archive; returns the installed model and its test translation.
 
-    ``src``/``tgt`` are needed only when the files do not say. ``argos_install`` installs an .argosmodel
-    (default: :meth:`ArgosEngine.install_file`); its package is reported as an InstalledModel of kind ARGOS.
+    ``path`` may also be an archive's bytes or a stream of them (an upload, read from memory: no temporary copy);
+    then ``name``, the file's name, tells its kind by its suffix. ``src``/``tgt`` are needed only when the files
+    do not say. ``argos_install`` installs an .argosmodel (default: :meth:`ArgosEngine.install_file`, given the
+    path, or the stream and ``name``); its package is reported as an InstalledModel of kind ARGOS.
     """
-    path = Path(path)
     for code, option in ((src, "source"), (tgt, "target")):
         if code is not None and not _CODE.fullmatch(code):
             raise InputError(f"the {option} language must be an ISO 639 code such as 'en' or 'pt', not {code[:20]!r}.")
-    if not path.exists():
-        raise InputError(f"{path}: no such file or folder.")
-    if path.is_file() and path.suffix == ".argosmodel":
+    if isinstance(path, bytes | bytearray):
+        path = io.BytesIO(path)
+    stream: BinaryIO | None = None
+    if isinstance(path, str | Path):
+        path = Path(path)
+        if not path.exists():
+            raise InputError(f"{path}: no such file or folder.")
+        label = path.name
+        is_argos = path.is_file() and path.suffix == ".argosmodel"
+    else:
+        stream = path
+        if not name:
+            raise InputError("a model given as bytes needs its file name, which tells its kind.")
+        label = Path(name).name
+        is_argos = label.endswith(".argosmodel")
+        if not is_argos and not label.lower().endswith(_ARCHIVES):
+            raise InputError(f"{label}: a model file is an .argosmodel or a folder packed as {', '.join(_ARCHIVES)}.")
+    if is_argos:
         if argos_install is None:
             from workbench.translation.argos import ArgosEngine
 
             argos_install = ArgosEngine().install_file
-        package = argos_install(path)
+        package = argos_install(path) if stream is None else argos_install(stream, label)
         return InstalledModel(ARGOS, package.from_code, package.to_code, package.name, package.path), ""
-    if path.is_file() and not path.name.lower().endswith(_ARCHIVES):
+    if stream is None and path.is_file() and not path.name.lower().endswith(_ARCHIVES):
         recognise(path)  # raises the message naming the kinds that exist
-    label = path.name
     try:
         models_dir.mkdir(parents=True, exist_ok=True)
         remove_abandoned_staging(models_dir)
@@ -402,10 +421,10 @@ def install_model(
         # Copy or unpack first, then check the copy: what is checked is exactly what gets installed. The folder
         # keeps its own name, which may carry the languages (opus-mt-en-de).
         (staging / "m").mkdir()
-        if path.is_file():
-            _unpack(path, staging / "unpacked")
+        if stream is not None or path.is_file():
+            _unpack(path if stream is None else stream, staging / "unpacked", label)
             root = _model_root(staging / "unpacked")
-            work = staging / "m" / (root.name if root != staging / "unpacked" else _archive_stem(path))
+            work = staging / "m" / (root.name if root != staging / "unpacked" else _archive_stem(Path(label)))
             os.replace(root, work)
         else:
             work = staging / "m" / path.name
@@ -422,7 +441,7 @@ def install_model(
             "src": checked.src,
             "tgt": checked.tgt,
             "name": name,
-            "installed_from": str(path),
+            "installed_from": str(path) if stream is None else label,
             "installed": datetime.now(UTC).isoformat(timespec="seconds"),
             **{k: v for k, v in checked.extra.items() if k == "target_token"},
         }

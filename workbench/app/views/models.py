@@ -4,7 +4,6 @@ embedding model alignment uses. The work is the library's (:mod:`workbench.trans
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -78,10 +77,8 @@ def _install_argos() -> None:
     if upload is None:
         return
     if st.button(f"Install {upload.name}", type="primary", key="argos_install"):
-        with tempfile.TemporaryDirectory(prefix="workbench-argos-") as folder:
-            path = Path(folder) / Path(upload.name).name
-            path.write_bytes(upload.getvalue())
-            package = state.attempt(ArgosEngine().install_file, path)
+        # Read from memory (no temporary copy); the engine unpacks into a staging folder beside its packages.
+        package = state.attempt(ArgosEngine().install_file, upload.getvalue(), upload.name)
         if package is not None:
             state.router.clear()  # the engines and pairs change
             st.success(
@@ -108,10 +105,10 @@ def _install_model() -> None:
     before = set(state.router().available_pairs())
     with st.spinner("Checking and installing (a test sentence is translated) ..."):
         if upload is not None:
-            with tempfile.TemporaryDirectory(prefix="workbench-model-") as tmp:
-                path = Path(tmp) / Path(upload.name).name
-                path.write_bytes(upload.getvalue())
-                result = state.attempt(install_model, path, default_models_dir(), src, tgt)
+            # The archive is unpacked from memory: its only copy on disk is the staging folder inside the models
+            # folder that the install checks and then renames into place (so it is on the same file system).
+            data = upload.getvalue()
+            result = state.attempt(install_model, data, default_models_dir(), src, tgt, name=upload.name)
         else:
             result = state.attempt(install_model, Path(folder.strip()).expanduser(), default_models_dir(), src, tgt)
     if result is not None:
