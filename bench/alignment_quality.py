@@ -1,21 +1,17 @@
 """Strict and lax P/R/F1 of `workbench` alignments on every development gold set, for each embedder.
 
-Run: ``.venv/bin/python bench/alignment_quality.py [--embedder e5-small --embedder use ...]``.
+Run: ``.venv/bin/python -m bench.alignment_quality [--embedder e5-small --embedder use ...]``.
 Embeddings go through the on-disk cache (they do not change the score); alignment time is printed apart.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gold_sets import all_sets, merge_to_groups, open_flags
-
+from bench.gold_sets import all_sets, merge_to_groups, open_flags
 from workbench.alignment import AlignParams, align_embeddings
 from workbench.alignment.scoring import score_alignments
 from workbench.embedding import load_embedder

@@ -9,8 +9,8 @@ the editor at size: opening it, going to link 4000, moving from link to link, an
 Bergamot model, Apertium and the embedding model are loaded; the seed's own sentences are then new to the
 translation and embedding caches. A second pass translates the seed again, everything cached.
 
-    .venv/bin/python bench/app_timing.py            # prints a Markdown table
-    .venv/bin/python bench/app_timing.py --large    # only the 5,000-link project
+    .venv/bin/python -m bench.app_timing            # prints a Markdown table
+    .venv/bin/python -m bench.app_timing --large    # only the 5,000-link project
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Batch throughput: document pairs made from the development sets, aligned by 1 and 2 local workers and on a local
 Ray cluster with 2 CPUs; documents per minute, sentences per second, and where the time goes.
 
-Run: ``.venv/bin/python bench/batch_speed.py --docs 200`` (the issue's figure; ``--docs 24`` for a quick look,
+Run: ``.venv/bin/python -m bench.batch_speed --docs 200`` (the issue's figure; ``--docs 24`` for a quick look,
 ``--configs local1,ray2`` for some). Documents are cut from the gold sets where a gold link ends on both sides, about
 ``--sentences`` source sentences each, taken in turn from textberg (de-fr), ParIce (en-is), the Bible (en-zh) and
 MAC (zh-en), one sentence a line (``presplit``), with the default embedder and refinement.
@@ -16,14 +16,11 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gold_sets import GoldDoc, all_sets
-
+from bench.gold_sets import GoldDoc, all_sets
 from workbench.batch import BatchOptions, LocalExecutor, RayExecutor, read_manifest, run_batch
 
 

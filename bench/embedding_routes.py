@@ -1,6 +1,6 @@
 """Speed and alignment quality of each route to the default embedder (issue 13, point 3).
 
-Run: ``.venv/bin/python bench/embedding_routes.py speed`` (sentences per second on 2 threads, the same 1,000
+Run: ``.venv/bin/python -m bench.embedding_routes speed`` (sentences per second on 2 threads, the same 1,000
 sentences for every route, each route run twice and the better kept) and ``.venv/bin/python
 bench/embedding_routes.py quality`` (strict F1 of each route on the four development gold sets with the same aligner
 code in one run: the first pass as in bench/alignment_quality.py, and the full default ``align_sentences``).
@@ -10,15 +10,11 @@ Quality embeds through the on-disk cache (keyed by each route's own name, so no 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gold_sets import all_sets, merge_to_groups, open_flags
-
+from bench.gold_sets import all_sets, merge_to_groups, open_flags
 from workbench.alignment import AlignParams, align_embeddings, align_sentences
 from workbench.alignment.scoring import score_alignments
 from workbench.embedding import load_embedder

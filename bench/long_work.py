@@ -1,6 +1,6 @@
 """Where the time of a long alignment goes, and how the estimate (workbench.alignment.estimate) compares.
 
-Run: ``.venv/bin/python bench/long_work.py [first] [second] [real] [--sentences N]``. Parts:
+Run: ``.venv/bin/python -m bench.long_work [first] [second] [real] [--sentences N]``. Parts:
   first   the first pass on N synthetic sentence vectors a side (384 dimensions, like e5-small), against a noisy
           copy and against a shuffled copy, split into its steps (search band, alignment, open-ending pass)
   second  the second pass on the same shuffled copy (N // 4 a side): how many span texts it embeds, their
@@ -12,16 +12,13 @@ Embedding a 180,000-sentence book is not run here (hours on 2 cores); its figure
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gold_sets import textberg
-
+from bench.gold_sets import textberg
 from workbench.alignment import AlignParams, align_sentences
 from workbench.alignment.aligner import align_embeddings_with_statistics
 from workbench.alignment.estimate import AlignmentProgress, estimate_alignment

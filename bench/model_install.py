@@ -1,6 +1,6 @@
 """Installing model files and comparing routes (issue 18): what an install costs, and what --compare reports.
 
-Run: ``.venv/bin/python bench/model_install.py``. In a throw-away models folder:
+Run: ``.venv/bin/python -m bench.model_install``. In a throw-away models folder:
   install   the shipped Bergamot en-pt folder copied without tokenizer.json (as a download comes), installed
             three times: copy, tokenizer.json built from the vocabulary, test sentence, rename; and the tiny
             CTranslate2 copy model laid out as an OPUS-MT folder
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 import zipfile
@@ -21,12 +20,10 @@ from importlib.resources import files
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
 
 def main() -> None:
-    from tiny_argos import build_copy_argosmodel
-
+    from bench.tiny_argos import build_copy_argosmodel
     from workbench.documents import load_document
     from workbench.translation.compare import compare_routes
     from workbench.translation.installed import install_model

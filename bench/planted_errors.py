@@ -1,6 +1,6 @@
 """Recall of the name, entity and negation checks on planted errors, and their false findings on clean text.
 
-Run: ``.venv/bin/python bench/planted_errors.py [--gold ../shared/data/align-gold]``.
+Run: ``.venv/bin/python -m bench.planted_errors [--gold ../shared/data/align-gold]``.
 
 The planted set (``bench/data/planted_errors.json``) is the seed article in English with three translations: the
 seed's human German (linked by ``tests/data/kosovo-dialogue.en-de.align``), and Apertium Spanish and Bergamot

@@ -1,6 +1,6 @@
 """Project persistence speed: save and load a 20,000-link project, and one edit plus its save.
 
-Run: ``.venv/bin/python bench/project_speed.py [--links 20000]``. The project is built from generated sentences
+Run: ``.venv/bin/python -m bench.project_speed [--links 20000]``. The project is built from generated sentences
 (10 a paragraph) with 1-1 links given as beads, so no model runs: this measures the store, not the aligner.
 Timings are wall seconds, median of ``--repeat`` runs, in a temporary folder on this machine's disk.
 """

@@ -5,7 +5,7 @@ or, for ``exact-band``, against a full dynamic programme over real embeddings of
 bench/RESULTS.md ("Ideas measured"); none of them is in the aligner, because none gained on every set. The aligner
 is called without open-ending flags here, so the baseline is the first pass without the open-ending cost.
 
-    .venv/bin/python bench/quality_experiments.py ensemble-use centre layers anchors adaptive-merge exact-band
+    .venv/bin/python -m bench.quality_experiments ensemble-use centre layers anchors adaptive-merge exact-band
 
 Embeddings go through the on-disk cache (``layers`` runs the model itself: about 2 minutes; ``exact-band`` embeds
 every span of 2-4 sentences of textberg_dev and parice_en_is once: about 4 minutes cold).
@@ -19,13 +19,10 @@ import sys
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gold_sets import GoldDoc, GoldSet, all_sets, merge_to_groups
-
+from bench.gold_sets import GoldDoc, GoldSet, all_sets, merge_to_groups
 from workbench.alignment.aligner import AlignParams, align_embeddings, align_embeddings_with_statistics, link_gain
 from workbench.alignment.beads import Bead
 from workbench.alignment.scoring import score_alignments

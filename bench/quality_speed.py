@@ -1,7 +1,7 @@
 """Speed of the per-link quality signal (``spot_check.target_quality``) on a large project, as the app calls it
 after every edit.
 
-Run: ``.venv/bin/python bench/quality_speed.py [--links 5000] [--repeat 5]``. The project repeats the seed
+Run: ``.venv/bin/python -m bench.quality_speed [--links 5000] [--repeat 5]``. The project repeats the seed
 article's sentences with their real Apertium en->es translation (one link a sentence, given as links, so no
 model aligns), each with its number in brackets on both sides so that no two links are the same text: the checks
 see real text, English words left in it included. Prints the time of a whole

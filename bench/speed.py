@@ -1,6 +1,6 @@
 """Speed and memory: embedding throughput, alignment time without embedding, and end to end.
 
-Run: ``.venv/bin/python bench/speed.py``. Parts:
+Run: ``.venv/bin/python -m bench.speed``. Parts:
   embed   sentences per second of each embedder on 1,000 real sentences (bible en, no cache)
   align   alignment time and peak traced memory, embeddings given: textberg_dev and synthetic 1k/5k/20k pairs
   e2e     textberg_dev and bible_en_zh from text to links with a cold cache (embed every sentence once + align)
@@ -10,7 +10,6 @@ Timings are wall seconds on whatever machine runs this; bench/RESULTS.md records
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 import tracemalloc
@@ -18,9 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gold_sets import bible, open_flags, textberg
-
+from bench.gold_sets import bible, open_flags, textberg
 from workbench.alignment import align_embeddings, align_sentences
 from workbench.embedding import CachedEmbedder, EmbeddingCache, load_embedder
 

@@ -1,6 +1,6 @@
 """Development harness: embed the gold sets once, then score the aligner over a grid of parameters.
 
-.venv/bin/python bench/sweep.py e5-small textberg_dev,parice_en_is skip=-0.3,-0.35 merge_penalty=0.15,0.2
+.venv/bin/python -m bench.sweep e5-small textberg_dev,parice_en_is skip=-0.3,-0.35 merge_penalty=0.15,0.2
 """
 
 from __future__ import annotations
@@ -9,13 +9,10 @@ import itertools
 import sys
 from collections import Counter
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gold_sets import all_sets, merge_to_groups, open_flags
-
+from bench.gold_sets import all_sets, merge_to_groups, open_flags
 from workbench.alignment.aligner import AlignParams, align_embeddings
 from workbench.alignment.scoring import score_alignments
 from workbench.embedding import load_embedder

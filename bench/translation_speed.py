@@ -1,9 +1,9 @@
 """Translation speed: sentences per second of each engine on the seed article, and Argos batched vs per sentence.
 
-Run: ``.venv/bin/python bench/translation_speed.py``. No cache is used. Engines:
+Run: ``.venv/bin/python -m bench.translation_speed``. No cache is used. Engines:
   bergamot  en->pt and pt->en (Firefox Translations tiny models, 2 threads)
   apertium  en->es, and en->fr through Spanish (one process a batch)
-  argos     a tiny real copy package built by tests/tiny_argos.py (no real Argos model can be had offline here):
+  argos     a tiny real copy package built by bench/tiny_argos.py (no real Argos model can be had offline here):
             the workbench's batched CTranslate2 call against a naive loop of
             ``argostranslate.translate.translate`` per sentence, same package, same beam size (4), same threads.
 The article is short (27 sentences), so each figure is the best of ``--repeat`` runs over the article repeated
@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
 
 def seed_sentences(copies: int) -> list[str]:
@@ -59,7 +58,7 @@ def engines(copies: int, repeat: int) -> None:
 
 
 def argos_child(copies: int, repeat: int, packages: Path) -> None:
-    """Runs in a subprocess whose argostranslate folders are isolated (see tests/tiny_argos.argos_env)."""
+    """Runs in a subprocess whose argostranslate folders are isolated (see bench/tiny_argos.argos_env)."""
     import argostranslate.translate
 
     from workbench.translation.argos import ArgosEngine
@@ -83,7 +82,7 @@ def argos_child(copies: int, repeat: int, packages: Path) -> None:
 
 
 def argos(copies: int, repeat: int) -> None:
-    from tiny_argos import argos_env, build_copy_argosmodel
+    from bench.tiny_argos import argos_env, build_copy_argosmodel
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -91,8 +90,9 @@ def argos(copies: int, repeat: int) -> None:
         env = argos_env(root / "argos", base=os.environ)
         install = "import sys, argostranslate.package as p; p.install_from_path(sys.argv[1])"
         subprocess.run([sys.executable, "-c", install, str(model)], env=env, check=True)
-        child = [sys.executable, __file__, "--argos-child", str(root / "argos" / "packages")]
-        subprocess.run([*child, "--copies", str(copies), "--repeat", str(repeat)], env=env, check=True)
+        child = [sys.executable, "-m", "bench.translation_speed", "--argos-child", str(root / "argos" / "packages")]
+        args = [*child, "--copies", str(copies), "--repeat", str(repeat)]
+        subprocess.run(args, env=env, check=True, cwd=ROOT)  # from the root, where the bench package is
 
 
 def main() -> None:

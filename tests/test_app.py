@@ -609,8 +609,7 @@ def test_an_uploaded_subtitle_file_makes_a_project_that_exports_srt_on_its_times
 
 
 def test_models_lists_engines_installs_an_upload_and_picks_the_embedder(root: Path, tmp_path: Path) -> None:
-    from tiny_argos import build_copy_argosmodel
-
+    from bench.tiny_argos import build_copy_argosmodel
     from workbench.translation.argos import ArgosEngine
 
     at = start(page="models")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from test_app import app_cache, button, errors, root, start  # noqa: F401 (fixtures)
-from tiny_argos import build_copy_argosmodel
 
+from bench.tiny_argos import build_copy_argosmodel
 from workbench.app import state
 from workbench.translation.installed import installed_models, load_pins
 
@@ -26,7 +26,7 @@ def models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 def _opus_folder(work: Path, name: str) -> Path:
-    """The tiny copy transformer (tests/tiny_argos.py) laid out as a converted OPUS-MT model."""
+    """The tiny copy transformer (bench/tiny_argos.py) laid out as a converted OPUS-MT model."""
     with zipfile.ZipFile(build_copy_argosmodel(work, "en", "de")) as archive:
         archive.extractall(work / "unzipped")
     top = next((work / "unzipped").iterdir())

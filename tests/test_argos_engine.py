@@ -1,4 +1,4 @@
-"""The Argos engine for real: tiny copy packages (tests/tiny_argos.py) installed from files into a temporary
+"""The Argos engine for real: tiny copy packages (bench/tiny_argos.py) installed from files into a temporary
 folder, translated in batches, pivoted through English, and refused when they are not packages."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from tiny_argos import build_copy_argosmodel
 
+from bench.tiny_argos import build_copy_argosmodel
 from workbench.errors import InputError, ModelUnavailableError
 from workbench.translation import argos as argos_module
 from workbench.translation.argos import ArgosEngine

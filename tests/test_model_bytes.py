@@ -1,6 +1,6 @@
 """A model file given as bytes or a stream (an upload, read from memory) installs exactly as the same file given by
 its path: the Models page needs no temporary copy. Real archives of the tiny CTranslate2 copy model
-(tests/tiny_argos.py), laid out as an OPUS-MT folder and as an Argos package; each install translates its test
+(bench/tiny_argos.py), laid out as an OPUS-MT folder and as an Argos package; each install translates its test
 sentence."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from tiny_argos import build_copy_argosmodel
 
+from bench.tiny_argos import build_copy_argosmodel
 from workbench.errors import InputError
 from workbench.translation.argos import ArgosEngine
 from workbench.translation.installed import MANIFEST, install_model

