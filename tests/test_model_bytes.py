@@ -20,6 +20,10 @@ from workbench.errors import InputError
 from workbench.translation.argos import ArgosEngine
 from workbench.translation.installed import MANIFEST, install_model
 
+# Builds, installs and runs real (tiny) models, a few seconds in all: left out of the fast tier, as
+# test_model_install.py is.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def opus_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -72,6 +72,7 @@ def test_a_project_is_translated_from_its_source_as_edited(e5: CachedEmbedder, t
     assert len({s.paragraph for s in added.target.side.sentences}) == 2
 
 
+@pytest.mark.slow  # translates with the real Bergamot engine
 def test_a_pair_that_cannot_be_translated_costs_only_itself(tmp_path: Path) -> None:
     document = document_from_text(TEXT, "en", name="report")
     routes: list[str] = []
