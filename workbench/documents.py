@@ -11,13 +11,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
 from workbench.errors import InputError
 from workbench.language_tags import base_language, normalise_tag
-from workbench.reading import MAX_INPUT_BYTES, decode_bytes, read_file_bytes, read_text_file
+from workbench.reading import MAX_INPUT_BYTES, decode_bytes, read_file_bytes, read_stream_bytes, read_text_file
 from workbench.segmentation import split_sentences
 
 
@@ -190,13 +190,20 @@ def load_document(source: str | Path, lang: str | None = None, *, presplit: bool
     return doc
 
 
-def document_from_bytes(data: bytes, lang: str, name: str, *, presplit: bool = False) -> Document:
-    """The same as :func:`document_from_text` for an upload: decoding errors become clear messages.
+def document_from_bytes(data: bytes | BinaryIO, lang: str, name: str, *, presplit: bool = False) -> Document:
+    """The same as :func:`document_from_text` for an upload (its bytes, or a binary stream of them): decoding
+    errors become clear messages, and the document is the one :func:`load_document` makes of the same file.
 
     A name whose suffix has a reader (``.docx``, ``.pdf`` ...) is read by it; ``lang`` (when not ``und``) wins
     over the language the file declares, which is often a template's default.
     """
     from workbench.readers import read_blocks, reader_for
+
+    if isinstance(data, bytearray):
+        data = bytes(data)
+    elif not isinstance(data, bytes):  # a stream: read once, within the limit its kind of file has
+        packed = Path(name).suffix.lower() in _PACKED_SUFFIXES
+        data = read_stream_bytes(data, name, MAX_PACKED_DOCUMENT_BYTES if packed else MAX_INPUT_BYTES)
 
     if reader_for(name) is not None:
         extracted = read_blocks(data, name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 from pathlib import Path
+from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
@@ -84,6 +85,22 @@ def read_file_bytes(path: Path, limit: int = MAX_INPUT_BYTES, what: str = "a doc
         return path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path} cannot be read: {exc.strerror}.") from None
+
+
+def read_stream_bytes(stream: BinaryIO, name: str, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """A binary stream's bytes (an upload, a pipe), refused with one line when over ``limit``: no more than
+    ``limit + 1`` bytes are read, so an endless stream cannot fill the memory."""
+    try:
+        data = stream.read(limit + 1)
+    except OSError as exc:
+        raise InputError(f"{name} cannot be read: {exc.strerror or exc}.") from None
+    if not isinstance(data, bytes | bytearray):
+        raise InputError(f"{name}: expected bytes (a file opened in binary mode), got text.")
+    if len(data) > limit:
+        raise InputError(
+            f"{name} is over {limit / 1e6:.0f} MB, the limit. Split it into smaller documents and open them one by one."
+        )
+    return bytes(data)
 
 
 def _best_guess(data: bytes):

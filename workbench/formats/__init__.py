@@ -29,6 +29,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from workbench.errors import InputError
 from workbench.formats.fields import LANG_RE, check_lang
@@ -259,14 +260,22 @@ def read_corpus(
 
 
 def read_corpus_bytes(
-    data: bytes, name: str, fmt: str | None = None, source_lang: str | None = None, target_lang: str | None = None
+    data: bytes | BinaryIO,
+    name: str,
+    fmt: str | None = None,
+    source_lang: str | None = None,
+    target_lang: str | None = None,
 ) -> ParallelCorpus:
-    """:func:`read_corpus` for a file held in memory (an upload): ``name`` gives the format by its suffix (unless
-    ``fmt`` does), TSV's languages as ``NAME.<src>-<tgt>.tsv`` does, and names the file in messages. Moses, two
-    files, is read from paths only."""
+    """:func:`read_corpus` for a file held in memory (an upload) or a binary stream: ``name`` gives the format by
+    its suffix (unless ``fmt`` does), TSV's languages as ``NAME.<src>-<tgt>.tsv`` does, and names the file in
+    messages. Moses, two files, is read from paths only."""
     fmt = _check_read_format(fmt) if fmt is not None else guess_format(name)
     if fmt == "moses":
         raise InputError(f"{name}: a Moses corpus is two files; read it with read_corpus from its path.")
+    if not isinstance(data, bytes | bytearray):
+        from workbench.reading import read_stream_bytes
+
+        data = read_stream_bytes(data, name, MAX_CORPUS_BYTES)
     if len(data) > MAX_CORPUS_BYTES:
         raise InputError(
             f"{name} is {len(data) / 1e6:.0f} MB; the limit is {MAX_CORPUS_BYTES / 1e6:.0f} MB. Split the corpus."
