@@ -28,6 +28,7 @@ from workbench.batch import (
     check_batch,
     read_manifest,
     run_batch,
+    update_from_project,
 )
 from workbench.cli import main
 from workbench.errors import InputError, WorkbenchError
@@ -308,3 +309,36 @@ def test_a_resume_with_other_options_a_foreign_folder_or_a_concurrent_run_is_ref
         with pytest.raises(InputError, match="another batch run"):
             check_batch(folder.root)
     assert sorted(p.name for p in folder.root.iterdir()) == [".lock", "batch.json"]
+
+
+def test_a_documents_review_is_found_again_and_goes_back_without_naming_it(baseline, tmp_path: Path) -> None:
+    """What the app's Corpus page runs: one click opens a document's review (made once, then reopened), and the
+    update finds that project by itself, even under a name that is not the document's id."""
+    from workbench.batch import corpus_summary, open_document_project, review_document, review_project_name
+    from workbench.projects import confirm, delete_project
+
+    out, root = tmp_path / "corpus", tmp_path / "projects"
+    shutil.copytree(baseline[0], out)
+    open_document_project(out, "n_2", "n_1", root)  # a project named like n_1, made from another document
+    project, made = review_document(out, "n_1", root)
+    assert (project.name, made) == ("n_1-2", True)
+    [target] = project.targets.values()
+    assert [link.confidence for link in target.links] == [r["confidence"] for r in _links(out) if r["doc"] == "n_1"]
+    again, made = review_document(out, "n_1", root)
+    assert (again.name, made) == ("n_1-2", False)
+    assert review_project_name(out, "n_1", root) == "n_1-2"
+    assert review_project_name(out, "n_3", root) is None
+
+    confirm(again, target.key, 0)
+    assert update_from_project(out, "n_1", root=root) == len(target.links)
+    row = next(r for r in corpus_summary(out) if r["id"] == "n_1")
+    assert (row["reviewed"], row["confirmed"]) == ("n_1-2", 1)
+    assert next(r for r in _links(out) if r["doc"] == "n_1")["status"] == "confirmed"
+
+    delete_project("n_1-2", root)  # gone: the next click makes a new one rather than failing
+    assert review_project_name(out, "n_1", root) is None
+    assert review_document(out, "n_1", root)[0].name == "n_1-2"
+    with pytest.raises(InputError, match="no finished document 'bad'"):
+        review_document(out, "bad", root)
+    with pytest.raises(InputError, match="does not exist"):
+        corpus_summary(tmp_path / "nowhere")

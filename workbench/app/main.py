@@ -18,6 +18,7 @@ pages = [
     st.Page(state.VIEWS["spotcheck"], title="Spot-check", icon=":material/fact_check:", url_path="spotcheck"),
     st.Page(state.VIEWS["export"], title="Export", icon=":material/download:", url_path="export"),
     st.Page(state.VIEWS["models"], title="Models", icon=":material/settings:", url_path="models"),
+    st.Page(state.VIEWS["corpus"], title="Corpus", icon=":material/library_books:", url_path="corpus"),
 ]
 page = st.navigation(pages)
 

@@ -50,6 +50,7 @@ VIEWS = {
     "spotcheck": "views/spotcheck.py",
     "export": "views/export.py",
     "models": "views/models.py",
+    "corpus": "views/corpus.py",
 }
 
 

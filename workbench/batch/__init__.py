@@ -4,7 +4,8 @@
 executor (:class:`LocalExecutor`: worker processes each loading the model once; :class:`RayExecutor`: embedding
 actors and alignment tasks) and writes the corpus (:mod:`workbench.batch.store` has the layout), ``check_batch``
 adds the spot-checks' counts to its summary, ``open_document_project`` makes one document a project for Review
-and ``update_from_project`` puts the reviewed links back.
+(``review_document`` finds it again, as the app's Corpus page does) and ``update_from_project`` puts the reviewed
+links back.
 """
 
 from workbench.batch.check import check_batch
@@ -12,7 +13,14 @@ from workbench.batch.local import LocalExecutor
 from workbench.batch.manifest import DocumentPair, read_manifest
 from workbench.batch.pipeline import BatchOptions, PairResult, align_pair
 from workbench.batch.ray_executor import RAY_HINT, RayExecutor, require_ray
-from workbench.batch.review import document_corpus, open_document_project, update_from_project
+from workbench.batch.review import (
+    corpus_summary,
+    document_corpus,
+    open_document_project,
+    review_document,
+    review_project_name,
+    update_from_project,
+)
 from workbench.batch.run import BatchProgress, BatchReport, Executor, run_batch
 from workbench.batch.store import SUMMARY_COLUMNS, CorpusFolder
 
@@ -30,10 +38,13 @@ __all__ = [
     "RayExecutor",
     "align_pair",
     "check_batch",
+    "corpus_summary",
     "document_corpus",
     "open_document_project",
     "read_manifest",
     "require_ray",
+    "review_document",
+    "review_project_name",
     "run_batch",
     "update_from_project",
 ]

@@ -8,6 +8,7 @@
     sentences/<id>.json   its sentences, which the links' ids name (to open the document in Review)
     failed/<id>.json      a document that failed, with the reason (retried by the next run)
     checks/<id>.json      the spot-checks' findings (``workbench batch check``)
+    reviews/<id>.json     the project a document was opened in for review (``batch open``, the app's Corpus page)
     links.jsonl           every link of every finished document, in manifest order
     links.parquet         the same rows for analysis (pyarrow)
     tmx/<src>-<tgt>.tmx   one TMX a language pair (links with both sides)
@@ -153,9 +154,16 @@ class CorpusFolder:
     def document_ids(self) -> list[str]:
         """The ids of the batch, in manifest order."""
         record = self.root / "batch.json"
+        if not self.root.exists():
+            raise InputError(f"{self.root} does not exist; give the --out folder of a workbench batch align run.")
+        if not self.root.is_dir():
+            raise InputError(f"{self.root} is a file; give the --out folder of a workbench batch align run.")
         if not record.exists():
             raise InputError(f"{self.root} holds no batch (no batch.json); run workbench batch align first.")
-        return list(json.loads(record.read_text(encoding="utf-8"))["documents"])
+        try:
+            return [str(doc_id) for doc_id in json.loads(record.read_text(encoding="utf-8"))["documents"]]
+        except (ValueError, KeyError, TypeError):
+            raise InputError(f"{record} is damaged; align the batch again into another --out folder.") from None
 
     def marker(self, doc_id: str) -> dict[str, Any] | None:
         path = self.root / "done" / f"{doc_id}.json"
@@ -175,6 +183,14 @@ class CorpusFolder:
             raise InputError(f"{self.root} has no finished document {doc_id!r}; see its summary.tsv.")
         data = json.loads(path.read_text(encoding="utf-8"))
         return data["src"], data["tgt"]
+
+    def review_project(self, doc_id: str) -> str | None:
+        """The name of the project a document was opened in for review, if it was."""
+        path = self.root / "reviews" / f"{doc_id}.json"
+        return json.loads(path.read_text(encoding="utf-8"))["project"] if path.exists() else None
+
+    def set_review_project(self, doc_id: str, name: str) -> None:
+        _write_json(self.root / "reviews" / f"{doc_id}.json", {"id": doc_id, "project": name})
 
     def findings(self, doc_id: str) -> dict[str, Any] | None:
         path = self.root / "checks" / f"{doc_id}.json"

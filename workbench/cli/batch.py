@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = commands.add_parser("update", help="put a reviewed project's links back into the corpus and its exports")
     p.add_argument("folder", type=Path)
     p.add_argument("id", help="the document's id")
-    p.add_argument("--project", help="the project made by batch open (default: the id)")
+    p.add_argument("--project", help="the reviewed project (default: the one batch open or the app made for it)")
     p.set_defaults(handler=_cmd_update)
 
     p = commands.add_parser("check", help="spot-check every document of a corpus folder; counts go to the summary")

@@ -1,0 +1,195 @@
+"""Corpus: a batch's output folder (``workbench batch align --out``) as a list of documents, weakest first.
+
+People who align thousands of documents review the doubtful ones, not all: the table puts failures and the weakest
+documents on top, one click opens the selected one in Review as a project, and another puts its reviewed links
+back into the corpus exports. The work is :mod:`workbench.batch` (what ``batch open`` and ``batch update`` run);
+this page only draws it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from workbench.app import state
+from workbench.batch import (
+    check_batch,
+    corpus_summary,
+    review_document,
+    review_project_name,
+    update_from_project,
+)
+from workbench.paths import default_alignments_dir
+
+FOLDER = "corpus_folder"  # the folder typed last (also ?corpus= in the URL, so a reload keeps it)
+SELECTED = "corpus_selected"  # the selected document's id: the table's order changes after an update
+
+#: What the table shows, in order, with its headings; the reason of a failure last, where it has room.
+COLUMNS = {
+    "id": st.column_config.TextColumn("Document", help="Its id in the manifest", pinned=True),
+    "status": st.column_config.TextColumn("Status", help="ok, failed (see the reason) or pending (not aligned yet)"),
+    "mean_confidence": st.column_config.ProgressColumn(
+        "Mean confidence", min_value=0.0, max_value=1.0, format="%.2f", help="Of the aligner's links"
+    ),
+    "lowest_confidence": st.column_config.NumberColumn("Lowest", format="%.2f", help="The weakest link's confidence"),
+    "weak_links": st.column_config.NumberColumn("Under 0.5", help="Links the aligner doubts (the red band)"),
+    "links": st.column_config.NumberColumn("Links"),
+    "src_sentences": st.column_config.NumberColumn("Source sentences"),
+    "tgt_sentences": st.column_config.NumberColumn("Target sentences"),
+    "confirmed": st.column_config.NumberColumn("Approved", help="Links a reviewer approved"),
+    "reviewed": st.column_config.TextColumn("Reviewed in", help="The project whose review is in the corpus"),
+    "errors": st.column_config.NumberColumn("Check errors", help="From the spot-checks (button below the table)"),
+    "warnings": st.column_config.NumberColumn("Check warnings"),
+    "src_lang": st.column_config.TextColumn("From"),
+    "tgt_lang": st.column_config.TextColumn("To"),
+    "reason": st.column_config.TextColumn("Why it failed", width="large"),
+}
+
+#: The columns holding figures (empty for a document that failed or is not aligned yet).
+NUMBERS = [
+    c for c in COLUMNS if c.endswith(("confidence", "links", "sentences")) or c in ("confirmed", "errors", "warnings")
+]
+
+
+def main() -> None:
+    st.title("Corpus")
+    # Kept apart from the widget's own state, which Streamlit drops while another page is shown: coming back from
+    # Review finds the same folder.
+    remembered = st.session_state.get(FOLDER) or st.query_params.get("corpus", "")
+    typed = st.text_input(
+        "Batch output folder",
+        value=remembered,
+        key=f"{FOLDER}-input",
+        placeholder="/path/to/corpus",
+        help="The folder given to  workbench batch align --out  (it holds batch.json and summary.tsv)",
+    ).strip()
+    st.session_state[FOLDER] = typed
+    _folder_in_url(typed)
+    if not typed:
+        st.info("Give the folder a `workbench batch align ... --out FOLDER` run wrote; its documents are listed here.")
+        return
+    folder = Path(typed).expanduser()
+    rows = state.attempt(corpus_summary, folder)
+    state.show_messages()
+    if rows is None:
+        return
+    if not rows:
+        st.info(f"{folder} holds a batch of no documents.")
+        return
+    st.caption(_counts(rows))
+    row = _table(folder, rows)
+    _check_button(folder)
+    if row is None:
+        st.caption("Select a document in the table (the box left of its row) to open it in Review.")
+        return
+    _document(folder, row)
+
+
+def _folder_in_url(folder: str) -> None:
+    if folder and st.query_params.get("corpus") != folder:
+        st.query_params["corpus"] = folder
+    elif not folder and "corpus" in st.query_params:
+        del st.query_params["corpus"]
+
+
+def _counts(rows: list[dict[str, Any]]) -> str:
+    status = [r["status"] for r in rows]
+    reviewed = sum(bool(r["reviewed"]) for r in rows)
+    text = f"{len(rows)} documents: {status.count('ok')} aligned, {status.count('failed')} failed"
+    if status.count("pending"):
+        text += f", {status.count('pending')} not aligned yet"
+    return text + f"; {reviewed} reviewed. Weakest first."
+
+
+def _table(folder: Path, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The documents as a table with one row selectable; the selection follows the document, not its place."""
+    ids = [r["id"] for r in rows]
+    wanted = st.session_state.get(SELECTED)
+    if wanted not in ids:  # at first the weakest aligned document not reviewed yet: where a reviewer starts
+        aligned = [r for r in rows if r["status"] == "ok"]
+        wanted = next((r["id"] for r in aligned if not r["reviewed"]), aligned[0]["id"] if aligned else ids[0])
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    for column in NUMBERS:  # a failed document has no figures: empty cells, not text among numbers
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    # A new key when the order changes (an update re-sorts the rows), so the default selection is drawn again.
+    key = f"corpus-table-{hash((str(folder), tuple(ids)))}"
+    event = st.dataframe(
+        frame,
+        hide_index=True,
+        column_config=COLUMNS,
+        column_order=list(COLUMNS),
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+        selection_default={"selection": {"rows": [ids.index(wanted)]}},
+        height=min(35 * (len(rows) + 1) + 3, 600),  # every row up to 16, then it scrolls
+    )
+    picked = event.selection.rows
+    if not picked:
+        st.session_state[SELECTED] = None
+        return None
+    st.session_state[SELECTED] = ids[picked[0]]
+    return rows[picked[0]]
+
+
+def _document(folder: Path, row: dict[str, Any]) -> None:
+    doc_id = row["id"]
+    if row["status"] == "failed":
+        st.error(
+            f"**{doc_id}** failed: {row['reason']}  \nFix its file (or its manifest row) and run the same "
+            "`workbench batch align` command again: it retries failed documents and keeps the others."
+        )
+        return
+    if row["status"] == "pending":
+        st.warning(
+            f"**{doc_id}** is not aligned yet (a run stopped, or is still running). Run the same "
+            "`workbench batch align` command again to finish it."
+        )
+        return
+    root = default_alignments_dir()
+    project_name = review_project_name(folder, doc_id, root)
+    st.subheader(doc_id)
+    st.caption(
+        f"{row['src_lang']} → {row['tgt_lang']} · {row['links']} links, {row['weak_links']} under 0.5 · "
+        + (f"being reviewed in project {project_name}" if project_name else "not opened for review yet")
+    )
+    left, right = st.columns(2)
+    label = "Go on reviewing in Review" if project_name else "Open in Review"
+    if left.button(label, type="primary", icon=":material/edit_note:", key=f"corpus-open-{doc_id}"):
+        found = state.attempt(review_document, folder, doc_id, root)
+        if found is not None:
+            project, made = found
+            state.set_project(project)
+            state.flash("success", f"{'Made' if made else 'Opened'} project {project.name} from document {doc_id}.")
+            st.switch_page(state.VIEWS["review"])
+        state.show_messages()
+    if right.button(
+        "Put the review back into the corpus",
+        icon=":material/publish:",
+        disabled=project_name is None,
+        key=f"corpus-update-{doc_id}",
+        help="Its links, as reviewed (approved, edited, merged ...), replace the aligner's in links.jsonl, "
+        "links.parquet, the TMX and the summary",
+    ):
+        count = state.attempt(update_from_project, folder, doc_id, project_name, root)
+        if count is not None:
+            state.flash("success", f"{count} reviewed links of {doc_id} are in the corpus (links, TMX, summary).")
+            st.rerun()
+        state.show_messages()
+
+
+def _check_button(folder: Path) -> None:
+    """The spot-checks over every document, their counts into the table (what ``workbench batch check`` does)."""
+    if not st.button("Spot-check every document", icon=":material/fact_check:", key="corpus-check"):
+        return
+    bar = st.progress(0.0, text="checking")
+    rows = state.attempt(check_batch, folder, progress=state.progress_callback(bar, "checking documents"))
+    if rows is not None:
+        state.flash("success", f"Checked {sum(r['status'] == 'ok' for r in rows)} documents; counts in the table.")
+    st.rerun()
+
+
+main()
