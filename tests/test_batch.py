@@ -39,7 +39,7 @@ DOCS = ("n_1", "n_2", "n_3")
 OPTIONS = BatchOptions(presplit=True, refine=False)
 #: One thread a process everywhere (the Ray actor takes one on 2 CPUs): the same sums in the same order, so runs in
 #: other processes give the very same confidences.
-CLI_OPTIONS = ["--presplit", "--no-refine", "--quiet", "--threads", "1"]
+CLI_OPTIONS = ["--presplit", "--no-refine", "--quiet", "--threads", "1", "--device", "cpu"]
 
 
 @pytest.fixture(scope="module")
@@ -164,6 +164,9 @@ def test_a_local_ray_cluster_runs_the_same_pipeline(manifest: Path, baseline, tm
     executor = RayExecutor("local", num_cpus=2)
     try:
         report = run_batch(read_manifest(manifest), tmp_path / "corpus", executor, OPTIONS)
+        if not ray.cluster_resources().get("GPU"):  # a GPU asked for on a cluster without one: said, no crash
+            with pytest.raises(WorkbenchError, match="has no GPU"):
+                run_batch(read_manifest(manifest), tmp_path / "gpu", RayExecutor("local", device="cuda"), OPTIONS)
     finally:
         ray.shutdown()
     assert "embedding actor" in executor.describe()
@@ -342,3 +345,23 @@ def test_a_documents_review_is_found_again_and_goes_back_without_naming_it(basel
         review_document(out, "bad", root)
     with pytest.raises(InputError, match="does not exist"):
         corpus_summary(tmp_path / "nowhere")
+
+
+def test_the_device_option_cpu_works_and_a_missing_gpu_is_one_message(manifest: Path, tmp_path: Path, capsys) -> None:
+    """``--device``: cpu runs (the kill-and-resume test runs the command line with it); cuda where torch sees no
+    GPU is refused before the corpus folder is made; a device Ray cannot place is refused by name."""
+    from workbench.embedding.device import gpu_count
+
+    assert LocalExecutor(1, device="cpu").describe().endswith("on cpu")
+    assert LocalExecutor(1, device="auto").describe().endswith("on cuda" if gpu_count() else "on cpu")
+    with pytest.raises(InputError, match="cpu, cuda"):
+        LocalExecutor(1, device="tpu")
+    with pytest.raises(InputError, match="give auto, cpu or cuda"):
+        RayExecutor("local", device="cuda:3")
+    if gpu_count():
+        return  # the rest is about a machine without a GPU
+    out = tmp_path / "corpus"
+    assert main(["batch", "align", str(manifest), "--out", str(out), "--device", "cuda", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "device 'cuda' asked for" in err and "use cpu" in err and "Traceback" not in err
+    assert not out.exists()

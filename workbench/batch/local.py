@@ -21,18 +21,18 @@ _worker_embedder: Embedder | None = None
 _worker_load_seconds = 0.0
 
 
-def load_batch_embedder(options: BatchOptions, threads: int | None) -> Embedder:
+def load_batch_embedder(options: BatchOptions, threads: int | None, device: str = "cpu") -> Embedder:
     """The embedder without the on-disk cache: a batch embeds each sentence once, and several processes writing
     one SQLite cache would only wait for each other. Resuming is by document, not by sentence."""
     from workbench.embedding import load_embedder
 
-    return load_embedder(options.embedder, threads=threads, use_cache=False)
+    return load_embedder(options.embedder, threads=threads, use_cache=False, device=device)
 
 
-def _start_worker(options: BatchOptions, threads: int) -> None:
+def _start_worker(options: BatchOptions, threads: int, device: str) -> None:
     global _worker_embedder, _worker_load_seconds
     started = time.perf_counter()
-    _worker_embedder = load_batch_embedder(options, threads)
+    _worker_embedder = load_batch_embedder(options, threads, device)
     _worker_load_seconds = time.perf_counter() - started
 
 
@@ -47,9 +47,14 @@ def _run_in_worker(pair: DocumentPair, options: BatchOptions) -> PairResult:
 
 
 class LocalExecutor:
-    """Aligns pairs with ``workers`` processes (1: in this process), yielding each result as it is ready."""
+    """Aligns pairs with ``workers`` processes (1: in this process), yielding each result as it is ready.
 
-    def __init__(self, workers: int = 1, threads: int | None = None) -> None:
+    ``device`` (cpu, cuda, cuda:N, auto) is where every worker's model runs; a GPU that is not there is refused
+    here, before the corpus folder is touched, rather than by each worker."""
+
+    def __init__(self, workers: int = 1, threads: int | None = None, device: str | None = None) -> None:
+        from workbench.embedding.device import resolve_device
+
         if workers < 1:
             from workbench.errors import InputError
 
@@ -57,16 +62,17 @@ class LocalExecutor:
         self.workers = workers
         cores = os.cpu_count() or 1
         self.threads = threads or max(1, cores // workers)
+        self.device = resolve_device(device)
 
     def describe(self) -> str:
-        return f"{self.workers} local worker(s), {self.threads} thread(s) each"
+        return f"{self.workers} local worker(s), {self.threads} thread(s) each, on {self.device}"
 
     def run(self, pairs: Sequence[DocumentPair], options: BatchOptions) -> Iterator[PairResult]:
         if not pairs:
             return
         if self.workers == 1:
             started = time.perf_counter()
-            embedder = load_batch_embedder(options, self.threads)
+            embedder = load_batch_embedder(options, self.threads, self.device)
             loading = time.perf_counter() - started
             for number, pair in enumerate(pairs):
                 result = align_pair(pair, embedder, options)
@@ -83,7 +89,7 @@ class LocalExecutor:
             max_workers=min(self.workers, len(pairs)),
             mp_context=context,
             initializer=_start_worker,
-            initargs=(options, self.threads),
+            initargs=(options, self.threads, self.device),
         ) as pool:
             futures = {pool.submit(_run_in_worker, pair, options): pair for pair in pairs}
             try:

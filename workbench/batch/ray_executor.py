@@ -20,7 +20,7 @@ import numpy as np
 from workbench.batch.manifest import DocumentPair
 from workbench.batch.pipeline import BatchOptions, PairResult, align_pair
 from workbench.embedding.base import Embedder, Progress
-from workbench.errors import WorkbenchError
+from workbench.errors import InputError, WorkbenchError
 
 RAY_HINT = 'Ray is not installed here: install the extra with  pip install -e ".[ray]"  (or  pip install ray).'
 
@@ -41,13 +41,8 @@ class _EmbeddingActor:
         from workbench.batch.local import load_batch_embedder
 
         started = time.perf_counter()
-        self.embedder = load_batch_embedder(options, threads)
-        if use_gpu:
-            # load_embedder places sentence-transformers models on the CPU; the actor was given a GPU, so move
-            # the model there (encode follows the model's device).
-            model = getattr(self.embedder, "_model", None)
-            if model is not None:
-                model.to("cuda")
+        # An actor given a GPU sees that one only (Ray sets CUDA_VISIBLE_DEVICES): "cuda" is it.
+        self.embedder = load_batch_embedder(options, threads, "cuda" if use_gpu else "cpu")
         self.load_seconds = time.perf_counter() - started
 
     def identity(self) -> tuple[str, int, int, float]:
@@ -84,11 +79,23 @@ def _align_task(pair: DocumentPair, options: BatchOptions, actor: Any, identity:
 
 class RayExecutor:
     """Aligns pairs on Ray. ``address``: ``auto`` (a running cluster, else a new local one), ``local`` (always a
-    new local one) or a cluster's address (``ray://host:10001``, ``host:6379``)."""
+    new local one) or a cluster's address (``ray://host:10001``, ``host:6379``). ``device``: ``auto`` (the
+    default: the embedding actors take the cluster's GPUs where it has them), ``cpu`` (never a GPU) or ``cuda``
+    (GPUs or a clear error)."""
 
     def __init__(
-        self, address: str = "auto", *, actors: int | None = None, num_cpus: int | None = None, quiet: bool = True
+        self,
+        address: str = "auto",
+        *,
+        actors: int | None = None,
+        num_cpus: int | None = None,
+        quiet: bool = True,
+        device: str | None = None,
     ) -> None:
+        wanted = (device or "auto").strip().lower()
+        if wanted not in ("auto", "cpu", "cuda"):
+            raise InputError(f"device {device!r} on Ray: give auto, cpu or cuda (Ray gives each actor its GPU).")
+        self.device = wanted
         self.ray = require_ray()
         self.address = address
         self.actors = actors
@@ -124,6 +131,10 @@ class RayExecutor:
         self._connect()
         resources = ray.cluster_resources()
         gpus, cpus = int(resources.get("GPU", 0)), int(resources.get("CPU", 1))
+        if self.device == "cuda" and not gpus:
+            raise WorkbenchError(f"device 'cuda' asked for, but the Ray cluster at {self.address} has no GPU; use cpu.")
+        if self.device == "cpu":
+            gpus = 0  # the actors stay on CPUs, GPUs or not
         # One actor a GPU; on CPUs, one actor for every four cores (an actor's matrix products use its threads,
         # the alignment tasks the rest); at least one.
         count = self.actors or (gpus if gpus else max(1, cpus // 4))

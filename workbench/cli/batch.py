@@ -26,6 +26,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--workers", type=int, default=1, help="local worker processes, each loading the model once")
     p.add_argument("--threads", type=int, default=None, help="threads a local worker uses (default: cores / workers)")
     p.add_argument(
+        "--device",
+        default=None,
+        metavar="cpu|cuda|auto",
+        help="where the model runs: cpu (local default), cuda or cuda:N, auto (a GPU where there is one; Ray's "
+        "default: the cluster's GPUs)",
+    )
+    p.add_argument(
         "--ray",
         metavar="auto|ADDRESS",
         help="run on Ray: auto (a running cluster, else a local one) or a cluster address (pip install -e '.[ray]')",
@@ -63,7 +70,10 @@ def _cmd_align(args: argparse.Namespace) -> int:
         raise WorkbenchError("--workers is for local runs; on Ray the cluster's CPUs and GPUs decide.")
     if args.threads is not None and args.threads < 1:
         raise WorkbenchError("--threads must be at least 1.")
-    executor = RayExecutor(args.ray) if args.ray is not None else LocalExecutor(args.workers, args.threads)
+    if args.ray is not None:
+        executor = RayExecutor(args.ray, device=args.device)
+    else:
+        executor = LocalExecutor(args.workers, args.threads, args.device)
     pairs = read_manifest(args.manifest, args.target_folder, src_lang=args.src_lang, tgt_lang=args.tgt_lang)
     options = BatchOptions(
         embedder=args.embedder or DEFAULT_EMBEDDER, presplit=args.presplit, refine=not args.no_refine

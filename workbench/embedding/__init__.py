@@ -16,6 +16,7 @@ from pathlib import Path
 
 from workbench.embedding.base import Embedder, Progress
 from workbench.embedding.cache import CachedEmbedder, EmbeddingCache
+from workbench.errors import ModelUnavailableError
 
 DEFAULT_EMBEDDER = "e5-small"
 
@@ -45,14 +46,25 @@ def load_embedder(
     allow_download: bool = False,
     threads: int | None = None,
     use_cache: bool = True,
+    device: str | None = None,
 ) -> Embedder:
-    """Load an embedder by short name, model name or folder; wrap it in the on-disk cache unless told not to."""
+    """Load an embedder by short name, model name or folder; wrap it in the on-disk cache unless told not to.
+
+    ``device``: ``cpu`` (the default), ``cuda``/``cuda:N`` or ``auto`` (:mod:`workbench.embedding.device`); a GPU
+    asked for where there is none is refused before loading. Only the torch routes run on a GPU.
+    """
+    from workbench.embedding.device import resolve_device
     from workbench.paths import default_cache_dir
 
     cache_dir = cache_dir or default_cache_dir()
     embedder: Embedder
     if name == "e5-small":
         name = E5_DEFAULT_ROUTE
+    placed = resolve_device(device)
+    if placed != "cpu" and name in ("e5-small-onnx", "e5-small-int8", "use"):
+        if (device or "").strip().lower() != "auto":  # asked for by name: say so; auto settles for the CPU
+            raise ModelUnavailableError(f"the {name} route runs on the CPU only; use e5-small (torch) on a GPU.")
+        placed = "cpu"
     if name in ("e5-small-onnx", "e5-small-int8"):
         from workbench.embedding.onnx_route import load_onnx_embedder
 
@@ -62,7 +74,9 @@ def load_embedder(
         from workbench.embedding.sentence_transformers import SentenceTransformerEmbedder
 
         folder = ensure_default_model(cache_dir / "models")
-        embedder = SentenceTransformerEmbedder(folder, name=DEFAULT_MODEL_NAME, prefix=E5_PREFIX, threads=threads)
+        embedder = SentenceTransformerEmbedder(
+            folder, name=DEFAULT_MODEL_NAME, prefix=E5_PREFIX, threads=threads, device=placed
+        )
     elif name == "use":
         from workbench.embedding.use import USEEmbedder
 
@@ -70,7 +84,7 @@ def load_embedder(
     else:
         from workbench.embedding.sentence_transformers import SentenceTransformerEmbedder
 
-        embedder = SentenceTransformerEmbedder(name, allow_download=allow_download, threads=threads)
+        embedder = SentenceTransformerEmbedder(name, allow_download=allow_download, threads=threads, device=placed)
     if use_cache:
         return CachedEmbedder(embedder, EmbeddingCache(cache_dir / "embeddings.sqlite"))
     return embedder

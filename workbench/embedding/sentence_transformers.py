@@ -26,6 +26,7 @@ class SentenceTransformerEmbedder(Embedder):
         allow_download: bool = False,
         threads: int | None = None,
         batch_size: int = 64,
+        device: str = "cpu",
     ) -> None:
         if threads:
             import torch
@@ -41,7 +42,8 @@ class SentenceTransformerEmbedder(Embedder):
         transformers_logging.disable_progress_bar()  # its weight-loading bar is noise between our own progress bars
 
         try:
-            self._model = SentenceTransformer(str(model), device="cpu", local_files_only=not allow_download)
+            # The device is checked by the caller (workbench.embedding.device), so a failure here is the model's.
+            self._model = SentenceTransformer(str(model), device=device, local_files_only=not allow_download)
         except Exception as exc:  # the library raises OSError, ValueError or hub errors depending on the cause
             hint = _why_not_loaded(Path(str(model)), allow_download)
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
