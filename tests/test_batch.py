@@ -32,7 +32,8 @@ from workbench.batch import (
 )
 from workbench.cli import main
 from workbench.errors import InputError, WorkbenchError
-from workbench.formats import read_corpus
+from workbench.formats import ParallelCorpus, TranslationUnit, read_corpus
+from workbench.formats.tmx import export_tmx
 
 DATA = Path(__file__).parent / "data" / "batch"
 DOCS = ("n_1", "n_2", "n_3")
@@ -111,6 +112,19 @@ def test_a_small_batch_aligns_every_good_document_and_reports_the_bad_one(baseli
     both_sides = [r for r in links if r["src"] and r["tgt"]]
     assert [u.source for u in tmx.units] == [r["src_text"] for r in both_sides]
     assert [u.target for u in tmx.units] == [r["tgt_text"] for r in both_sides]
+    # Written link by link, it is byte for byte the TMX the whole-tree export makes of the same units.
+    units = [
+        TranslationUnit(
+            (r["src_text"],),
+            (r["tgt_text"],),
+            tuple(f"{r['doc']}:{i}" for i in r["src"]),
+            tuple(f"{r['doc']}:{j}" for j in r["tgt"]),
+            r["confidence"],
+            r["status"],
+        )
+        for r in both_sides
+    ]
+    assert (out / "tmx" / "en-is.tmx").read_bytes() == export_tmx(ParallelCorpus("en", "is", units, "batch en-is"))
 
     # The summary: the failure first with its reason, then the documents weakest first.
     rows = [json.loads(line) for line in (out / "summary.jsonl").read_text(encoding="utf-8").splitlines()]

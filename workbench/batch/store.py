@@ -33,6 +33,7 @@ from typing import IO, Any
 from workbench.batch.manifest import DocumentPair
 from workbench.batch.pipeline import BatchOptions, PairResult
 from workbench.errors import InputError
+from workbench.formats import TranslationUnit
 from workbench.writing import lock_new_file, remove_abandoned, write_bytes_atomic
 
 #: Below this confidence a link is counted as weak in the summary (the app's red band).
@@ -230,40 +231,46 @@ class CorpusFolder:
     # -- the corpus exports ---------------------------------------------------------------------------------------
 
     def write_exports(self) -> dict[str, Path]:
-        """Rebuild links.jsonl, links.parquet, the TMX files and the summary from the per-document files."""
-        from workbench.formats import ParallelCorpus, TranslationUnit, write_corpus
+        """Rebuild links.jsonl, links.parquet, the TMX files and the summary from the per-document files.
+
+        Everything is streamed, a document at a time: a corpus of millions of links is never held in memory (the
+        TMX of a language pair is written link by link, the same bytes as the whole-tree export)."""
+        from workbench.formats.tmx import stream_tmx
 
         done = [doc_id for doc_id in self.document_ids() if self.finished(doc_id)]
         written: dict[str, Path] = {}
-        pairs: dict[tuple[str, str], ParallelCorpus] = {}
+        pairs: dict[tuple[str, str], list[str]] = {}  # language pair -> its documents, in manifest order
         with _atomic_text(self.root / "links.jsonl") as jsonl, _ParquetRows(self.root / "links.parquet") as parquet:
             for doc_id in done:
                 rows = self.links(doc_id)
                 jsonl.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
                 parquet.add(rows)
-                for row in rows:
-                    if not (row["src"] and row["tgt"]):  # a sentence left alone is no translation unit
-                        continue
-                    key = (row["src_lang"], row["tgt_lang"])
-                    corpus = pairs.setdefault(key, ParallelCorpus(*key, name=f"batch {key[0]}-{key[1]}"))
-                    corpus.units.append(
-                        TranslationUnit(
-                            (row["src_text"],),
-                            (row["tgt_text"],),
-                            source_ids=tuple(f"{doc_id}:{i}" for i in row["src"]),
-                            target_ids=tuple(f"{doc_id}:{j}" for j in row["tgt"]),
-                            confidence=row["confidence"],
-                            status=row["status"],
-                        )
-                    )
+                for key in dict.fromkeys((row["src_lang"], row["tgt_lang"]) for row in rows):
+                    pairs.setdefault(key, []).append(doc_id)
         written["links.jsonl"] = self.root / "links.jsonl"
         written["links.parquet"] = self.root / "links.parquet"
-        for (src, tgt), corpus in sorted(pairs.items()):
+        for (src, tgt), doc_ids in sorted(pairs.items()):
             path = self.root / "tmx" / f"{src}-{tgt}.tmx"
-            write_corpus(corpus, "tmx", path)
+            with _atomic_text(path, binary=True) as handle:
+                stream_tmx(handle, src, tgt, self._units(doc_ids, src, tgt), name=f"batch {src}-{tgt}")
             written[path.name] = path
         written.update(self.write_summary())
         return written
+
+    def _units(self, doc_ids: list[str], src: str, tgt: str) -> Iterator[TranslationUnit]:
+        """The translation units of one language pair, read a document at a time."""
+        for doc_id in doc_ids:
+            for row in self.links(doc_id):
+                if not (row["src"] and row["tgt"]) or (row["src_lang"], row["tgt_lang"]) != (src, tgt):
+                    continue  # a sentence left alone is no translation unit
+                yield TranslationUnit(
+                    (row["src_text"],),
+                    (row["tgt_text"],),
+                    source_ids=tuple(f"{doc_id}:{i}" for i in row["src"]),
+                    target_ids=tuple(f"{doc_id}:{j}" for j in row["tgt"]),
+                    confidence=row["confidence"],
+                    status=row["status"],
+                )
 
     def write_summary(self) -> dict[str, Path]:
         rows = self.summary()
@@ -284,9 +291,9 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
 
 
 @contextlib.contextmanager
-def _atomic_text(path: Path) -> Iterator[IO[str]]:
-    """A text file streamed to a temporary name beside ``path`` and renamed over it only when complete: the
-    corpus-wide files can be larger than memory should hold, which ``write_bytes_atomic`` would need."""
+def _atomic_text(path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
+    """A text (or ``binary``) file streamed to a temporary name beside ``path`` and renamed over it only when
+    complete: the corpus-wide files can be larger than memory should hold, which ``write_bytes_atomic`` needs."""
     path.parent.mkdir(parents=True, exist_ok=True)
     prefix = f".{path.name}."
     remove_abandoned(path.parent, prefix, ".tmp")  # what a run killed while writing this file left behind
@@ -296,7 +303,8 @@ def _atomic_text(path: Path) -> Iterator[IO[str]]:
             break
         os.close(descriptor)
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+        opened = os.fdopen(descriptor, "wb") if binary else os.fdopen(descriptor, "w", encoding="utf-8", newline="\n")
+        with opened as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

@@ -20,7 +20,9 @@ language pair asked for, and refuses to guess when more than one target is prese
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -30,6 +32,7 @@ from workbench.formats.fields import (
     check_corpus,
     check_lang,
     check_text,
+    check_unit,
     format_confidence,
     join_ids,
     normalise_lang,
@@ -56,25 +59,72 @@ def export_tmx(corpus: ParallelCorpus) -> bytes:
     check_corpus(corpus, "TMX", xml_texts=True, xml_fields=True)
     root, body = _skeleton(corpus.source_lang, corpus.name, target_lang=corpus.target_lang)
     for unit_id, unit in zip(unit_ids(corpus.units), corpus.units, strict=True):
-        tu = etree.SubElement(body, "tu", tuid=unit_id)
-        if changedate := _tmx_date(unit.changed):
-            tu.set("changedate", changedate)
-        if unit.note:
-            etree.SubElement(tu, "note").text = unit.note
-        props = {
-            "confidence": format_confidence(unit.confidence),
-            "status": unit.status,
-            "source-ids": join_ids(unit.source_ids),
-            "target-ids": join_ids(unit.target_ids),
-            "changed": unit.changed or "",
-            "link-number": "" if unit.link_number is None else str(unit.link_number),
-        }
-        for name, value in props.items():
-            if value:
-                etree.SubElement(tu, "prop", type=PROP_PREFIX + name).text = value
-        _add_tuv(tu, corpus.source_lang, unit.source)
-        _add_tuv(tu, corpus.target_lang, unit.target)
+        body.append(_tu(unit_id, unit, corpus.source_lang, corpus.target_lang))
     return _serialise(root)
+
+
+def stream_tmx(
+    handle: BinaryIO, source_lang: str, target_lang: str, units: Iterable[TranslationUnit], name: str = ""
+) -> int:
+    """Write the TMX :func:`export_tmx` makes of these units, byte for byte, to ``handle`` one unit at a time, and
+    return the number of units: a corpus of millions of links is never one tree (nor one list) in memory.
+
+    Each unit is checked as it comes, so a refusal can come after some units are written: write to a temporary
+    file and rename it when this returns (as the batch's corpus exports do), and a refused corpus leaves nothing.
+    """
+    corpus = ParallelCorpus(source_lang, target_lang, [], name=name)
+    check_corpus(corpus, "TMX", xml_texts=True, xml_fields=True)  # the languages and the name
+    root, _ = _skeleton(corpus.source_lang, corpus.name, target_lang=corpus.target_lang)
+    # The header exactly as the whole-tree export writes it; its empty <body/> is where the units go.
+    head, tail = _serialise(root).split(b"<body/>")
+    linked: dict[int, int] = {}  # link number -> the unit that has it: ids must not repeat (see unit_ids)
+    linked_places: set[int] = set()  # units written with their link number, not their place, as id
+    count = 0
+    for number, unit in enumerate(units, start=1):
+        check_unit(unit, number, "TMX", space_free_ids=True, xml_texts=True, xml_fields=True)
+        unit_id = number if unit.link_number is None else unit.link_number
+        other = linked.get(unit_id)
+        if other is None and unit.link_number is not None and unit_id < number and unit_id not in linked_places:
+            other = unit_id  # the earlier unit at that place has it as its id
+        if other is not None:
+            raise InputError(
+                f"Unit {number}: its id {unit_id} is also unit {other}'s; a file's unit ids must differ, so "
+                "export one target's links at a time."
+            )
+        if unit.link_number is not None:
+            linked[unit_id] = number
+            linked_places.add(number)
+        if count == 0:
+            handle.write(head + b"<body>\n")
+        tu = _tu(str(unit_id), unit, corpus.source_lang, corpus.target_lang)
+        etree.indent(tu, space="  ", level=2)  # what pretty_print gives a <tu> in <body> in <tmx>
+        handle.write(b"    " + etree.tostring(tu, encoding="utf-8", with_tail=False) + b"\n")
+        count += 1
+    handle.write(head + b"<body/>" + tail if count == 0 else b"  </body>" + tail)
+    return count
+
+
+def _tu(unit_id: str, unit: TranslationUnit, source_lang: str, target_lang: str) -> etree._Element:
+    """One unit's ``<tu>``: note, props, then a ``<tuv>`` a side."""
+    tu = etree.Element("tu", tuid=unit_id)
+    if changedate := _tmx_date(unit.changed):
+        tu.set("changedate", changedate)
+    if unit.note:
+        etree.SubElement(tu, "note").text = unit.note
+    props = {
+        "confidence": format_confidence(unit.confidence),
+        "status": unit.status,
+        "source-ids": join_ids(unit.source_ids),
+        "target-ids": join_ids(unit.target_ids),
+        "changed": unit.changed or "",
+        "link-number": "" if unit.link_number is None else str(unit.link_number),
+    }
+    for name, value in props.items():
+        if value:
+            etree.SubElement(tu, "prop", type=PROP_PREFIX + name).text = value
+    _add_tuv(tu, source_lang, unit.source)
+    _add_tuv(tu, target_lang, unit.target)
+    return tu
 
 
 def export_multilingual_tmx(corpus: MultilingualCorpus) -> bytes:
