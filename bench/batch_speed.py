@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -63,12 +64,13 @@ def make_manifest(folder: Path, count: int, size: int) -> Path:
     return manifest
 
 
-def measure(config: str, manifest: Path, out: Path) -> dict[str, object]:
+def measure(config: str, manifest: Path, out: Path, device: str | None = None) -> dict[str, object]:
     pairs = read_manifest(manifest)
+    load_before = os.getloadavg()[0]
     if config.startswith("local"):
-        executor = LocalExecutor(int(config.removeprefix("local")))
+        executor = LocalExecutor(int(config.removeprefix("local")), device=device)
     else:
-        executor = RayExecutor("local", num_cpus=int(config.removeprefix("ray")))
+        executor = RayExecutor("local", num_cpus=int(config.removeprefix("ray")), device=device)
     report = run_batch(pairs, out, executor, BatchOptions(presplit=True))
     if config.startswith("ray"):
         import ray
@@ -86,6 +88,9 @@ def measure(config: str, manifest: Path, out: Path) -> dict[str, object]:
         "sentences_per_s": round(report.sentences / report.wall_seconds, 1),
         "shares": {part: round(seconds / busy, 3) for part, seconds in sorted(report.seconds.items())},
         "worker_s": round(busy, 1),
+        # How busy the machine was (1-minute load average before and after): the figures are only as good as that.
+        "load": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+        "cores": os.cpu_count(),
     }
 
 
@@ -94,6 +99,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=200)
     parser.add_argument("--sentences", type=int, default=20, help="source sentences a document, about")
     parser.add_argument("--configs", default="local1,local2,ray2")
+    parser.add_argument("--device", default=None, help="cpu, cuda or auto (default: cpu locally, auto on Ray)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="batch-bench-") as tmp:
         root = Path(tmp)
@@ -101,7 +107,7 @@ def main() -> None:
         manifest = make_manifest(root / "docs", args.docs, args.sentences)
         for config in args.configs.split(","):
             started = time.perf_counter()
-            result = measure(config, manifest, root / f"out-{config}")
+            result = measure(config, manifest, root / f"out-{config}", args.device)
             result["total_s"] = round(time.perf_counter() - started, 1)
             print(json.dumps(result), flush=True)
 
