@@ -114,7 +114,7 @@ def _cmd_open(args: argparse.Namespace) -> int:
 
     project = open_document_project(args.folder, args.id, args.name)
     [target] = project.targets.values()
-    print(f"project {project.name}: {len(target.links)} links to review; open it in workbench app (Open page)")
+    print(f"project {project.name}: {len(target.links)} links to review in workbench app (Open or Corpus page)")
     return 0
 
 
