@@ -347,7 +347,9 @@ def test_a_documents_review_is_found_again_and_goes_back_without_naming_it(basel
     assert review_project_name(out, "n_3", root) is None
 
     confirm(again, target.key, 0)
+    version = CorpusFolder(out).version()
     assert update_from_project(out, "n_1", root=root) == len(target.links)
+    assert CorpusFolder(out).version() != version  # what tells the app's Corpus page to read the summary again
     row = next(r for r in corpus_summary(out) if r["id"] == "n_1")
     assert (row["reviewed"], row["confirmed"]) == ("n_1-2", 1)
     assert next(r for r in _links(out) if r["doc"] == "n_1")["status"] == "confirmed"

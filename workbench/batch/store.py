@@ -166,6 +166,12 @@ class CorpusFolder:
         except (ValueError, KeyError, TypeError):
             raise InputError(f"{record} is damaged; align the batch again into another --out folder.") from None
 
+    def version(self) -> tuple[int, ...]:
+        """A value that changes whenever a document is finished, fails, is checked or reviewed: each of those
+        renames a file into its folder, which moves the folder's modification time. A reader of a large corpus
+        (the app's Corpus page) reads the summary again only then, not on every click."""
+        return tuple(_mtime_ns(self.root / name) for name in ("batch.json", "done", "failed", "checks", "reviews"))
+
     def marker(self, doc_id: str) -> dict[str, Any] | None:
         path = self.root / "done" / f"{doc_id}.json"
         return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
@@ -280,6 +286,13 @@ class CorpusFolder:
         lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
         write_bytes_atomic(self.root / "summary.jsonl", lines.encode("utf-8"))
         return {"summary.tsv": self.root / "summary.tsv", "summary.jsonl": self.root / "summary.jsonl"}
+
+
+def _mtime_ns(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:  # not there (yet): a folder made later changes the value
+        return 0
 
 
 def _cell(value: object) -> str:

@@ -16,6 +16,7 @@ import streamlit as st
 
 from workbench.app import state
 from workbench.batch import (
+    CorpusFolder,
     check_batch,
     corpus_summary,
     review_document,
@@ -72,7 +73,7 @@ def main() -> None:
         st.info("Give the folder a `workbench batch align ... --out FOLDER` run wrote; its documents are listed here.")
         return
     folder = Path(typed).expanduser()
-    rows = state.attempt(corpus_summary, folder)
+    rows = state.attempt(_summary, str(folder), CorpusFolder(folder).version())
     state.show_messages()
     if rows is None:
         return
@@ -86,6 +87,13 @@ def main() -> None:
         st.caption("Select a document in the table (the box left of its row) to open it in Review.")
         return
     _document(folder, row)
+
+
+@st.cache_data(max_entries=4, show_spinner="Reading the corpus ...")
+def _summary(folder: str, version: tuple[int, ...]) -> list[dict[str, Any]]:
+    """The summary rows, read again only when the corpus changed (``version``): a click on a row of a corpus of
+    thousands of documents must not read thousands of files."""
+    return corpus_summary(folder)
 
 
 def _folder_in_url(folder: str) -> None:
