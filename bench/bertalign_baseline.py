@@ -5,7 +5,7 @@ numba and lingua, given by ``--extra-path``); nothing of its code lives in this 
 input and its default settings, with one of our embedders wrapped as its ``Encoder``. No embedding cache is used,
 so the timings include embedding every text Bertalign asks for.
 
-    PYTHONPATH= .venv/bin/python bench/bertalign_baseline.py --embedder use --bertalign-path /tmp/bt311 \
+    PYTHONPATH= .venv/bin/python -m bench.bertalign_baseline --embedder use --bertalign-path /tmp/bt311 \
         --extra-path /tmp/btlib
 
 Reported per set: strict P/R/F1, lax F1, total seconds (Bertalign constructor: cleaning, language detection and
@@ -26,9 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gold_sets import all_sets, merge_to_groups
-
+from bench.gold_sets import all_sets, merge_to_groups
 from workbench.alignment.beads import Bead
 from workbench.alignment.scoring import score_alignments
 
@@ -84,6 +82,11 @@ def main() -> None:
     ap.add_argument("--extra-path", action="append", default=["/tmp/btlib"], help="where numba, lingua... live")
     ap.add_argument("--set", action="append", help="only these gold sets")
     ap.add_argument("--out", type=Path, help="also write the result lines (and JSON) here")
+    ap.add_argument(
+        "--cached",
+        action="store_true",
+        help="embed through the on-disk cache (as bench/loso.py does): F1 figures only, the timings then mean nothing",
+    )
     args = ap.parse_args()
 
     import torch
@@ -95,7 +98,12 @@ def main() -> None:
     from bertalign import Bertalign, Encoder
 
     t0 = time.perf_counter()
-    embedder = load_embedder(args.embedder)
+    if args.cached:
+        from bench.loso import embedder_for
+
+        embedder = embedder_for("e5-small-torch" if args.embedder == "e5" else args.embedder)
+    else:
+        embedder = load_embedder(args.embedder)
     load_s = time.perf_counter() - t0
     torch.set_num_threads(2)
     enc = make_encoder(Encoder, embedder)

@@ -10,23 +10,20 @@ on the development sets (second pass included), records the two features of ever
 
 bible_en_zh is left out: its gold is verse-level, so most of its exact links cannot be judged.
 
-.venv/bin/python bench/calibrate.py [--temperature 0.2] [--sets textberg_dev,parice_en_is,mac_dev_zh_en]
+.venv/bin/python -m bench.calibrate [--temperature 0.2] [--sets textberg_dev,parice_en_is,mac_dev_zh_en]
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gold_sets import all_sets
-from loso import confidence_lines, embedder_for
-
+from bench.gold_sets import all_sets
+from bench.loso import confidence_lines, embedder_for
 from workbench.alignment import AlignParams, align_sentences, aligner, refinement
 
 

@@ -4,7 +4,7 @@ Every setting in the grid is scored on every set; then, for each set held out, t
 F1 on the other three is chosen and its figure on the held-out set reported. That held-out figure is the honest one:
 it is what a setting tuned elsewhere does on a text it has not seen, which is what the acceptance sets measure.
 
-.venv/bin/python bench/loso.py [--embedder e5-small] [--refine] [--sets a,b] [--detail] skip=-0.3,-0.4 max_bead=5,6
+.venv/bin/python -m bench.loso [--embedder e5-small] [--refine] [--sets a,b] [--detail] skip=-0.3,-0.4 max_bead=5,6
 
 ``--refine`` runs the whole default pipeline (the second pass embeds spans for real, through the cache); without it
 the first pass alone, on cached sentence vectors. ``--detail`` prints, per set, the recall of each gold link type
@@ -15,16 +15,12 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import sys
 from collections import Counter
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gold_sets import GoldSet, all_sets, merge_to_groups, open_flags
-
+from bench.gold_sets import GoldSet, all_sets, merge_to_groups, open_flags
 from workbench.alignment import AlignParams, align_embeddings, align_sentences, aligner, refinement
 from workbench.alignment.beads import Bead
 from workbench.alignment.scoring import score_alignments
