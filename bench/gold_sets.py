@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.alignment.aligner import ends_open
+from workbench.alignment.aligner import ends_open, ends_unfinished
 from workbench.alignment.beads import Bead, read_beads
 
 GOLD_ROOT = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "align-gold"
@@ -110,4 +110,9 @@ def merge_to_groups(beads: list[Bead], doc: GoldDoc) -> list[Bead]:
 
 def open_flags(doc: GoldDoc) -> dict[str, np.ndarray]:
     """The open-ending flags ``align_sentences`` gives the aligner, for harnesses that call it on vectors."""
-    return {"src_open": ends_open(doc.src), "tgt_open": ends_open(doc.tgt)}
+    return {
+        "src_open": ends_open(doc.src),
+        "tgt_open": ends_open(doc.tgt),
+        "src_unended": ends_unfinished(doc.src),
+        "tgt_unended": ends_unfinished(doc.tgt),
+    }

@@ -12,7 +12,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from workbench import __version__
-from workbench.alignment.aligner import AlignParams, align_embeddings, align_embeddings_with_statistics, ends_open
+from workbench.alignment.aligner import (
+    AlignParams,
+    align_embeddings,
+    align_embeddings_with_statistics,
+    ends_open,
+    ends_unfinished,
+)
 from workbench.alignment.beads import Bead, source_skips_first
 from workbench.alignment.estimate import (
     ALIGNING,
@@ -86,6 +92,8 @@ def align_sentences(
         fixed,
         src_open=ends_open(src),
         tgt_open=ends_open(tgt),
+        src_unended=ends_unfinished(src),
+        tgt_unended=ends_unfinished(tgt),
         progress=(lambda done, steps: stages(ALIGNING, done, steps)) if stages else None,
     )
     extra = 0

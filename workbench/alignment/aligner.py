@@ -51,8 +51,16 @@ class AlignParams:
     """Largest n-m link, counted as n + m sentences (6 allows 1-4, 2-4, 3-3, 4-2 and 4-1 within max_side)."""
     max_side: int = 4
     """Most sentences on one side of a link."""
-    skip: float = -0.45
-    """Score of leaving one sentence unlinked (a 0-1 or 1-0 link)."""
+    skip: float = -1.5
+    """Score of leaving out one finished sentence (a 0-1 or 1-0 link) at least ``short_line`` times its side's median
+    length. Translators rarely drop a whole sentence; a sentence without a partner is usually part of a 1-n link."""
+    skip_unfinished: float = -0.45
+    """The same for a line that does not end with a sentence's final mark (:func:`ends_unfinished`): captions,
+    headings, page furniture and OCR debris, which one version often lacks (32 of Text+Berg's 41 omissions, 15% of
+    its unfinished lines against 1% of the others)."""
+    short_line: float = 0.5
+    """Below this share of its side's median length, leaving a line out costs less in proportion, down to nothing
+    for an empty line: a stray fragment or an interjection is what a translation most often lacks."""
     merge_penalty: float = 0.3
     """Cost of each sentence beyond the first on a side of a link, so that 1-1 wins ties."""
     open_end: float = 0.2
@@ -76,7 +84,7 @@ class AlignParams:
     """Align without a coarse pass while n x m is at most this."""
     temperature: float = 0.2
     """Of the link posteriors (:func:`_link_posteriors`): paths are weighted by exp(score / temperature)."""
-    confidence: tuple[float, float, float, float, float, float] = (0.267, -0.192, 0.493, 0.16, 1.083, -1.538)
+    confidence: tuple[float, float, float, float, float, float] = (0.276, -0.159, 0.218, 0.218, 0.883, -1.357)
     """Logistic calibration of confidences (:func:`link_confidence`), fitted on the development sets
     (bench/calibrate.py): weights of the posterior's log odds and of the score, and a constant, for links, then
     for skips. It makes a confidence read as the chance that the link is exactly right."""
@@ -90,6 +98,7 @@ class _Side:
     weights: np.ndarray  # (n,) float64
     lengths: np.ndarray  # (n,) float64
     open_end: np.ndarray  # (n,) float64, 1.0 where the sentence ends open (see ends_open)
+    unended: np.ndarray  # (n,) float64, 1.0 where the line ends without a sentence's final mark (see ends_unfinished)
 
     @property
     def size(self) -> int:
@@ -110,6 +119,9 @@ class _Stats:
     """Added to both span lengths before their ratio is taken: short sentences have noisy ratios."""
     open_end_cost: float = 0.0
     """What ending a link after an open sentence costs in this document (see AlignParams.open_end)."""
+    typical_src: float = 1.0
+    """Median sentence length of each side, against which a skip's line counts as short (AlignParams.short_line)."""
+    typical_tgt: float = 1.0
 
     @property
     def skip_score_src(self) -> np.ndarray:
@@ -146,6 +158,8 @@ def align_embeddings(
     *,
     src_open: Sequence[bool] | None = None,
     tgt_open: Sequence[bool] | None = None,
+    src_unended: Sequence[bool] | None = None,
+    tgt_unended: Sequence[bool] | None = None,
 ) -> list[Bead]:
     """Align two sequences of sentence embeddings; return beads covering every sentence once, in order.
 
@@ -153,7 +167,16 @@ def align_embeddings(
     penalty. ``fixed`` links are returned unchanged (confidence kept) and the rest is aligned around them.
     """
     return align_embeddings_with_statistics(
-        src_vectors, tgt_vectors, src_lengths, tgt_lengths, params, fixed, src_open=src_open, tgt_open=tgt_open
+        src_vectors,
+        tgt_vectors,
+        src_lengths,
+        tgt_lengths,
+        params,
+        fixed,
+        src_open=src_open,
+        tgt_open=tgt_open,
+        src_unended=src_unended,
+        tgt_unended=tgt_unended,
     )[0]
 
 
@@ -167,6 +190,8 @@ def align_embeddings_with_statistics(
     *,
     src_open: Sequence[bool] | None = None,
     tgt_open: Sequence[bool] | None = None,
+    src_unended: Sequence[bool] | None = None,
+    tgt_unended: Sequence[bool] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Bead], DocumentStatistics | None]:
     """:func:`align_embeddings`, plus the document's statistics (None when a side is empty).
@@ -176,8 +201,8 @@ def align_embeddings_with_statistics(
     first pass takes minutes; the caller shows how far it is).
     """
     params = params or AlignParams()
-    src = _make_side(src_vectors, src_lengths, src_open)
-    tgt = _make_side(tgt_vectors, tgt_lengths, tgt_open)
+    src = _make_side(src_vectors, src_lengths, src_open, src_unended)
+    tgt = _make_side(tgt_vectors, tgt_lengths, tgt_open, tgt_unended)
     fixed = _check_fixed(fixed, src.size, tgt.size)
     if src.size == 0 or tgt.size == 0:
         return _skips(0, src.size, 0, tgt.size, confidence=1.0), None
@@ -317,8 +342,8 @@ def _align_stretch(
         raise AlignmentError("fixed links leave no room between them; check their order.")
     if i1 == i0 or j1 == j0:
         return _skips(i0, i1, j0, j1, confidence=1.0)
-    sub_src = _Side(src.vectors[i0:i1], src.weights[i0:i1], src.lengths[i0:i1], src.open_end[i0:i1])
-    sub_tgt = _Side(tgt.vectors[j0:j1], tgt.weights[j0:j1], tgt.lengths[j0:j1], tgt.open_end[j0:j1])
+    sub_src = _Side(src.vectors[i0:i1], src.weights[i0:i1], src.lengths[i0:i1], src.open_end[i0:i1], src.unended[i0:i1])
+    sub_tgt = _Side(tgt.vectors[j0:j1], tgt.weights[j0:j1], tgt.lengths[j0:j1], tgt.open_end[j0:j1], tgt.unended[j0:j1])
     sub_stats = replace(
         stats,
         bg_src=stats.bg_src[i0:i1],
@@ -340,7 +365,12 @@ def _skips(i0: int, i1: int, j0: int, j1: int, confidence: float) -> list[Bead]:
 # Sides, resolutions and the search band
 
 
-def _make_side(vectors: np.ndarray, lengths: Sequence[float], open_end: Sequence[bool] | None = None) -> _Side:
+def _make_side(
+    vectors: np.ndarray,
+    lengths: Sequence[float],
+    open_end: Sequence[bool] | None = None,
+    unended: Sequence[bool] | None = None,
+) -> _Side:
     vectors = np.asarray(vectors, dtype=np.float32)
     if vectors.ndim != 2 and vectors.size == 0:
         vectors = vectors.reshape(0, 1)
@@ -355,7 +385,10 @@ def _make_side(vectors: np.ndarray, lengths: Sequence[float], open_end: Sequence
     opens = np.zeros(len(lengths_arr)) if open_end is None else np.asarray(open_end, dtype=np.float64).reshape(-1)
     if len(opens) != len(lengths_arr):
         raise ValueError(f"{len(lengths_arr)} sentences but {len(opens)} open-end flags")
-    return _Side(unit.astype(np.float32), weights, lengths_arr, opens)
+    loose = np.zeros(len(lengths_arr)) if unended is None else np.asarray(unended, dtype=np.float64).reshape(-1)
+    if len(loose) != len(lengths_arr):
+        raise ValueError(f"{len(lengths_arr)} sentences but {len(loose)} line-ending flags")
+    return _Side(unit.astype(np.float32), weights, lengths_arr, opens, loose)
 
 
 def _halve(side: _Side) -> _Side:
@@ -367,13 +400,15 @@ def _halve(side: _Side) -> _Side:
     weights = side.weights[: 2 * pairs : 2] + side.weights[1 : 2 * pairs : 2]
     lengths = side.lengths[: 2 * pairs : 2] + side.lengths[1 : 2 * pairs : 2]
     opens = side.open_end[1 : 2 * pairs : 2]  # a pair ends where its second sentence ends
+    loose = side.unended[1 : 2 * pairs : 2]
     if n % 2:
         merged = np.vstack([merged, weighted[-1:]])
         weights = np.append(weights, side.weights[-1])
         lengths = np.append(lengths, side.lengths[-1])
         opens = np.append(opens, side.open_end[-1])
+        loose = np.append(loose, side.unended[-1])
     norms = np.linalg.norm(merged, axis=1, keepdims=True)
-    return _Side((merged / np.maximum(norms, 1e-12)).astype(np.float32), weights, lengths, opens)
+    return _Side((merged / np.maximum(norms, 1e-12)).astype(np.float32), weights, lengths, opens, loose)
 
 
 def _search_band(src: _Side, tgt: _Side, params: AlignParams) -> tuple[np.ndarray, np.ndarray]:
@@ -464,7 +499,11 @@ def _statistics(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, params: 
     scale = max(scale, 1e-3)
     ratio = float(tgt.lengths.sum() + 1.0) / float(src.lengths.sum() + 1.0)
     smoothing = 0.1 * float(np.mean(np.concatenate([src.lengths, tgt.lengths]))) + 1.0
-    return _Stats(bg_src, bg_tgt, best_src, best_tgt, scale, ratio, smoothing)
+    typical_src = float(np.median(src.lengths)) if src.size else 1.0
+    typical_tgt = float(np.median(tgt.lengths)) if tgt.size else 1.0
+    return _Stats(
+        bg_src, bg_tgt, best_src, best_tgt, scale, ratio, smoothing, typical_src=typical_src, typical_tgt=typical_tgt
+    )
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -511,9 +550,37 @@ def ends_open(sentences: Sequence[str]) -> np.ndarray:
     return np.array([float(s.rstrip()[-1:] in OPEN_ENDINGS) if s.strip() else 0.0 for s in sentences])
 
 
-def skip_costs(open_end: np.ndarray, stats: _Stats, params: AlignParams) -> np.ndarray:
-    """Score of leaving each sentence unlinked; a skip also ends where its sentence ends."""
-    return params.skip - stats.open_end_cost * open_end
+#: Marks that end a sentence (Latin, CJK full-width, Devanagari, Arabic, Ethiopic), and the closers that may follow
+#: them ('He left."', '“走吧。”').
+FINAL_MARKS = frozenset(".!?\u2026\u3002\uff01\uff1f\uff0e\u0964\u0965\u061f\u06d4\u1362")
+CLOSERS = "\"'\u201d\u2019\u00bb\u300d\u300f\uff09)]\u3011 "
+
+
+def ends_unfinished(sentences: Sequence[str]) -> np.ndarray:
+    """1.0 for each line that does not end with a sentence's final mark (captions, headings, fragments), else 0.0."""
+    out = []
+    for s in sentences:
+        core = s.rstrip().rstrip(CLOSERS)
+        out.append(float(not core or core[-1] not in FINAL_MARKS))
+    return np.array(out)
+
+
+def skip_costs(
+    open_end: np.ndarray,
+    unended: np.ndarray,
+    lengths: np.ndarray,
+    typical_length: float,
+    stats: _Stats,
+    params: AlignParams,
+) -> np.ndarray:
+    """Score of leaving each sentence of one side unlinked: dear for a finished sentence, cheaper for an unfinished
+    line, in proportion to length for short ones; a skip also ends where its sentence ends (the open-end cost).
+
+    Chosen leave-one-set-out (bench/RESULTS.md): one fixed skip cost either left Text+Berg's captions and OCR debris
+    linked (dear) or cut the novels' 1-n links into a 1-1 link and a skip (cheap)."""
+    full = np.where(np.asarray(unended, dtype=float) > 0, params.skip_unfinished, params.skip)
+    share = np.minimum(np.asarray(lengths, dtype=float) / max(params.short_line * typical_length, 1.0), 1.0)
+    return full * share - stats.open_end_cost * np.asarray(open_end, dtype=float)
 
 
 def link_gain(
@@ -661,9 +728,22 @@ def _path_gains(
     pinned_tgt = np.zeros(m, dtype=bool) if pinned_tgt is None else pinned_tgt
     types = bead_types(params)
     gains = _link_gains(src, tgt, lo, hi, stats, params, pinned_src, pinned_tgt)
-    skip_src = np.where(pinned_src, 0.0, skip_costs(src.open_end, stats, params))
+    skip_src = np.where(
+        pinned_src,
+        0.0,
+        skip_costs(src.open_end, src.unended, src.lengths, stats.typical_src, stats, params),
+    )
     skip_tgt_before = np.concatenate(
-        [[0.0], np.cumsum(np.where(pinned_tgt, 0.0, skip_costs(tgt.open_end, stats, params)))]
+        [
+            [0.0],
+            np.cumsum(
+                np.where(
+                    pinned_tgt,
+                    0.0,
+                    skip_costs(tgt.open_end, tgt.unended, tgt.lengths, stats.typical_tgt, stats, params),
+                )
+            ),
+        ]
     )
     # 1-0 links score their sentence's skip; stored like any other link so that one gather serves all types.
     gains[types.index((1, 0)), 1:, :] = skip_src[:, None]

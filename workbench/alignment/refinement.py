@@ -21,6 +21,7 @@ from workbench.alignment.aligner import (
     DocumentStatistics,
     bead_types,
     ends_open,
+    ends_unfinished,
     link_confidence,
     link_gain,
     skip_costs,
@@ -86,9 +87,21 @@ def refine_alignment(
     src_len = np.array([len(t) for t in src_texts], dtype=float)
     tgt_len = np.array([len(t) for t in tgt_texts], dtype=float)
     src_open, tgt_open = ends_open(src_texts), ends_open(tgt_texts)
+    src_unended, tgt_unended = ends_unfinished(src_texts), ends_unfinished(tgt_texts)
 
     solver = _WindowSolver(
-        exact_s, exact_t, src_vectors, tgt_vectors, src_len, tgt_len, src_open, tgt_open, stats, params
+        exact_s,
+        exact_t,
+        src_vectors,
+        tgt_vectors,
+        src_len,
+        tgt_len,
+        src_open,
+        tgt_open,
+        src_unended,
+        tgt_unended,
+        stats,
+        params,
     )
     out: list[Bead] = []
     last = 0
@@ -161,12 +174,27 @@ def _spans(start: int, stop: int, max_len: int) -> list[tuple[int, int]]:
 class _WindowSolver:
     """Exact DP over one window; scores links the way the first pass does, with real span vectors."""
 
-    def __init__(self, exact_s, exact_t, src_vectors, tgt_vectors, src_len, tgt_len, src_open, tgt_open, stats, params):
+    def __init__(
+        self,
+        exact_s,
+        exact_t,
+        src_vectors,
+        tgt_vectors,
+        src_len,
+        tgt_len,
+        src_open,
+        tgt_open,
+        src_unended,
+        tgt_unended,
+        stats,
+        params,
+    ):
         self.exact_s, self.exact_t = exact_s, exact_t
         self.src_vectors, self.tgt_vectors = src_vectors, tgt_vectors
         self.src_len, self.tgt_len = src_len, tgt_len
         self.src_open, self.tgt_open = src_open, tgt_open
-        self.skip_src, self.skip_tgt = skip_costs(src_open, stats, params), skip_costs(tgt_open, stats, params)
+        self.skip_src = skip_costs(src_open, src_unended, src_len, stats.typical_src, stats, params)
+        self.skip_tgt = skip_costs(tgt_open, tgt_unended, tgt_len, stats.typical_tgt, stats, params)
         self.stats, self.params = stats, params
 
     def gain(self, a0: int, a1: int, b0: int, b1: int) -> float:
