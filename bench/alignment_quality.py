@@ -13,7 +13,7 @@ import numpy as np
 
 from bench.gold_sets import all_sets, merge_to_groups, open_flags
 from workbench.alignment import AlignParams, align_embeddings
-from workbench.alignment.scoring import score_alignments
+from workbench.alignment.evaluation import score_alignments
 from workbench.embedding import load_embedder
 from workbench.embedding.cache import CachedEmbedder, EmbeddingCache
 from workbench.embedding.e5_conversion import DEFAULT_MODEL_NAME, ensure_default_model

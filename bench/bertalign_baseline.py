@@ -28,7 +28,7 @@ import numpy as np
 
 from bench.gold_sets import all_sets, merge_to_groups
 from workbench.alignment.beads import Bead
-from workbench.alignment.scoring import score_alignments
+from workbench.alignment.evaluation import score_alignments
 
 # Bertalign's default parameters, passed explicitly so the run is documented.
 DEFAULTS = dict(max_align=5, top_k=3, win=5, skip=-0.1, margin=True, len_penalty=True)

@@ -1,6 +1,6 @@
 """Fit the confidence calibration (``AlignParams.confidence``) and measure how far confidence ranks links.
 
-A link's confidence is a logistic of two features (:func:`workbench.alignment.aligner.link_confidence`): the log odds
+A link's confidence is a logistic of two features (:func:`workbench.alignment.model.link_confidence`): the log odds
 of its posterior among all paths, and its score; links and skips apart. This script runs the whole default pipeline
 on the development sets (second pass included), records the two features of every final link, and then:
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from bench.gold_sets import all_sets, merge_to_groups, open_flags
 from workbench.alignment import AlignParams, align_embeddings, align_sentences
-from workbench.alignment.scoring import score_alignments
+from workbench.alignment.evaluation import score_alignments
 from workbench.embedding import load_embedder
 
 E5_ROUTES = ["e5-small-torch", "e5-small-onnx", "e5-small-int8"]

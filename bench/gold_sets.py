@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.alignment.aligner import ends_open, ends_unfinished
 from workbench.alignment.beads import Bead, read_beads
+from workbench.alignment.model import ends_open, ends_unfinished
 
 GOLD_ROOT = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "align-gold"
 

@@ -23,7 +23,7 @@ import numpy as np
 from bench.gold_sets import GoldSet, all_sets, merge_to_groups, open_flags
 from workbench.alignment import AlignParams, align_embeddings, align_sentences, aligner, refinement
 from workbench.alignment.beads import Bead
-from workbench.alignment.scoring import score_alignments
+from workbench.alignment.evaluation import score_alignments
 from workbench.embedding.cache import CachedEmbedder, EmbeddingCache
 from workbench.paths import default_cache_dir
 

@@ -23,9 +23,10 @@ from dataclasses import replace
 import numpy as np
 
 from bench.gold_sets import GoldDoc, GoldSet, all_sets, merge_to_groups
-from workbench.alignment.aligner import AlignParams, align_embeddings, align_embeddings_with_statistics, link_gain
+from workbench.alignment.aligner import align_embeddings, align_embeddings_with_statistics
 from workbench.alignment.beads import Bead
-from workbench.alignment.scoring import score_alignments
+from workbench.alignment.evaluation import score_alignments
+from workbench.alignment.model import AlignParams, link_gain
 from workbench.embedding import load_embedder
 
 Vectors = tuple[np.ndarray, np.ndarray]
@@ -273,7 +274,7 @@ def exact_band(data: Sets) -> None:
             )
 
         skip = -0.1 if formula == "bertalign" else params.skip
-        from workbench.alignment.aligner import bead_types
+        from workbench.alignment.model import bead_types
 
         best: dict[tuple[int, int], tuple[float, tuple[int, int] | None]] = {(0, 0): (0.0, None)}
         for r in range(n + 1):

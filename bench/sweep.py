@@ -13,8 +13,9 @@ from dataclasses import replace
 import numpy as np
 
 from bench.gold_sets import all_sets, merge_to_groups, open_flags
-from workbench.alignment.aligner import AlignParams, align_embeddings
-from workbench.alignment.scoring import score_alignments
+from workbench.alignment.aligner import align_embeddings
+from workbench.alignment.evaluation import score_alignments
+from workbench.alignment.model import AlignParams
 from workbench.embedding import load_embedder
 
 

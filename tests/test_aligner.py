@@ -263,21 +263,21 @@ def test_open_lines_that_are_units_of_their_own_cost_nothing() -> None:
 
 
 def test_which_sentences_end_open() -> None:
-    from workbench.alignment.aligner import ends_open
+    from workbench.alignment.model import ends_open
 
     sentences = ["a) la réfraction ;", "Die Bergsteiger waren:", "Yeah,", "他说，", "End.", "", "Quoted »", "列举、"]
     assert ends_open(sentences).tolist() == [1, 1, 1, 1, 0, 0, 0, 1]
 
 
 def test_which_lines_end_unfinished() -> None:
-    from workbench.alignment.aligner import ends_unfinished
+    from workbench.alignment.model import ends_unfinished
 
     lines = ["He left.", "“走吧。”", "Is it? ", "Everest ( 8848 m ) et Col Sud ", "- _- ", "", "Yeah,", "Wait…", "क्या।"]
     assert ends_unfinished(lines).tolist() == [0, 0, 0, 1, 1, 1, 1, 0, 0]
 
 
 def test_leaving_out_a_line_costs_less_when_it_is_unfinished_or_short() -> None:
-    from workbench.alignment.aligner import DocumentStatistics, skip_costs
+    from workbench.alignment.model import DocumentStatistics, skip_costs
 
     params = AlignParams()
     stats = DocumentStatistics(*[np.zeros(4)] * 4, scale=1.0, length_ratio=1.0, length_smoothing=1.0)

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from workbench.alignment.beads import read_beads
-from workbench.alignment.scoring import score_alignments
+from workbench.alignment.evaluation import score_alignments
 from workbench.batch import (
     RAY_HINT,
     BatchOptions,

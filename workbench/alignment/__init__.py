@@ -12,13 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from workbench import __version__
-from workbench.alignment.aligner import (
-    AlignParams,
-    align_embeddings,
-    align_embeddings_with_statistics,
-    ends_open,
-    ends_unfinished,
-)
+from workbench.alignment.aligner import align_embeddings, align_embeddings_with_statistics
 from workbench.alignment.beads import Bead, source_skips_first
 from workbench.alignment.estimate import (
     ALIGNING,
@@ -30,6 +24,7 @@ from workbench.alignment.estimate import (
     embedding_counts,
     estimate_alignment,
 )
+from workbench.alignment.model import AlignParams, ends_open, ends_unfinished
 from workbench.alignment.refinement import refine_alignment
 from workbench.documents import Document
 from workbench.embedding.base import Embedder, Progress

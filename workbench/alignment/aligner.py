@@ -34,60 +34,17 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from workbench.alignment.beads import Bead, source_skips_first
+from workbench.alignment.model import (
+    AlignParams,
+    DocumentStatistics,
+    bead_types,
+    link_confidence,
+    link_gain,
+    skip_costs,
+)
 from workbench.errors import AlignmentError
 
 NEG = -1e30
-
-
-@dataclass(frozen=True)
-class AlignParams:
-    """Tunable settings, chosen leave-one-set-out over the four development gold sets (bench/loso.py; the figures
-    and each set's held-out fold are in bench/RESULTS.md).
-
-    Scores are in units of the document's typical true-pair margin, so they mean the same for every embedder.
-    """
-
-    max_bead: int = 6
-    """Largest n-m link, counted as n + m sentences (6 allows 1-4, 2-4, 3-3, 4-2 and 4-1 within max_side)."""
-    max_side: int = 4
-    """Most sentences on one side of a link."""
-    skip: float = -1.5
-    """Score of leaving out one finished sentence (a 0-1 or 1-0 link) at least ``short_line`` times its side's median
-    length. Translators rarely drop a whole sentence; a sentence without a partner is usually part of a 1-n link."""
-    skip_unfinished: float = -0.45
-    """The same for a line that does not end with a sentence's final mark (:func:`ends_unfinished`): captions,
-    headings, page furniture and OCR debris, which one version often lacks (32 of Text+Berg's 41 omissions, 15% of
-    its unfinished lines against 1% of the others)."""
-    short_line: float = 0.5
-    """Below this share of its side's median length, leaving a line out costs less in proportion, down to nothing
-    for an empty line: a stray fragment or an interjection is what a translation most often lacks."""
-    merge_penalty: float = 0.3
-    """Cost of each sentence beyond the first on a side of a link, so that 1-1 wins ties."""
-    open_end: float = 0.2
-    """Most a link (or a skip) costs for ending right after a sentence that ends open (';', ':', ',' ...).
-
-    How much of it applies is learnt from each document (:func:`_open_end_cost`): where its splitter cut clauses
-    that the other language keeps together (Text+Berg's semicolons), links should not end there; where such lines
-    are units of their own (Bible verses ending in a comma), nothing is charged."""
-    size_exponent: float = 0.0
-    """A link's margin counts ((n + m) / 2) ** size_exponent times (0: every link once, whatever its size)."""
-    contrast: float = 1.0
-    """Share of the margin taken against the sentences just outside the link (the rest: k-NN background).
-
-    A link whose source also resembles the target sentence next to it is probably cut in the wrong place;
-    this contrast is what puts boundaries right."""
-    neighbours: int = 4
-    """k of the k-nearest-neighbour background that sets the margin scale."""
-    band: int = 16
-    """Half-width, in sentences, of the band searched around the coarser level's path."""
-    direct_cells: int = 160_000
-    """Align without a coarse pass while n x m is at most this."""
-    temperature: float = 0.2
-    """Of the link posteriors (:func:`_link_posteriors`): paths are weighted by exp(score / temperature)."""
-    confidence: tuple[float, float, float, float, float, float] = (0.276, -0.159, 0.218, 0.218, 0.883, -1.357)
-    """Logistic calibration of confidences (:func:`link_confidence`), fitted on the development sets
-    (bench/calibrate.py): weights of the posterior's log odds and of the score, and a constant, for links, then
-    for skips. It makes a confidence read as the chance that the link is exactly right."""
 
 
 @dataclass(frozen=True)
@@ -103,49 +60,6 @@ class _Side:
     @property
     def size(self) -> int:
         return len(self.weights)
-
-
-@dataclass(frozen=True)
-class _Stats:
-    """Neighbourhood statistics at sentence level: per-sentence background and the margin scale."""
-
-    bg_src: np.ndarray
-    bg_tgt: np.ndarray
-    best_src: np.ndarray
-    best_tgt: np.ndarray
-    scale: float
-    length_ratio: float
-    length_smoothing: float
-    """Added to both span lengths before their ratio is taken: short sentences have noisy ratios."""
-    open_end_cost: float = 0.0
-    """What ending a link after an open sentence costs in this document (see AlignParams.open_end)."""
-    typical_src: float = 1.0
-    """Median sentence length of each side, against which a skip's line counts as short (AlignParams.short_line)."""
-    typical_tgt: float = 1.0
-
-    @property
-    def skip_score_src(self) -> np.ndarray:
-        """A 1-0 link's score, for its confidence: minus its sentence's best margin nearby, in margin units."""
-        return -(self.best_src - self.bg_src) / self.scale
-
-    @property
-    def skip_score_tgt(self) -> np.ndarray:
-        return -(self.best_tgt - self.bg_tgt) / self.scale
-
-
-#: What the aligner learnt about a document; the second pass scores links with the same scale and ratio.
-DocumentStatistics = _Stats
-
-
-def bead_types(params: AlignParams) -> list[tuple[int, int]]:
-    """(source count, target count) of every allowed link; skips first, then by size."""
-    types = [(1, 0), (0, 1)]
-    for total in range(2, params.max_bead + 1):
-        for a in range(1, min(params.max_side, total - 1) + 1):
-            b = total - a
-            if 1 <= b <= params.max_side:
-                types.append((a, b))
-    return types
 
 
 def align_embeddings(
@@ -243,7 +157,13 @@ def _open_end_cost(beads: list[Bead], src_open: np.ndarray, tgt_open: np.ndarray
 
 
 def _align_with(
-    src: _Side, tgt: _Side, stats: _Stats, params: AlignParams, fixed: list[Bead], lo: np.ndarray, hi: np.ndarray
+    src: _Side,
+    tgt: _Side,
+    stats: DocumentStatistics,
+    params: AlignParams,
+    fixed: list[Bead],
+    lo: np.ndarray,
+    hi: np.ndarray,
 ) -> list[Bead]:
     """Fixed links with both sides split the problem into stretches; fixed 0-1 and 1-0 links only pin their
     sentences as unlinked, wherever the path passes them."""
@@ -330,7 +250,7 @@ def _restore_pinned(beads: list[Bead], pinned_by: dict[tuple[str, int], Bead]) -
 def _align_stretch(
     src: _Side,
     tgt: _Side,
-    stats: _Stats,
+    stats: DocumentStatistics,
     params: AlignParams,
     rows: tuple[int, int],
     cols: tuple[int, int],
@@ -470,7 +390,7 @@ def _sentence_band(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, reach
     return start, cos
 
 
-def _statistics(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, params: AlignParams) -> _Stats:
+def _statistics(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, params: AlignParams) -> DocumentStatistics:
     """Per-sentence neighbourhood background (k-NN mean cosine) and the document's margin scale."""
     start, cos = _sentence_band(src, tgt, lo, hi, reach=1)
     k = params.neighbours
@@ -501,7 +421,7 @@ def _statistics(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, params: 
     smoothing = 0.1 * float(np.mean(np.concatenate([src.lengths, tgt.lengths]))) + 1.0
     typical_src = float(np.median(src.lengths)) if src.size else 1.0
     typical_tgt = float(np.median(tgt.lengths)) if tgt.size else 1.0
-    return _Stats(
+    return DocumentStatistics(
         bg_src, bg_tgt, best_src, best_tgt, scale, ratio, smoothing, typical_src=typical_src, typical_tgt=typical_tgt
     )
 
@@ -538,89 +458,12 @@ def _bg_table(bg: np.ndarray, max_len: int) -> np.ndarray:
     return table
 
 
-#: Endings after which a text goes on: whoever split the text cut a clause there, and the other language often
-#: keeps the clauses together. In textberg_dev and parice_en_is such lines sit inside a link 54% (';', ':') and 71%
-#: (',') of the time, against 3-15% for lines ending with a full stop; in bible_en_zh a comma line ends its verse.
-#: Which holds is learnt per document (:func:`_open_end_cost`).
-OPEN_ENDINGS = frozenset(";:,\uff1b\uff1a\uff0c\u3001")
-
-
-def ends_open(sentences: Sequence[str]) -> np.ndarray:
-    """1.0 for each sentence that ends with an open ending (:data:`OPEN_ENDINGS`), else 0.0."""
-    return np.array([float(s.rstrip()[-1:] in OPEN_ENDINGS) if s.strip() else 0.0 for s in sentences])
-
-
-#: Marks that end a sentence (Latin, CJK full-width, Devanagari, Arabic, Ethiopic), and the closers that may follow
-#: them ('He left."', '“走吧。”').
-FINAL_MARKS = frozenset(".!?\u2026\u3002\uff01\uff1f\uff0e\u0964\u0965\u061f\u06d4\u1362")
-CLOSERS = "\"'\u201d\u2019\u00bb\u300d\u300f\uff09)]\u3011 "
-
-
-def ends_unfinished(sentences: Sequence[str]) -> np.ndarray:
-    """1.0 for each line that does not end with a sentence's final mark (captions, headings, fragments), else 0.0."""
-    out = []
-    for s in sentences:
-        core = s.rstrip().rstrip(CLOSERS)
-        out.append(float(not core or core[-1] not in FINAL_MARKS))
-    return np.array(out)
-
-
-def skip_costs(
-    open_end: np.ndarray,
-    unended: np.ndarray,
-    lengths: np.ndarray,
-    typical_length: float,
-    stats: _Stats,
-    params: AlignParams,
-) -> np.ndarray:
-    """Score of leaving each sentence of one side unlinked: dear for a finished sentence, cheaper for an unfinished
-    line, in proportion to length for short ones; a skip also ends where its sentence ends (the open-end cost).
-
-    Chosen leave-one-set-out (bench/RESULTS.md): one fixed skip cost either left Text+Berg's captions and OCR debris
-    linked (dear) or cut the novels' 1-n links into a 1-1 link and a skip (cheap)."""
-    full = np.where(np.asarray(unended, dtype=float) > 0, params.skip_unfinished, params.skip)
-    share = np.minimum(np.asarray(lengths, dtype=float) / max(params.short_line * typical_length, 1.0), 1.0)
-    return full * share - stats.open_end_cost * np.asarray(open_end, dtype=float)
-
-
-def link_gain(
-    cosine: np.ndarray | float,
-    around: np.ndarray | float,
-    knn: np.ndarray | float,
-    src_length: np.ndarray | float,
-    tgt_length: np.ndarray | float,
-    sentences: int,
-    open_ends: np.ndarray | float,
-    stats: _Stats,
-    params: AlignParams,
-) -> np.ndarray | float:
-    """Score of an n-m link in the DP, in margin units; both passes score links with this one formula.
-
-    ``cosine`` is the similarity of the link's two spans, ``around`` the mean similarity of each span with the
-    sentences just outside the other (a link cut in the wrong place resembles its neighbours), ``knn`` the spans'
-    k-NN background, ``src_length``/``tgt_length`` the spans' lengths, ``sentences`` n + m and ``open_ends`` how
-    many of the spans' last sentences end open (0, 1 or 2: a link rarely ends there). Works on numpy
-    arrays (first pass, every cell of the band at once) and on floats (second pass, one link at a time).
-    """
-    background = params.contrast * around + (1 - params.contrast) * knn
-    margin = (cosine - background) / stats.scale
-    # Length agreement in (0, 1]: log2(1 + shorter / longer), after the document's own length ratio.
-    smooth = stats.length_smoothing
-    deviation = np.log((tgt_length + smooth) / (src_length * stats.length_ratio + smooth))
-    size = (0.5 * sentences) ** params.size_exponent
-    return (
-        size * margin * np.log2(1 + np.exp(-np.abs(deviation)))
-        - params.merge_penalty * (sentences - 2)
-        - stats.open_end_cost * open_ends
-    )
-
-
 def _link_gains(
     src: _Side,
     tgt: _Side,
     lo: np.ndarray,
     hi: np.ndarray,
-    stats: _Stats,
+    stats: DocumentStatistics,
     params: AlignParams,
     pinned_src: np.ndarray,
     pinned_tgt: np.ndarray,
@@ -714,7 +557,7 @@ def _path_gains(
     tgt: _Side,
     lo: np.ndarray,
     hi: np.ndarray,
-    stats: _Stats,
+    stats: DocumentStatistics,
     params: AlignParams,
     pinned_src: np.ndarray | None = None,
     pinned_tgt: np.ndarray | None = None,
@@ -756,7 +599,7 @@ def _dp(
     tgt: _Side,
     lo: np.ndarray,
     hi: np.ndarray,
-    stats: _Stats,
+    stats: DocumentStatistics,
     params: AlignParams,
     pinned_src: np.ndarray | None = None,
     pinned_tgt: np.ndarray | None = None,
@@ -906,22 +749,3 @@ def _to_beads(path: list[tuple], params: AlignParams) -> list[Bead]:
         )
         for i0, i1, j0, j1, score, *posterior in path
     ]
-
-
-#: Posteriors are taken between this and 1 minus it: a link with no rival at all has log odds of about 21.
-POSTERIOR_FLOOR = 1e-9
-
-
-def link_confidence(posterior: float, score: float, is_link: bool, params: AlignParams) -> float:
-    """The chance that a link is exactly right: a logistic of its posterior's log odds (how far it beats the
-    other paths through its place) and of its score (how good it is in itself; a skip scores high when its
-    sentence has no good partner nearby), fitted on the development sets (bench/calibrate.py).
-
-    Both passes compute confidences here, so that they mean the same thing whichever pass made the link."""
-    weights = params.confidence[:3] if is_link else params.confidence[3:]
-    p = min(max(posterior, POSTERIOR_FLOOR), 1 - POSTERIOR_FLOOR)
-    return round(_logistic(weights[0] * math.log(p / (1 - p)) + weights[1] * score + weights[2]), 4)
-
-
-def _logistic(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(min(x, 50.0), -50.0)))

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from workbench.alignment.aligner import (
+from workbench.alignment.beads import Bead
+from workbench.alignment.model import (
     AlignParams,
     DocumentStatistics,
     bead_types,
@@ -26,7 +27,6 @@ from workbench.alignment.aligner import (
     link_gain,
     skip_costs,
 )
-from workbench.alignment.beads import Bead
 from workbench.embedding.base import Embedder, Progress
 
 #: Links below this confidence are re-decided, whatever their type; so are all 0-1 and 1-0 links. Chosen leave-one-set-

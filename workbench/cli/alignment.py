@@ -135,7 +135,7 @@ def _cmd_align(args: argparse.Namespace) -> int:
 
 def _cmd_eval(args: argparse.Namespace) -> int:
     from workbench.alignment.beads import read_beads
-    from workbench.alignment.scoring import score_alignments
+    from workbench.alignment.evaluation import score_alignments
     from workbench.reading import read_text_file
 
     if len(args.files) % 2:

@@ -3,7 +3,7 @@
 import pytest
 
 from workbench.alignment.beads import Bead, check_beads, format_bead, parse_bead, read_beads
-from workbench.alignment.scoring import score_alignments
+from workbench.alignment.evaluation import score_alignments
 from workbench.errors import InputError
 
 
