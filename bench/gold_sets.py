@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,9 @@ import numpy as np
 from workbench.alignment.beads import Bead, read_beads
 from workbench.alignment.model import ends_open, ends_unfinished
 
-GOLD_ROOT = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "align-gold"
+#: The gold sets live beside the project (``../shared``) unless WORKBENCH_ALIGN_GOLD names another folder.
+_BESIDE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "align-gold"
+GOLD_ROOT = Path(os.environ.get("WORKBENCH_ALIGN_GOLD") or _BESIDE)
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Recall of the name, entity and negation checks on planted errors, and their false findings on clean text.
 
-Run: ``.venv/bin/python -m bench.planted_errors [--gold ../shared/data/align-gold]``.
+Run: ``.venv/bin/python -m bench.planted_errors [--gold FOLDER]`` (default: bench.gold_sets.GOLD_ROOT).
 
 The planted set (``bench/data/planted_errors.json``) is the seed article in English with three translations: the
 seed's human German (linked by ``tests/data/kosovo-dialogue.en-de.align``), and Apertium Spanish and Bergamot
@@ -23,6 +23,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from bench.gold_sets import GOLD_ROOT
 from workbench.checks import run_checks
 from workbench.checks.variant import detect_variant
 from workbench.documents import load_document
@@ -96,7 +97,7 @@ def plant(units: list[TranslationUnit], find: str, replace: str) -> tuple[list[T
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--gold", type=Path, default=ROOT.parent / "shared" / "data" / "align-gold")
+    parser.add_argument("--gold", type=Path, default=GOLD_ROOT)
     args = parser.parse_args()
     docs, plants = documents()
     started = time.perf_counter()
