@@ -24,7 +24,7 @@ from sklearn.linear_model import LogisticRegression
 
 from bench.gold_sets import all_sets
 from bench.loso import confidence_lines, embedder_for
-from workbench.alignment import AlignParams, align_sentences, aligner, refinement
+from workbench.alignment import AlignParams, align_sentences, aligner, model, refinement
 
 
 def collect(gold_set, embedder, params: AlignParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -71,7 +71,7 @@ def _align_recording(doc, embedder, params: AlignParams) -> tuple[list, dict[tup
 
 
 def design(features: np.ndarray) -> np.ndarray:
-    p = np.clip(features[:, 0], aligner.POSTERIOR_FLOOR, 1 - aligner.POSTERIOR_FLOOR)
+    p = np.clip(features[:, 0], model.POSTERIOR_FLOOR, 1 - model.POSTERIOR_FLOOR)
     return np.column_stack([np.log(p / (1 - p)), features[:, 1]])
 
 

@@ -61,7 +61,7 @@ class AlignParams:
     temperature: float = 0.2
     """Of the link posteriors (``_link_posteriors`` in :mod:`workbench.alignment.aligner`): paths are weighted by
     exp(score / temperature)."""
-    confidence: tuple[float, float, float, float, float, float] = (0.276, -0.159, 0.218, 0.218, 0.883, -1.357)
+    confidence: tuple[float, float, float, float, float, float] = (0.277, -0.146, -0.011, 0.201, 0.895, -1.185)
     """Logistic calibration of confidences (:func:`link_confidence`), fitted on the development sets
     (bench/calibrate.py): weights of the posterior's log odds and of the score, and a constant, for links, then
     for skips. It makes a confidence read as the chance that the link is exactly right."""
