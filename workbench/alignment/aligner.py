@@ -571,23 +571,10 @@ def _path_gains(
     pinned_tgt = np.zeros(m, dtype=bool) if pinned_tgt is None else pinned_tgt
     types = bead_types(params)
     gains = _link_gains(src, tgt, lo, hi, stats, params, pinned_src, pinned_tgt)
-    skip_src = np.where(
-        pinned_src,
-        0.0,
-        skip_costs(src.open_end, src.unended, src.lengths, stats.typical_src, stats, params),
-    )
-    skip_tgt_before = np.concatenate(
-        [
-            [0.0],
-            np.cumsum(
-                np.where(
-                    pinned_tgt,
-                    0.0,
-                    skip_costs(tgt.open_end, tgt.unended, tgt.lengths, stats.typical_tgt, stats, params),
-                )
-            ),
-        ]
-    )
+    skip_src = skip_costs(src.open_end, src.unended, src.lengths, stats.typical_src, stats, params)
+    skip_tgt = skip_costs(tgt.open_end, tgt.unended, tgt.lengths, stats.typical_tgt, stats, params)
+    skip_src = np.where(pinned_src, 0.0, skip_src)
+    skip_tgt_before = np.concatenate([[0.0], np.cumsum(np.where(pinned_tgt, 0.0, skip_tgt))])
     # 1-0 links score their sentence's skip; stored like any other link so that one gather serves all types.
     gains[types.index((1, 0)), 1:, :] = skip_src[:, None]
     gains[types.index((0, 1)), :, :] = NEG
