@@ -1,4 +1,5 @@
-"""Shared fixtures: the real embedded default model (converted once by setup.sh) with a throw-away cache."""
+"""Shared fixtures: the real embedded default model (converted and exported once by setup.sh) with a throw-away
+cache, and its torch route for the tests that need torch itself."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from workbench.embedding import DEFAULT_EMBEDDER, E5_PREFIX, load_embedder
+from workbench.embedding.base import Embedder
 from workbench.embedding.cache import CachedEmbedder, EmbeddingCache
 from workbench.embedding.e5_conversion import DEFAULT_MODEL_NAME, ensure_default_model
 from workbench.embedding.sentence_transformers import SentenceTransformerEmbedder
@@ -30,9 +33,20 @@ def e5_folder() -> Path:
 
 @pytest.fixture(scope="session")
 def e5(e5_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> CachedEmbedder:
-    """The default embedder exactly as the CLI builds it, with a cache of its own so tests start cold."""
-    inner = SentenceTransformerEmbedder(e5_folder, name=DEFAULT_MODEL_NAME, prefix="", threads=2)
+    """The default embedder exactly as the CLI builds it on the CPU, with a cache of its own so tests start cold.
+
+    The library's own ``load_embedder("e5-small")``, so the fixture follows the default route: ONNX Runtime float32
+    from the export setup.sh made in the user's cache (made here once if setup did not; never per test).
+    """
+    inner = load_embedder(DEFAULT_EMBEDDER, cache_dir=e5_folder.parent.parent, use_cache=False, threads=2)
     return CachedEmbedder(inner, EmbeddingCache(tmp_path_factory.mktemp("cache") / "embeddings.sqlite"))
+
+
+@pytest.fixture(scope="session")
+def e5_torch(e5_folder: Path) -> Embedder:
+    """The same model through sentence-transformers and torch (``e5-small-torch``, what e5-small runs on a GPU),
+    uncached: the reference the ONNX routes are checked against."""
+    return SentenceTransformerEmbedder(e5_folder, name=DEFAULT_MODEL_NAME, prefix=E5_PREFIX, threads=2)
 
 
 # --------------------------------------------------------------------------------------------- the fast tier
@@ -40,7 +54,7 @@ def e5(e5_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> CachedEmbed
 #: Fixtures that load a real model, start a browser or translate with a real engine: a test that uses one (directly
 #: or through another fixture) is slow. ``pytest -m "not slow"`` leaves those out for an edit-test loop of under a
 #: minute; the full run (``.ci/run``, plain ``pytest``) runs everything as before.
-SLOW_FIXTURES = frozenset({"e5", "e5_folder", "app_url", "bergamot", "apertium", "int8", "int8_folder"})
+SLOW_FIXTURES = frozenset({"e5", "e5_folder", "e5_torch", "app_url", "bergamot", "apertium", "int8", "int8_folder"})
 #: Modules whose tests are slow whatever their fixtures: they run the command line or a killed save in subprocesses
 #: (each imports torch), build, convert or load models, or translate with real engines.
 SLOW_MODULES = frozenset(

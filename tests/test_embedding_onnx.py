@@ -1,6 +1,7 @@
-"""The ONNX Runtime route: export, int8 quantisation, agreement with the torch route, damaged folders, cache names.
+"""The ONNX Runtime route: export, int8 quantisation, agreement with the torch route, damaged folders, cache names,
+and ``e5-small`` taking the float32 ONNX route on the CPU.
 
-The real int8 model is the one setup.sh prepares in the user's cache (exported here if setup did not). The tests
+The real models are the ones setup.sh prepares in the user's cache (exported here if setup did not). The tests
 that export, damage and rebuild use a small stand-in built by the test: a 2-layer BERT with random weights and the
 real e5 tokenizer, saved as a converted folder, so the real exporter and quantiser run in seconds.
 """
@@ -35,9 +36,9 @@ def int8(int8_folder: Path) -> route.OnnxEmbedder:
     return route.OnnxEmbedder(int8_folder, name=route.onnx_folder_name(DEFAULT_MODEL_NAME, True), threads=2)
 
 
-def test_int8_export_loads_and_agrees_with_torch(int8: route.OnnxEmbedder, int8_folder: Path, e5) -> None:
+def test_int8_export_loads_and_agrees_with_torch(int8: route.OnnxEmbedder, int8_folder: Path, e5_torch) -> None:
     ours = int8.encode(SENTENCES)
-    theirs = e5.encode(SENTENCES)
+    theirs = e5_torch.encode(SENTENCES)
     assert ours.shape == theirs.shape == (len(SENTENCES), 384)
     np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
     cosines = np.sum(ours * theirs, axis=1)
@@ -76,14 +77,20 @@ def test_progress_is_reported_batch_by_batch(int8: route.OnnxEmbedder) -> None:
     assert calls == [(4, 11), (8, 11), (11, 11)]
 
 
-def test_default_name_picks_a_route_and_its_own_cache_name() -> None:
-    from workbench.embedding import E5_DEFAULT_ROUTE
-
-    expected = {
-        "e5-small-torch": f"{DEFAULT_MODEL_NAME}:noprefix",
-        "e5-small-int8": f"{route.onnx_folder_name(DEFAULT_MODEL_NAME, True)}:noprefix",
-    }[E5_DEFAULT_ROUTE]
-    assert load_embedder("e5-small", threads=2, use_cache=False).name == expected
+def test_default_name_on_the_cpu_is_the_float32_onnx_route_and_agrees_with_torch(e5_torch) -> None:
+    """``e5-small`` runs ONNX Runtime float32 on the CPU, under a cache name of its own, with torch's vectors up to
+    float rounding in every script of :data:`SENTENCES` (Latin, Han, Cyrillic, Arabic, Devanagari, Greek, Hangul,
+    Thai): the same links, only sooner."""
+    default = load_embedder("e5-small", threads=2, use_cache=False)
+    assert isinstance(default, route.OnnxEmbedder)
+    assert default.name == f"{route.onnx_folder_name(DEFAULT_MODEL_NAME, False)}:noprefix"
+    assert "onnx" in default.name and "int8" not in default.name
+    assert default.name != e5_torch.name  # cache rows of its own: never served the torch route's
+    ours, theirs = default.encode(SENTENCES), e5_torch.encode(SENTENCES)
+    cosines = np.sum(ours * theirs, axis=1)
+    assert cosines.min() >= 0.9999, dict(zip(SENTENCES, cosines.round(6), strict=True))
+    torch_by_name = load_embedder("e5-small-torch", threads=2, use_cache=False)  # still there by name
+    assert isinstance(torch_by_name, SentenceTransformerEmbedder) and torch_by_name.name == e5_torch.name
 
 
 # --------------------------------------------------------------------------------------------- the stand-in
