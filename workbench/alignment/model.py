@@ -37,6 +37,9 @@ class AlignParams:
     short_line: float = 0.5
     """Below this share of its side's median length, leaving a line out costs less in proportion, down to nothing
     for an empty line: a stray fragment or an interjection is what a translation most often lacks."""
+    link_score: float = 2.5
+    """Score of the document's median 1-1 link: the margin scale is measured on the first pass's 1-1 links so that
+    this is so (0: keep the k-NN scale)."""
     merge_penalty: float = 0.3
     """Cost of each sentence beyond the first on a side of a link, so that 1-1 wins ties."""
     open_end: float = 0.2
