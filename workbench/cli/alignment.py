@@ -178,8 +178,9 @@ def _cmd_embedders(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         route_folder = prepare_embedder(DEFAULT_EMBEDDER, log=print)
         print(f"{E5_DEFAULT_ROUTE}: {route_folder} ready in {time.perf_counter() - started:.0f} s")
+    width = max(map(len, KNOWN_EMBEDDERS))
     for name, description in KNOWN_EMBEDDERS.items():
-        print(f"{name:10s} {description}")
+        print(f"{name:{width}s}  {description}")
     folder = default_cache_dir() / "models" / DEFAULT_MODEL_NAME
     state = "converted" if (folder / "model.safetensors").exists() else "not converted yet (converts on first use)"
     print(f"\ndefault: {DEFAULT_EMBEDDER}; model folder {folder}: {state}")
