@@ -21,8 +21,21 @@ def embedding_options(p: argparse.ArgumentParser) -> None:
 
 
 def aligner_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--max-link", type=int, default=None, help="largest n-m link, as n + m sentences (default 5)")
-    p.add_argument("--skip", type=float, default=None, help="score of an unlinked sentence (default tuned)")
+    from workbench.alignment.model import AlignParams
+
+    defaults = AlignParams()
+    p.add_argument(
+        "--max-link",
+        type=int,
+        default=None,
+        help=f"largest n-m link, as n + m sentences (default {defaults.max_bead})",
+    )
+    p.add_argument(
+        "--skip",
+        type=float,
+        default=None,
+        help=f"score of leaving out a finished sentence (default {defaults.skip}; short or unfinished lines cost less)",
+    )
 
 
 def language_codes(text: str, option: str) -> list[str]:
