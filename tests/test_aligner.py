@@ -316,9 +316,10 @@ def test_a_caption_without_a_source_is_left_out() -> None:
     assert ((7,), (7, 8)) in links(beads) and ((), (14,)) in links(beads)
 
 
-def test_links_merging_short_lines_are_re_decided_with_real_span_embeddings(e5, monkeypatch) -> None:
-    """Short subtitle lines: the first pass's span approximation merges pairs of 1-1 lines into 2-2 links; the
-    second pass embeds those spans for real because they hold a short line, and splits them as the gold does."""
+def test_large_links_are_re_decided_with_real_span_embeddings(e5, monkeypatch) -> None:
+    """Short subtitle lines: the first pass's span approximation merges pairs of 1-1 lines into confident 2-2
+    links; the second pass embeds those spans for real because the links are large, and splits them as the gold
+    does."""
     from workbench.alignment import refinement
 
     src = (DATA / "parice-s1-excerpt.en").read_text(encoding="utf-8").splitlines()
@@ -329,7 +330,7 @@ def test_links_merging_short_lines_are_re_decided_with_real_span_embeddings(e5, 
     refined = align_sentences(src, tgt, e5)
     check_beads(refined.beads, len(src), len(tgt))
     assert gold_one_to_one <= links(refined.beads)
-    monkeypatch.setattr(refinement, "SHORT_LINE", 0)  # the same second pass, blind to short lines
+    monkeypatch.setattr(refinement, "LARGE_LINK", 99)  # the same second pass, blind to large links
     assert not gold_one_to_one <= links(align_sentences(src, tgt, e5).beads)
 
 
@@ -432,3 +433,17 @@ def test_the_margin_scale_is_measured_on_the_documents_own_one_to_one_links() ->
     assert free > 1.2 * close  # the k-NN scale's bias this corrects
     for split_every in (0, 2):
         assert _typical_one_to_one_score(split_every, params) == pytest.approx(params.link_score, rel=0.05)
+
+
+def test_large_links_are_re_decided_even_when_confident_and_with_one_neighbour_when_both_do_not_fit() -> None:
+    """A confident 1-4 link is doubtful (its first-pass span vector is the weakest approximation); its window with
+    both neighbours would hold 7 target sentences, more than MAX_WINDOW, so it is re-decided with the neighbour
+    that fits rather than not at all."""
+    from workbench.alignment.refinement import MAX_WINDOW, _corners, _doubtful, _windows
+
+    beads = [Bead((0,), (0,), 0.99), Bead((1,), (1, 2, 3, 4), 0.99), Bead((2,), (5, 6), 0.99), Bead((3,), (7,), 0.99)]
+    doubtful = [_doubtful(b) for b in beads]
+    assert doubtful == [False, True, False, False]
+    corners = _corners(beads)
+    assert corners[3][1] - corners[0][1] > MAX_WINDOW  # both neighbours do not fit
+    assert _windows(beads, corners, doubtful, set()) == [(0, 2)]

@@ -126,13 +126,16 @@ def align_embeddings_with_statistics(
     lo, hi = _search_band(src, tgt, params)
     stats = _statistics(src, tgt, lo, hi, params)
     report(1, 3)
-    beads = _align_with(src, tgt, stats, params, fixed, lo, hi)
+    # A first alignment, without posteriors (only its links are used), teaches the document's open-end cost and
+    # margin scale; the final one is made with them.
+    draft = _align_with(src, tgt, stats, params, fixed, lo, hi, posteriors=False)
     report(2, 3)
-    cost = _open_end_cost(beads, src.open_end, tgt.open_end, params)
-    scale = _link_scale(beads, src, tgt, stats, params)
-    if cost > 0 or scale != stats.scale:
-        stats = replace(stats, open_end_cost=cost, scale=scale)
-        beads = _align_with(src, tgt, stats, params, fixed, lo, hi)
+    stats = replace(
+        stats,
+        open_end_cost=_open_end_cost(draft, src.open_end, tgt.open_end, params),
+        scale=_link_scale(draft, src, tgt, stats, params),
+    )
+    beads = _align_with(src, tgt, stats, params, fixed, lo, hi)
     report(3, 3)
     return source_skips_first(beads), stats
 
@@ -196,9 +199,11 @@ def _align_with(
     fixed: list[Bead],
     lo: np.ndarray,
     hi: np.ndarray,
+    posteriors: bool = True,
 ) -> list[Bead]:
     """Fixed links with both sides split the problem into stretches; fixed 0-1 and 1-0 links only pin their
-    sentences as unlinked, wherever the path passes them."""
+    sentences as unlinked, wherever the path passes them. Without ``posteriors`` the links' confidences mean
+    nothing (a draft)."""
     pinned_src = np.zeros(src.size, dtype=bool)
     pinned_tgt = np.zeros(tgt.size, dtype=bool)
     pinned_by: dict[tuple[str, int], Bead] = {}
@@ -211,14 +216,16 @@ def _align_with(
             pinned_by.update({("t", j): bead for j in bead.tgt})
     anchors = [b for b in fixed if b.src and b.tgt]
     if not anchors:
-        path = _dp(src, tgt, lo, hi, stats, params, pinned_src, pinned_tgt, posteriors=True)
+        path = _dp(src, tgt, lo, hi, stats, params, pinned_src, pinned_tgt, posteriors=posteriors)
         return _restore_pinned(_to_beads(path, params), pinned_by)
 
     beads: list[Bead] = []
     i = j = 0
     for link in [*anchors, None]:
         i_end, j_end = (link.src[0], link.tgt[0]) if link else (src.size, tgt.size)
-        beads.extend(_align_stretch(src, tgt, stats, params, (i, i_end), (j, j_end), pinned_src, pinned_tgt))
+        beads.extend(
+            _align_stretch(src, tgt, stats, params, (i, i_end), (j, j_end), pinned_src, pinned_tgt, posteriors)
+        )
         if link is not None:
             beads.append(link)
             i, j = link.src[-1] + 1, link.tgt[-1] + 1
@@ -288,6 +295,7 @@ def _align_stretch(
     cols: tuple[int, int],
     pinned_src: np.ndarray,
     pinned_tgt: np.ndarray,
+    posteriors: bool = True,
 ) -> list[Bead]:
     (i0, i1), (j0, j1) = rows, cols
     if i1 < i0 or j1 < j0:
@@ -304,7 +312,7 @@ def _align_stretch(
         best_tgt=stats.best_tgt[j0:j1],
     )
     lo, hi = _search_band(sub_src, sub_tgt, params)
-    path = _dp(sub_src, sub_tgt, lo, hi, sub_stats, params, pinned_src[i0:i1], pinned_tgt[j0:j1], posteriors=True)
+    path = _dp(sub_src, sub_tgt, lo, hi, sub_stats, params, pinned_src[i0:i1], pinned_tgt[j0:j1], posteriors=posteriors)
     beads = _to_beads(path, params)
     return [Bead(tuple(i + i0 for i in b.src), tuple(j + j0 for j in b.tgt), b.confidence) for b in beads]
 

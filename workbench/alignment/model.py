@@ -64,7 +64,7 @@ class AlignParams:
     temperature: float = 0.2
     """Of the link posteriors (``_link_posteriors`` in :mod:`workbench.alignment.aligner`): paths are weighted by
     exp(score / temperature)."""
-    confidence: tuple[float, float, float, float, float, float] = (0.277, -0.146, -0.011, 0.201, 0.895, -1.185)
+    confidence: tuple[float, float, float, float, float, float] = (0.368, 0.393, -0.773, 0.334, 0.715, -1.182)
     """Logistic calibration of confidences (:func:`link_confidence`), fitted on the development sets
     (bench/calibrate.py): weights of the posterior's log odds and of the score, and a constant, for links, then
     for skips. It makes a confidence read as the chance that the link is exactly right."""

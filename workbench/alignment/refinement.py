@@ -4,7 +4,7 @@ The first pass scores a span of several sentences from its sentences' own vector
 range (a translation ~0.92, a stranger ~0.77) the ~1% error of that approximation is as large as the margins
 that separate a 1-2 link from a 1-1 link and a skip. Embedding every concatenation, as Bertalign does, costs
 about ten times the tokens of the document; instead we embed concatenations only inside small windows around
-the links the first pass was unsure of (skips, links of low confidence, and n-m links holding a short line, where
+the links the first pass was unsure of (skips, links of low confidence, and links of four sentences or more, where
 its approximation is weakest), and re-solve each window exactly with a small dynamic programme whose corners
 stay where the first pass put them.
 """
@@ -30,19 +30,18 @@ from workbench.alignment.model import (
 from workbench.embedding.base import Embedder, Progress
 
 #: Links below this confidence are re-decided, whatever their type; so are all 0-1 and 1-0 links. Chosen leave-one-set-
-#: out (bench/RESULTS.md, "Skip costs by line"): since a skip costs by line, re-deciding more links no longer cuts the
-#: novels' 1-n links into 1-1 links and skips. 0.85 is best (mac_dev_zh_en 0.826 against 0.821 here) but embeds 0.9
-#: to 1.2 span texts a sentence against 0.24 to 0.49 here, which would spend the speed the first pass wins over
-#: Bertalign (0.3 before: 0.11 to 0.29 spans, 0.004 lower on mac_dev_zh_en).
-DOUBT = 0.5
-#: A link of several sentences holding a line shorter than this (UTF-8 bytes) is re-decided whatever its
-#: confidence. The first pass scores a span from its sentences' own vectors, and that approximation is worst for a
-#: short line, whose vector rests on a few tokens: two 1-1 lines of dialogue ("Man, this is gonna be sweet." /
-#: "Everything will be fine.") come out as one confident 2-2 link. On parice_en_is the 2-2 links fell from 11 (9
-#: wrong) to 6 (4 wrong), strict F1 0.919 -> 0.936; textberg_dev unchanged (0.872), for 60% more span texts.
-SHORT_LINE = 25
-#: A window never spans more than this many sentences on one side (bounds the extra embedding).
-MAX_WINDOW = 5
+#: out (bench/RESULTS.md, "A document's own scale"): 0.3, 0.5 and 0.65 were scored, and every fold chose 0.65 (span
+#: texts embedded a sentence: 0.48 to 0.87, against 0.29 to 0.65 at 0.3).
+DOUBT = 0.65
+#: A link of at least this many sentences (n + m) is re-decided whatever its confidence: the first pass builds a
+#: long span's vector from its sentences' own, and that approximation is where a free translation's 1-3 and 2-2
+#: links go wrong (the novels' gold 1-3 links: 92 of 158 found; Bertalign, which embeds every span, 112), and where
+#: pairs of short subtitle lines come out as one confident 2-2 link. It replaced a rule that re-decided n-m links
+#: holding a line under 25 UTF-8 bytes, which then changed nothing (bench/RESULTS.md).
+LARGE_LINK = 4
+#: A window never spans more than this many sentences on one side (bounds the extra embedding). 6 and 8 tie
+#: (bench/RESULTS.md); 8 embeds about a third more span texts.
+MAX_WINDOW = 6
 #: Longest span embedded for real; longer links keep the first pass's approximate score.
 MAX_SPAN = 4
 
@@ -63,7 +62,7 @@ def refine_alignment(
     the span texts as they are embedded."""
     keep = set(fixed)
     corners = _corners(beads)
-    doubtful = [bead not in keep and _doubtful(bead, src_texts, tgt_texts) for bead in beads]
+    doubtful = [bead not in keep and _doubtful(bead) for bead in beads]
     windows = _windows(beads, corners, doubtful, keep)
     if not windows:
         return beads, 0
@@ -114,20 +113,9 @@ def refine_alignment(
     return out, len(texts)
 
 
-def _doubtful(bead: Bead, src_texts: Sequence[str], tgt_texts: Sequence[str]) -> bool:
-    """A skip, a link of low confidence, or an n-m link holding a short line (see SHORT_LINE)."""
-    if not bead.src or not bead.tgt or bead.confidence < DOUBT:
-        return True
-    if len(bead.src) + len(bead.tgt) == 2:
-        return False
-    lines = [*(src_texts[i] for i in bead.src), *(tgt_texts[j] for j in bead.tgt)]
-    return min(_size(line) for line in lines) < SHORT_LINE
-
-
-def _size(text: str) -> int:
-    """A line's length in UTF-8 bytes: about proportional to its tokens in every script (a Chinese character is
-    three bytes and about a token; an English word is five bytes or so and about a token too)."""
-    return len(text.strip().encode("utf-8"))
+def _doubtful(bead: Bead) -> bool:
+    """A skip, a link of low confidence or a large link (see LARGE_LINK)."""
+    return not bead.src or not bead.tgt or bead.confidence < DOUBT or len(bead.src) + len(bead.tgt) >= LARGE_LINK
 
 
 def _corners(beads: list[Bead]) -> list[tuple[int, int]]:
@@ -143,7 +131,7 @@ def _windows(
     beads: list[Bead], corners: list[tuple[int, int]], doubtful: list[bool], keep: set[Bead]
 ) -> list[tuple[int, int]]:
     """Half-open ranges of link indices to re-decide: each doubtful link with one neighbour on each side (never a
-    fixed one)."""
+    fixed one), or with one neighbour where both make the window too large."""
 
     def small(start: int, stop: int) -> bool:
         return max(corners[stop][0] - corners[start][0], corners[stop][1] - corners[start][1]) <= MAX_WINDOW
@@ -164,6 +152,12 @@ def _windows(
             start = windows[-1][1]
         if start < stop and small(start, stop):
             windows.append((start, stop))
+        else:  # too large with both neighbours (a long link's region): with the one that fits, if either does
+            lo = windows[-1][1] if windows else 0
+            for a, b in ((start, k + 1), (k, stop)):
+                if lo <= a and b - a > 1 and small(a, b):
+                    windows.append((a, b))
+                    break
     return windows
 
 
