@@ -49,12 +49,14 @@ RECORDED_RATES = {
 #: For an embedder nothing is recorded for: a transformer of e5-small's size (a larger one is slower).
 ASSUMED_RATE = 6_000.0
 #: First pass, seconds per sentence (source plus target) with the vectors given: 20,000 x 20,200 synthetic
-#: sentences took 8-16 s on 2 cores (quiet to busy), 22 s against a shuffled copy (bench/RESULTS.md).
-ALIGN_SECONDS_PER_SENTENCE = 4e-4
-#: Second pass: span texts embedded per sentence embedded. 0.37 on textberg_dev (383 for 1,022 sentences); a
-#: text against an unrelated or shuffled one doubts nearly every link and embeds about one span per sentence,
-#: which :class:`AlignmentProgress` takes up as soon as the count is known.
-SPANS_PER_SENTENCE = 0.4
+#: sentences took 8-16 s on 2 cores (quiet to busy), 22 s against a shuffled copy (bench/RESULTS.md); since the
+#: document is aligned twice (a draft teaches its scale), 27 s quiet.
+ALIGN_SECONDS_PER_SENTENCE = 7e-4
+#: Second pass: span texts embedded per sentence embedded. 0.48 to 0.87 on the four development sets (textberg_dev
+#: 0.81: ~830 for 1,022 sentences; bench/RESULTS.md); a text against an unrelated or shuffled one doubts nearly
+#: every link and embeds about one span per sentence, which :class:`AlignmentProgress` takes up as soon as the
+#: count is known.
+SPANS_PER_SENTENCE = 0.7
 #: What embedding a span text costs, in mean sentences: a span joins 2 to 4 sentences (2.8 on average), but a batch
 #: of longer texts uses the cores better. textberg_dev on a quiet machine: 383 spans in ~17 s, 1,022 sentences in
 #: ~20 s (bench/RESULTS.md, Speed): 2.2.
