@@ -145,8 +145,8 @@ def size_warning(sentences: int) -> str | None:
     took = f"about {seconds / 3600:.1f} hours" if seconds >= 3600 else f"about {seconds / 60:.0f} minutes"
     return (
         f"This is a large text: {sentences:,} sentences. Aligning it against a translation takes {took} on this "
-        "kind of machine (each sentence is embedded once, about 50 a second); split it into chapters to review "
-        "sooner."
+        f"kind of machine (each sentence is embedded once, about {EMBEDDED_SENTENCES_PER_SECOND} a second); split it "
+        "into chapters to review sooner."
     )
 
 
