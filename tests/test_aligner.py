@@ -157,6 +157,7 @@ def test_both_passes_score_a_link_with_the_same_formula() -> None:
     """The second pass, given no real span embeddings, must score every link as the first pass does, whatever the
     settings: a change to the scoring cannot reach one pass only."""
     from workbench.alignment import aligner
+    from workbench.alignment.model import ends_open, ends_unfinished
     from workbench.alignment.refinement import _WindowSolver
 
     rng = np.random.default_rng(7)
@@ -164,32 +165,20 @@ def test_both_passes_score_a_link_with_the_same_formula() -> None:
     tgt = src[[0, 1, 2, 3, 4, 5, 6, 7, 8, 8]] + 0.3 * rng.normal(size=(10, 16)).astype(np.float32)
     src /= np.linalg.norm(src, axis=1, keepdims=True)
     tgt /= np.linalg.norm(tgt, axis=1, keepdims=True)
-    src_len = rng.integers(20, 120, size=9).astype(float)
-    tgt_len = rng.integers(20, 120, size=10).astype(float)
+    # Lines of random lengths ending finished ('.'), open (',') or unfinished (no mark), as both passes read them.
+    src_texts = ["x" * (n - 1) + rng.choice([".", ",", "x"]) for n in rng.integers(20, 120, size=9)]
+    tgt_texts = ["x" * (n - 1) + rng.choice([".", ",", "x"]) for n in rng.integers(20, 120, size=10)]
+    src_len = np.array([len(x) for x in src_texts], dtype=float)
+    tgt_len = np.array([len(x) for x in tgt_texts], dtype=float)
     params = AlignParams(contrast=0.7, size_exponent=0.5, merge_penalty=0.15)
-    src_open, tgt_open = (rng.random(9) < 0.3).astype(float), (rng.random(10) < 0.3).astype(float)
-    src_loose, tgt_loose = (rng.random(9) < 0.3).astype(float), (rng.random(10) < 0.3).astype(float)
-    s = aligner._make_side(src, src_len, src_open, src_loose)
-    t = aligner._make_side(tgt, tgt_len, tgt_open, tgt_loose)
+    s = aligner._make_side(src, src_len, ends_open(src_texts), ends_unfinished(src_texts))
+    t = aligner._make_side(tgt, tgt_len, ends_open(tgt_texts), ends_unfinished(tgt_texts))
     lo, hi = aligner._search_band(s, t, params)
     stats = replace(aligner._statistics(s, t, lo, hi, params), open_end_cost=0.3)
     gains = aligner._link_gains(s, t, lo, hi, stats, params, np.zeros(9, bool), np.zeros(10, bool))
     singles_s = {(i, i + 1): s.vectors[i] for i in range(9)}
     singles_t = {(j, j + 1): t.vectors[j] for j in range(10)}
-    solver = _WindowSolver(
-        singles_s,
-        singles_t,
-        s.vectors,
-        t.vectors,
-        src_len,
-        tgt_len,
-        src_open,
-        tgt_open,
-        src_loose,
-        tgt_loose,
-        stats,
-        params,
-    )
+    solver = _WindowSolver(singles_s, singles_t, s.vectors, t.vectors, src_texts, tgt_texts, stats, params)
     # Skips too: the first pass stores a 1-0 link's score like any link's, and sums 0-1 scores along a row.
     path_gains, skip_tgt_before = aligner._path_gains(s, t, lo, hi, stats, params)
     assert path_gains[aligner.bead_types(params).index((1, 0)), 1:, 0] == pytest.approx(solver.skip_src, abs=1e-5)

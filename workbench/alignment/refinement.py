@@ -83,25 +83,7 @@ def refine_alignment(
         exact_s[(i, i + 1)] = src_vectors[i]
     for j in range(len(tgt_texts)):
         exact_t[(j, j + 1)] = tgt_vectors[j]
-    src_len = np.array([len(t) for t in src_texts], dtype=float)
-    tgt_len = np.array([len(t) for t in tgt_texts], dtype=float)
-    src_open, tgt_open = ends_open(src_texts), ends_open(tgt_texts)
-    src_unended, tgt_unended = ends_unfinished(src_texts), ends_unfinished(tgt_texts)
-
-    solver = _WindowSolver(
-        exact_s,
-        exact_t,
-        src_vectors,
-        tgt_vectors,
-        src_len,
-        tgt_len,
-        src_open,
-        tgt_open,
-        src_unended,
-        tgt_unended,
-        stats,
-        params,
-    )
+    solver = _WindowSolver(exact_s, exact_t, src_vectors, tgt_vectors, src_texts, tgt_texts, stats, params)
     out: list[Bead] = []
     last = 0
     for k0, k1 in windows:
@@ -170,25 +152,27 @@ class _WindowSolver:
 
     def __init__(
         self,
-        exact_s,
-        exact_t,
-        src_vectors,
-        tgt_vectors,
-        src_len,
-        tgt_len,
-        src_open,
-        tgt_open,
-        src_unended,
-        tgt_unended,
-        stats,
-        params,
-    ):
+        exact_s: dict,
+        exact_t: dict,
+        src_vectors: np.ndarray,
+        tgt_vectors: np.ndarray,
+        src_texts: Sequence[str],
+        tgt_texts: Sequence[str],
+        stats: DocumentStatistics,
+        params: AlignParams,
+    ) -> None:
         self.exact_s, self.exact_t = exact_s, exact_t
         self.src_vectors, self.tgt_vectors = src_vectors, tgt_vectors
-        self.src_len, self.tgt_len = src_len, tgt_len
-        self.src_open, self.tgt_open = src_open, tgt_open
-        self.skip_src = skip_costs(src_open, src_unended, src_len, stats.typical_src, stats, params)
-        self.skip_tgt = skip_costs(tgt_open, tgt_unended, tgt_len, stats.typical_tgt, stats, params)
+        # Each line's length and ending, as the first pass saw them: links and skips are scored alike in both passes.
+        self.src_len = np.array([len(t) for t in src_texts], dtype=float)
+        self.tgt_len = np.array([len(t) for t in tgt_texts], dtype=float)
+        self.src_open, self.tgt_open = ends_open(src_texts), ends_open(tgt_texts)
+        self.skip_src = skip_costs(
+            self.src_open, ends_unfinished(src_texts), self.src_len, stats.typical_src, stats, params
+        )
+        self.skip_tgt = skip_costs(
+            self.tgt_open, ends_unfinished(tgt_texts), self.tgt_len, stats.typical_tgt, stats, params
+        )
         self.stats, self.params = stats, params
 
     def gain(self, a0: int, a1: int, b0: int, b1: int) -> float:
