@@ -259,6 +259,7 @@ def test_browser_review_flow(app_url: tuple[str, Path], tmp_path: Path) -> None:
             # Spanish by Apertium: English words left in its sentences make the quality signal, computed in the
             # background, worse than on clean links; the alignment colour alone would call them all fine.
             nav(page, "Translate")
+            idle(page)  # the page lists its engines' pairs while it runs: a rerun would close the open list
             page.locator('[data-testid="stMultiSelect"]').click()
             page.get_by_role("option", name=re.compile(r"^es · ")).click()
             page.keyboard.press("Escape")
