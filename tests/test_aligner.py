@@ -436,3 +436,17 @@ def test_large_links_are_re_decided_even_when_confident_and_with_one_neighbour_w
     corners = _corners(beads)
     assert corners[3][1] - corners[0][1] > MAX_WINDOW  # both neighbours do not fit
     assert _windows(beads, corners, doubtful, set()) == [(0, 2)]
+
+
+def test_the_second_pass_embeds_only_the_spans_of_plausible_links_and_finds_the_same_links(e5, monkeypatch) -> None:
+    """Scored with the first pass's approximate span vectors, most links of a window have no chance; embedding only
+    the spans of those that do must give the links that embedding every span gives, for far fewer span texts."""
+    from workbench.alignment import refinement
+
+    src = (DATA / "parice-s1-excerpt.en").read_text(encoding="utf-8").splitlines()
+    tgt = (DATA / "parice-s1-excerpt.is").read_text(encoding="utf-8").splitlines()
+    pruned = align_sentences(src, tgt, e5)
+    monkeypatch.setattr(refinement, "PRUNE", 0.0)  # every span of every window
+    every = align_sentences(src, tgt, e5)
+    assert [(b.src, b.tgt) for b in pruned.beads] == [(b.src, b.tgt) for b in every.beads]
+    assert 0 < 2 * pruned.signature["span_texts_embedded"] <= every.signature["span_texts_embedded"]
