@@ -52,17 +52,19 @@ ASSUMED_RATE = 6_000.0
 #: sentences took 8-16 s on 2 cores (quiet to busy), 22 s against a shuffled copy (bench/RESULTS.md); since the
 #: document is aligned twice (a draft teaches its scale), 27 s quiet.
 ALIGN_SECONDS_PER_SENTENCE = 7e-4
-#: Second pass: span texts embedded per sentence embedded. 0.48 to 0.87 on the four development sets (textberg_dev
-#: 0.81: ~830 for 1,022 sentences; bench/RESULTS.md); a text against an unrelated or shuffled one doubts nearly
-#: every link and embeds about one span per sentence, which :class:`AlignmentProgress` takes up as soon as the
-#: count is known.
-SPANS_PER_SENTENCE = 0.7
+#: Second pass: span texts embedded per sentence embedded. 0.12 to 0.25 on the four development sets (textberg_dev
+#: 0.19: 191 for 1,022 sentences; bench/RESULTS.md, "Pruning the second pass"); a text against an unrelated or
+#: shuffled one doubts nearly every link and embeds more (0.38 a sentence), which :class:`AlignmentProgress` takes up
+#: as soon as the count is known.
+SPANS_PER_SENTENCE = 0.2
 #: What embedding a span text costs, in mean sentences: a span joins 2 to 4 sentences (2.8 on average), but a batch
 #: of longer texts uses the cores better. textberg_dev on a quiet machine: 383 spans in ~17 s, 1,022 sentences in
 #: ~20 s (bench/RESULTS.md, Speed): 2.2.
 SPAN_LENGTH = 2.2
-#: The second pass's window solver, seconds per span text (5,000 shuffled pairs: 7.9 s for 9,838 spans).
-SOLVE_SECONDS_PER_SPAN = 8e-4
+#: The second pass's window solver, seconds per span text embedded: it scores each window twice (with approximate span
+#: vectors to choose the spans, then with the real ones). 5,000 shuffled pairs: 14.0 s for 3,751 spans
+#: (``bench.long_work second --sentences 20000``, with another job on the machine).
+SOLVE_SECONDS_PER_SPAN = 3.7e-3
 #: Texts embedded to measure the rate, in two timed halves: about a second with e5-small on 2 quiet cores. With
 #: halves of 12 the rate came out 1.7x too slow against the job's own on textberg_dev (bench/long_work.py real).
 SAMPLE = 48
