@@ -6,7 +6,8 @@ that separate a 1-2 link from a 1-1 link and a skip. Embedding every concatenati
 about ten times the tokens of the document; instead we embed concatenations only inside small windows around
 the links the first pass was unsure of (skips, links of low confidence, and links of four sentences or more, where
 its approximation is weakest), and re-solve each window exactly with a small dynamic programme whose corners
-stay where the first pass put them.
+stay where the first pass put them. Within a window only the spans of links that could win are embedded: the window
+is first solved with the approximate span vectors, and links with no chance there are left out (PRUNE).
 """
 
 from __future__ import annotations
