@@ -56,6 +56,20 @@ def test_align_json_and_tsv_formats() -> None:
     assert len(tsv) == 26 and all(line.count("\t") == 2 for line in tsv)
 
 
+def test_align_warns_when_the_texts_are_not_translations_of_each_other(tmp_path: Path) -> None:
+    """The links still come out (the user asked for them), with one warning line on standard error."""
+    subtitles = tmp_path / "subtitles.is"
+    lines = (DATA / "parice-s1-excerpt.is").read_text(encoding="utf-8").splitlines()
+    lines += [line for p in sorted((DATA / "batch" / "is").iterdir()) for line in p.read_text().splitlines()]
+    subtitles.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("align", "kosovo-dialogue", str(subtitles), "--tgt-lang", "is", "--quiet")
+    assert result.returncode == 0 and result.stdout.count("\n") > 20
+    warning = [line for line in result.stderr.splitlines() if "do not look like translations" in line]
+    assert len(warning) == 1 and warning[0].startswith("warning: ")
+    real = run("align", "kosovo-dialogue", "kosovo-dialogue.de", "--quiet")
+    assert "do not look like translations" not in real.stderr
+
+
 def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
     binary = tmp_path / "x.txt"
     binary.write_bytes(b"\x00\x01\x02PK\x03\x04")

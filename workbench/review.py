@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from workbench.alignment.relatedness import unrelated_warning
 from workbench.checks.text import fold
 from workbench.projects import AUTO, CONFIRMED, FLAGGED, Link, Project, source_spans
 
@@ -37,12 +38,23 @@ def confidence_band(confidence: float | None) -> str:
 
 
 def sure_links(project: Project, target_key: str, threshold: float = SURE_CONFIDENCE) -> list[int]:
-    """Links still to review whose confidence is at least ``threshold``: the ones a reviewer can approve unread."""
+    """Links still to review whose confidence is at least ``threshold``: the ones a reviewer can approve unread.
+
+    None when the two texts do not look like translations of each other (:func:`unrelated_target`): confidences are
+    relative to the document, and such a pair still gets confident links."""
+    if unrelated_target(project, target_key):
+        return []
     return [
         k
         for k, link in enumerate(project.target(target_key).links)
         if link.status == AUTO and link.confidence is not None and link.confidence >= threshold
     ]
+
+
+def unrelated_target(project: Project, target_key: str) -> str | None:
+    """The warning to show when a target's text does not look like a translation of the source (as its alignment
+    measured it, :mod:`workbench.alignment.relatedness`), else None."""
+    return unrelated_warning(project.target(target_key).signature.get("relatedness"))
 
 
 def fold_for_search(text: str) -> str:

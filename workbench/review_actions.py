@@ -31,7 +31,7 @@ from workbench.projects import (
     undo,
     unlink,
 )
-from workbench.review import SURE_CONFIDENCE, sure_links
+from workbench.review import SURE_CONFIDENCE, sure_links, unrelated_target
 
 #: Operations the editor may send; anything else is refused with a message.
 OPERATIONS = (
@@ -83,6 +83,9 @@ def perform(project: Project, target_key: str, action: Mapping[str, Any]) -> Out
         return _join(project, target_key, index, str(action["side"]), str(action["sid"]))
     if op == "approve_sure":
         sure = sure_links(project, target_key)
+        unrelated = unrelated_target(project, target_key)
+        if unrelated:
+            return Outcome(f"Nothing approved. {unrelated}", index, "warning")
         if not sure:
             return Outcome(f"No link to review has a confidence of {SURE_CONFIDENCE} or more.", index, "info")
         confirm(project, target_key, sure)

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from workbench.alignment.relatedness import unrelated_warning
 from workbench.checks import CheckThresholds, Finding, GlossaryEntry, run_checks
 from workbench.checks.quality import QUALITY_KINDS, LinkQuality, link_quality
 from workbench.checks.round_trip import link_chrf
@@ -105,6 +106,9 @@ def check_target(
     target = project.target(target_key)
     units = project_to_corpus(project, target_key, tag_variant=False).units
     run = CheckRun(target_key, project.source.lang, target.lang, units, [])
+    unrelated = unrelated_warning(target.signature.get("relatedness"))
+    if unrelated:  # no check of single links says this, and it voids what they say
+        run.notes.append(unrelated)
     back = list(back_translations) if back_translations is not None else None
     if round_trip and back is None:
         try:

@@ -26,6 +26,7 @@ from workbench.alignment.estimate import (
 )
 from workbench.alignment.model import AlignParams, ends_open, ends_unfinished
 from workbench.alignment.refinement import refine_alignment
+from workbench.alignment.relatedness import relatedness, unrelated_warning
 from workbench.documents import Document
 from workbench.embedding.base import Embedder, Progress
 
@@ -107,14 +108,18 @@ def align_sentences(
         )
     if stages:
         stages(REFINING, extra, extra)
+    beads = source_skips_first(beads)
+    share = relatedness(beads, src_vectors, tgt_vectors)
     signature = {
         "aligner": f"workbench {__version__}",
         "embedder": embedder.name,
         "params": asdict(params),
         "refined": refine,
         "span_texts_embedded": extra,
+        # share of links far above chance: under RELATED_SHARE the texts are probably not translations of each other
+        "relatedness": None if share is None else round(share, 3),
     }
-    return Alignment(source_skips_first(beads), signature)
+    return Alignment(beads, signature)
 
 
 def align_documents(
@@ -146,4 +151,5 @@ __all__ = [
     "align_embeddings",
     "align_sentences",
     "estimate_alignment",
+    "unrelated_warning",
 ]

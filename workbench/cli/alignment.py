@@ -74,7 +74,7 @@ def _cmd_segment(args: argparse.Namespace) -> int:
 def _cmd_align(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from workbench.alignment import AlignParams, align_documents
+    from workbench.alignment import AlignParams, align_documents, unrelated_warning
     from workbench.alignment.beads import format_bead, read_beads
 
     src = read_document(args.src, args.src_lang, args.presplit)
@@ -99,6 +99,9 @@ def _cmd_align(args: argparse.Namespace) -> int:
         alignment = align_documents(src, tgt, embedder, params, fixed, refine=not args.no_refine, stages=stages)
     finally:
         close()
+    warning = unrelated_warning(alignment.signature["relatedness"])
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     out = sys.stdout
     src_sents, tgt_sents = src.sentence_texts(), tgt.sentence_texts()
     if args.format == "beads":

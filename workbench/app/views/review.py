@@ -19,7 +19,7 @@ from workbench.app.review_signals import Signals
 from workbench.embedding.base import Embedder
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.projects import Project, realign
-from workbench.review import SURE_CONFIDENCE, sure_links, weakest_order
+from workbench.review import SURE_CONFIDENCE, sure_links, unrelated_target, weakest_order
 from workbench.review_actions import perform
 
 VIEW = "review_view"
@@ -54,6 +54,9 @@ def main() -> None:
     _approve_sure_button(project, key, top[4])
     last = project.next_undo()
     top[5].caption(f"Saved · revision {project.revision}" + (f" · last edit: {last.summary}" if last else ""))
+    unrelated = unrelated_target(project, key)
+    if unrelated:
+        st.warning(unrelated, icon=":material/link_off:")
     _editor(project, key, view)
 
 
