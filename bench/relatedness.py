@@ -38,7 +38,7 @@ def main() -> None:
         b = share(doc.src, other.tgt[: max(2 * len(doc.src), 10)], embedder)
         real += [a] if a is not None else []
         wrong += [b] if b is not None else []
-        shown = ["too few links" if x is None else f"{x:.2f}" for x in (a, b)]
+        shown = ["too short to tell" if x is None else f"{x:.2f}" for x in (a, b)]
         print(f"| {name} {doc.name} | {shown[0]} | {shown[1]} ({other_name} {other.name}) |")
     print(
         f"translations {min(real):.2f} to {max(real):.2f}; other texts {min(wrong):.2f} to {max(wrong):.2f}; "

@@ -48,6 +48,7 @@ class PairResult:
     error: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     embedder: str = ""  # the model and route that made the links (the marker keeps it)
+    relatedness: float | None = None  # share of links far above chance (workbench.alignment.relatedness)
     src_texts: list[str] = field(default_factory=list)  # the sentences the links' ids name, to open a document
     tgt_texts: list[str] = field(default_factory=list)  # in Review as a project
 
@@ -103,6 +104,7 @@ def align_pair(pair: DocumentPair, embedder: Embedder, options: BatchOptions) ->
         return result
     done = time.perf_counter()
     result.src_sentences, result.tgt_sentences = len(src_texts), len(tgt_texts)
+    result.relatedness = alignment.signature["relatedness"]
     result.src_texts, result.tgt_texts = src_texts, tgt_texts
     src_join, tgt_join = sentence_joiner(src.lang), sentence_joiner(tgt.lang)
     result.rows = [

@@ -47,8 +47,12 @@ def open_document_project(out: str | Path, doc_id: str, name: str | None = None,
     corpus remembers it, so that ``update_from_project`` and the app find the review again."""
     from workbench.projects.corpus import project_from_corpus
 
-    project = project_from_corpus(name or doc_id, document_corpus(out, doc_id), root)
-    CorpusFolder(out).set_review_project(doc_id, project.name)
+    folder = CorpusFolder(out)
+    marker = (folder.marker(doc_id) if folder.finished(doc_id) else None) or {}
+    # The aligner's verdict on the pair goes with the links, so that Review warns about an unrelated pair too.
+    signature = {"relatedness": marker["related"]} if marker.get("related") is not None else {}
+    project = project_from_corpus(name or doc_id, document_corpus(out, doc_id), root, signature=signature)
+    folder.set_review_project(doc_id, project.name)
     return project
 
 
@@ -122,7 +126,7 @@ def update_from_project(out: str | Path, doc_id: str, project_name: str | None =
         }
         for number, link in enumerate(target.links, 1)
     ]
-    extra = {k: marker[k] for k in ("embedder", "seconds") if k in marker}
+    extra = {k: marker[k] for k in ("embedder", "seconds", "related") if k in marker}
     extra["reviewed"] = project.name
     with folder.locked():  # not while a batch run writes the same folder
         folder.write_document(doc_id, project.source.lang, target.lang, src_texts, tgt_texts, rows, extra)

@@ -50,6 +50,7 @@ SUMMARY_COLUMNS = (
     "mean_confidence",
     "lowest_confidence",
     "weak_links",
+    "related",
     "confirmed",
     "reviewed",
     "errors",
@@ -111,7 +112,8 @@ class CorpusFolder:
         if result.error is not None:
             _write_json(self.root / "failed" / f"{result.id}.json", {"id": result.id, "reason": result.error})
             return
-        extra = {"embedder": result.embedder, "seconds": result.seconds}  # timings live only in the marker
+        # timings live only in the marker; "related" is the relatedness share (None: too few links to tell)
+        extra = {"embedder": result.embedder, "seconds": result.seconds, "related": result.relatedness}
         self.write_document(
             result.id, result.src_lang, result.tgt_lang, result.src_texts, result.tgt_texts, result.rows, extra
         )
@@ -205,6 +207,19 @@ class CorpusFolder:
 
     def write_findings(self, doc_id: str, findings: list[dict[str, Any]]) -> None:
         _write_json(self.root / "checks" / f"{doc_id}.json", {"id": doc_id, "findings": findings})
+
+    def unrelated(self) -> list[tuple[str, float]]:
+        """Aligned documents whose two texts do not look like translations of each other (id, relatedness share):
+        a wrong file in the manifest still gets links, many confident (workbench.alignment.relatedness)."""
+        from workbench.alignment.relatedness import RELATED_SHARE
+
+        out = []
+        for doc_id in self.document_ids():
+            marker = self.marker(doc_id) if self.finished(doc_id) else None
+            share = marker.get("related") if marker else None
+            if share is not None and share < RELATED_SHARE:
+                out.append((doc_id, share))
+        return out
 
     def summary(self) -> list[dict[str, Any]]:
         """One row a document, weakest first: failed, then not yet done, then by mean and lowest confidence."""

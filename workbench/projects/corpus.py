@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from workbench.formats.units import MultilingualCorpus, MultilingualUnit, ParallelCorpus, TranslationUnit
 from workbench.language_tags import base_language
@@ -199,10 +200,16 @@ def _passes(link: Link, confirmed_only: bool, min_confidence: float | None) -> b
 
 
 def project_from_corpus(
-    name: str, corpus: ParallelCorpus, root: Path | None = None, *, key: str | None = None
+    name: str,
+    corpus: ParallelCorpus,
+    root: Path | None = None,
+    *,
+    key: str | None = None,
+    signature: dict[str, Any] | None = None,
 ) -> Project:
     """A new project from an imported corpus: its source side, one target (``key``: the target language), and a
-    link for each unit with the unit's confidence, status and note.
+    link for each unit with the unit's confidence, status and note. ``signature`` adds to the target's signature
+    what is known of how the links were made (a batch's relatedness).
 
     Sentence ids come from the units when they name every segment once (as this workbench's exports do, which
     also gives back paragraphs from ``p3s2``-style ids); otherwise they are numbered ``p1s1``, ``p1s2`` ...
@@ -216,7 +223,7 @@ def project_from_corpus(
     source = Side(SOURCE, corpus.name or name, corpus.source_lang, None, {}, source_sentences)
     side = Side(key, corpus.name or name, corpus.target_lang, None, {}, target_sentences)
     links = _links(units, source_ids, target_ids)
-    target = TargetAlignment(key, side, links, _signature(corpus, source, side), position=1)
+    target = TargetAlignment(key, side, links, {**_signature(corpus, source, side), **(signature or {})}, position=1)
     return create_from_sides(name, source, [target], root)
 
 
@@ -346,5 +353,5 @@ def _links(
     ]
 
 
-def _signature(corpus: ParallelCorpus, source: Side, side: Side) -> dict[str, str]:
+def _signature(corpus: ParallelCorpus, source: Side, side: Side) -> dict[str, Any]:
     return {"aligner": "imported corpus", "corpus": corpus.name, "src_lang": source.lang, "tgt_lang": side.lang}

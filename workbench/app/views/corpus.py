@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from workbench.alignment.relatedness import RELATED_SHARE
 from workbench.app import state
 from workbench.batch import (
     CorpusFolder,
@@ -37,12 +38,20 @@ COLUMNS = {
     ),
     "lowest_confidence": st.column_config.NumberColumn("Lowest", format="%.2f", help="The weakest link's confidence"),
     "weak_links": st.column_config.NumberColumn("Under 0.5", help="Links the aligner doubts (the red band)"),
+    "related": st.column_config.NumberColumn(
+        "Related",
+        format="%.2f",
+        help="Share of links pairing sentences far more alike than chance: under 0.10 the two texts are probably not "
+        "translations of each other (– : too few links to tell)",
+    ),
     "links": st.column_config.NumberColumn("Links"),
     "src_sentences": st.column_config.NumberColumn("Source sentences"),
     "tgt_sentences": st.column_config.NumberColumn("Target sentences"),
     "confirmed": st.column_config.NumberColumn("Approved", help="Links a reviewer approved"),
     "reviewed": st.column_config.TextColumn("Reviewed in", help="The project whose review is in the corpus"),
-    "errors": st.column_config.NumberColumn("Check errors", help="From the spot-checks (button below the table)"),
+    "errors": st.column_config.NumberColumn(
+        "Check errors", help="From the spot-checks (button below the table); – until they have run"
+    ),
     "warnings": st.column_config.NumberColumn("Check warnings"),
     "src_lang": st.column_config.TextColumn("From"),
     "tgt_lang": st.column_config.TextColumn("To"),
@@ -51,7 +60,9 @@ COLUMNS = {
 
 #: The columns holding figures (empty for a document that failed or is not aligned yet).
 NUMBERS = [
-    c for c in COLUMNS if c.endswith(("confidence", "links", "sentences")) or c in ("confirmed", "errors", "warnings")
+    c
+    for c in COLUMNS
+    if c.endswith(("confidence", "links", "sentences")) or c in ("confirmed", "errors", "warnings", "related")
 ]
 
 
@@ -81,6 +92,14 @@ def main() -> None:
         st.info(f"{folder} holds a batch of no documents.")
         return
     st.caption(_counts(rows))
+    unrelated = [r["id"] for r in rows if isinstance(r["related"], float) and r["related"] < RELATED_SHARE]
+    if unrelated:
+        st.warning(
+            f"{len(unrelated)} document(s) do not look like translations of each other ({', '.join(unrelated[:5])}"
+            f"{' ...' if len(unrelated) > 5 else ''}): few links pair sentences more alike than chance (column "
+            "Related). Check that each one's two files belong together.",
+            icon=":material/link_off:",
+        )
     row = _table(folder, rows)
     _check_button(folder)
     if row is None:
@@ -134,6 +153,7 @@ def _table(folder: Path, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
         selection_mode="single-row",
         selection_default={"selection": {"rows": [ids.index(wanted)]}},
         height=min(35 * (len(rows) + 1) + 3, 600),  # every row up to 16, then it scrolls
+        placeholder="–",  # no figure (a failed document, checks not run): "None" read like a count of none
     )
     picked = event.selection.rows
     if not picked:
