@@ -71,13 +71,14 @@ def test_an_unrelated_target_warns_in_review_and_spot_check_and_is_not_approved_
     assert any("do not look like translations" in note for note in run.notes)
 
 
-def test_a_batch_names_the_document_whose_files_do_not_belong_together(tmp_path: Path) -> None:
+def test_a_batch_names_the_document_whose_files_do_not_belong_together(tmp_path: Path, capsys) -> None:
     """A corpus builder's manifest with one wrong target file: the batch still aligns it, and says which it is;
     opened for review, it warns there too and nothing is approved unread."""
     import torch
 
-    from workbench.batch import BatchOptions, CorpusFolder, LocalExecutor, read_manifest, run_batch
+    from workbench.batch import CorpusFolder
     from workbench.batch.review import open_document_project
+    from workbench.cli import main
     from workbench.seeds import SEEDS_DIR
 
     subtitles = tmp_path / "subtitles.is"
@@ -92,11 +93,15 @@ def test_a_batch_names_the_document_whose_files_do_not_belong_together(tmp_path:
     manifest.write_text("".join(json.dumps({**row, "src_lang": "en"}) + "\n" for row in rows), encoding="utf-8")
     out = tmp_path / "corpus"
     threads = torch.get_num_threads()
-    try:
-        report = run_batch(read_manifest(manifest), out, LocalExecutor(1, threads=1), BatchOptions(refine=False))
+    try:  # as a corpus builder runs it: the command line, in this process
+        code = main(["batch", "align", str(manifest), "--out", str(out), "--no-refine", "--quiet", "--threads", "1"])
     finally:
         torch.set_num_threads(threads)
-    assert report.aligned == 2 and not report.failed
+    printed = capsys.readouterr().out
+    assert code == 0 and printed.startswith("2 aligned")
+    assert [line.split(":")[0] for line in printed.splitlines() if "not a translation?" in line] == [
+        "not a translation? wrong"
+    ]
     folder = CorpusFolder(out)
     assert [doc for doc, _ in folder.unrelated()] == ["wrong"]
     related = {row["id"]: row["related"] for row in folder.summary()}

@@ -59,6 +59,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_align(args: argparse.Namespace) -> int:
+    from workbench.alignment.relatedness import RELATED_SHARE
     from workbench.batch import BatchOptions, CorpusFolder, LocalExecutor, RayExecutor, read_manifest, run_batch
     from workbench.cli.common import check_language
     from workbench.embedding import DEFAULT_EMBEDDER
@@ -93,7 +94,7 @@ def _cmd_align(args: argparse.Namespace) -> int:
     for doc_id, share in CorpusFolder(args.out).unrelated():
         print(
             f"not a translation? {doc_id}: only {share:.0%} of its links pair sentences more alike than chance "
-            "(a translation has 10% or more); check that its two files belong together"
+            f"(a translation has {RELATED_SHARE:.0%} or more); check that its two files belong together"
         )
     print(f"corpus: {args.out} (summary.tsv weakest first, links.jsonl, links.parquet, tmx/)")
     return 1 if report.failed else 0
