@@ -82,10 +82,10 @@ def perform(project: Project, target_key: str, action: Mapping[str, Any]) -> Out
     if op == "join":
         return _join(project, target_key, index, str(action["side"]), str(action["sid"]))
     if op == "approve_sure":
-        sure = sure_links(project, target_key)
         unrelated = unrelated_target(project, target_key)
         if unrelated:
             return Outcome(f"Nothing approved. {unrelated}", index, "warning")
+        sure = sure_links(project, target_key)
         if not sure:
             return Outcome(f"No link to review has a confidence of {SURE_CONFIDENCE} or more.", index, "info")
         confirm(project, target_key, sure)

@@ -13,13 +13,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from workbench.alignment.relatedness import unrelated_warning
 from workbench.checks import CheckThresholds, Finding, GlossaryEntry, run_checks
 from workbench.checks.quality import QUALITY_KINDS, LinkQuality, link_quality
 from workbench.checks.round_trip import link_chrf
 from workbench.errors import InputError, ModelUnavailableError
 from workbench.formats.units import TranslationUnit
 from workbench.projects import Project, project_to_corpus
+from workbench.review import unrelated_target
 from workbench.translation.base import Progress
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ def check_target(
     target = project.target(target_key)
     units = project_to_corpus(project, target_key, tag_variant=False).units
     run = CheckRun(target_key, project.source.lang, target.lang, units, [])
-    unrelated = unrelated_warning(target.signature.get("relatedness"))
+    unrelated = unrelated_target(project, target_key)
     if unrelated:  # no check of single links says this, and it voids what they say
         run.notes.append(unrelated)
     back = list(back_translations) if back_translations is not None else None

@@ -22,7 +22,7 @@ from workbench.batch.review import (
     update_from_project,
 )
 from workbench.batch.run import BatchProgress, BatchReport, Executor, run_batch
-from workbench.batch.store import SUMMARY_COLUMNS, CorpusFolder
+from workbench.batch.store import SUMMARY_COLUMNS, CorpusFolder, unrelated_documents
 
 __all__ = [
     "RAY_HINT",
@@ -46,5 +46,6 @@ __all__ = [
     "review_document",
     "review_project_name",
     "run_batch",
+    "unrelated_documents",
     "update_from_project",
 ]

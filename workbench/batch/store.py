@@ -59,6 +59,19 @@ SUMMARY_COLUMNS = (
 )
 
 
+def unrelated_documents(rows: Sequence[dict[str, Any]]) -> list[tuple[str, float]]:
+    """The aligned documents of summary ``rows`` whose two texts do not look like translations of each other, with
+    their relatedness share: a wrong file in the manifest still gets links, many confident
+    (workbench.alignment.relatedness). Failed and pending rows have no share, short documents None."""
+    from workbench.alignment.relatedness import RELATED_SHARE
+
+    return [
+        (row["id"], row["related"])
+        for row in rows
+        if isinstance(row["related"], int | float) and row["related"] < RELATED_SHARE
+    ]
+
+
 class CorpusFolder:
     """Reads and writes one batch's output folder (see the module docstring for the layout)."""
 
@@ -209,17 +222,8 @@ class CorpusFolder:
         _write_json(self.root / "checks" / f"{doc_id}.json", {"id": doc_id, "findings": findings})
 
     def unrelated(self) -> list[tuple[str, float]]:
-        """Aligned documents whose two texts do not look like translations of each other (id, relatedness share):
-        a wrong file in the manifest still gets links, many confident (workbench.alignment.relatedness)."""
-        from workbench.alignment.relatedness import RELATED_SHARE
-
-        out = []
-        for doc_id in self.document_ids():
-            marker = self.marker(doc_id) if self.finished(doc_id) else None
-            share = marker.get("related") if marker else None
-            if share is not None and share < RELATED_SHARE:
-                out.append((doc_id, share))
-        return out
+        """:func:`unrelated_documents` of this batch's summary."""
+        return unrelated_documents(self.summary())
 
     def summary(self) -> list[dict[str, Any]]:
         """One row a document, weakest first: failed, then not yet done, then by mean and lowest confidence."""

@@ -14,7 +14,6 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from workbench.alignment.relatedness import RELATED_SHARE
 from workbench.app import state
 from workbench.batch import (
     CorpusFolder,
@@ -22,6 +21,7 @@ from workbench.batch import (
     corpus_summary,
     review_document,
     review_project_name,
+    unrelated_documents,
     update_from_project,
 )
 from workbench.paths import default_alignments_dir
@@ -92,7 +92,7 @@ def main() -> None:
         st.info(f"{folder} holds a batch of no documents.")
         return
     st.caption(_counts(rows))
-    unrelated = [r["id"] for r in rows if isinstance(r["related"], float) and r["related"] < RELATED_SHARE]
+    unrelated = [doc_id for doc_id, _ in unrelated_documents(rows)]
     if unrelated:
         st.warning(
             f"{len(unrelated)} document(s) do not look like translations of each other ({', '.join(unrelated[:5])}"
