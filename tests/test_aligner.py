@@ -74,6 +74,15 @@ def test_one_sentence_against_many(e5, en: list[str], de: list[str]) -> None:
     assert links(beads) == {((0,), (0, 1))}
 
 
+def test_one_sentence_against_five(e5, en: list[str], de: list[str]) -> None:
+    """A free translation cuts one long sentence into five (the novels' gold has 15 such links of 2,489): the
+    aligner links them as one 1-5 link rather than a 1-4 link and a sentence left out."""
+    src = [en[0], " ".join(en[1:6]), *en[7:10]]
+    tgt = de[0:6] + de[8:11]  # en 1-5 and 7-9 are 1-1 with de 1-5 and 8-10 (tests/data/kosovo-dialogue.en-de.align)
+    expected = {((0,), (0,)), ((1,), (1, 2, 3, 4, 5)), ((2,), (6,)), ((3,), (7,)), ((4,), (8,))}
+    assert links(align_sentences(src, tgt, e5).beads) == expected
+
+
 def test_identical_texts_align_one_to_one(e5, en: list[str]) -> None:
     beads = align_sentences(en, en, e5).beads
     assert links(beads) == {((k,), (k,)) for k in range(len(en))}

@@ -43,8 +43,6 @@ LARGE_LINK = 4
 #: A window never spans more than this many sentences on one side (bounds the extra embedding). 6 and 8 tie
 #: (bench/RESULTS.md); 8 embeds about a third more span texts.
 MAX_WINDOW = 6
-#: Longest span embedded for real; longer links keep the first pass's approximate score.
-MAX_SPAN = 4
 #: A span is embedded only if a link holding it keeps at least this posterior among the window's paths scored with the
 #: first pass's approximate span vectors, at PRUNE_TEMPERATURE times the usual temperature. Embedding every span of
 #: every window, as before, spent three quarters of the span texts on links no path takes: at 0.01 the four
@@ -83,9 +81,9 @@ def refine_alignment(
     for k0, k1 in windows:
         (i0, j0), (i1, j1) = corners[k0], corners[k1]
         for p, r, q, c in draft.plausible_links(i0, i1, j0, j1) | _links(beads[k0:k1], corners[k0]):
-            if 2 <= r - p <= MAX_SPAN:
+            if r - p >= 2:
                 spans_s.add((p, r))
-            if 2 <= c - q <= MAX_SPAN:
+            if c - q >= 2:
                 spans_t.add((q, c))
     order_s, order_t = sorted(spans_s), sorted(spans_t)
     texts = [" ".join(src_texts[a:b]) for a, b in order_s] + [" ".join(tgt_texts[a:b]) for a, b in order_t]
@@ -180,8 +178,8 @@ class _WindowSolver:
         params: AlignParams,
         only_embedded: bool = False,
     ) -> None:
-        """``only_embedded``: links whose spans (up to MAX_SPAN) were not embedded are not allowed; else they are
-        scored with the first pass's approximate span vectors."""
+        """``only_embedded``: links whose spans were not embedded are not allowed; else they are scored with the first
+        pass's approximate span vectors."""
         self.exact_s, self.exact_t = exact_s, exact_t
         self.only_embedded = only_embedded
         self.src_vectors, self.tgt_vectors = src_vectors, tgt_vectors
@@ -227,7 +225,7 @@ class _WindowSolver:
 
     @staticmethod
     def _vector(exact: dict, vectors: np.ndarray, lengths: np.ndarray, a0: int, a1: int) -> np.ndarray:
-        """The span's real embedding, or (past MAX_SPAN) the first pass's length-weighted approximation."""
+        """The span's real embedding, or (when it was not embedded) the first pass's length-weighted approximation."""
         if (a0, a1) in exact:
             return exact[(a0, a1)]
         summed = (vectors[a0:a1] * np.maximum(lengths[a0:a1], 1.0)[:, None]).sum(axis=0)
@@ -237,7 +235,7 @@ class _WindowSolver:
         """Whether a link may be taken: without ``only_embedded`` always, else if its spans were embedded."""
         if not self.only_embedded:
             return True
-        return (r - p > MAX_SPAN or (p, r) in self.exact_s) and (c - q > MAX_SPAN or (q, c) in self.exact_t)
+        return (p, r) in self.exact_s and (q, c) in self.exact_t
 
     def plausible_links(self, i0: int, i1: int, j0: int, j1: int) -> set[tuple[int, int, int, int]]:
         """Links (p, r, q, c) of the window whose posterior reaches PRUNE at PRUNE_TEMPERATURE times the temperature."""
