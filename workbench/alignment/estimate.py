@@ -49,9 +49,9 @@ RECORDED_RATES = {
 #: For an embedder nothing is recorded for: a transformer of e5-small's size (a larger one is slower).
 ASSUMED_RATE = 6_000.0
 #: First pass, seconds per sentence (source plus target) with the vectors given: 20,000 x 20,200 synthetic
-#: sentences took 8-16 s on 2 cores (quiet to busy), 22 s against a shuffled copy (bench/RESULTS.md); since the
-#: document is aligned twice (a draft teaches its scale), 27 s quiet.
-ALIGN_SECONDS_PER_SENTENCE = 7e-4
+#: sentences, aligned twice (a draft teaches the document's scale), took 34-38 s on 2 quiet cores with links of up to
+#: four sentences a side and 47-52 s with five (sixth session; ``bench.long_work first --sentences 20000``).
+ALIGN_SECONDS_PER_SENTENCE = 1.2e-3
 #: Second pass: span texts embedded per sentence embedded. 0.12 to 0.25 on the four development sets (textberg_dev
 #: 0.19: 191 for 1,022 sentences; bench/RESULTS.md, "Pruning the second pass"); a text against an unrelated or
 #: shuffled one doubts nearly every link and embeds more (0.38 a sentence), which :class:`AlignmentProgress` takes up
