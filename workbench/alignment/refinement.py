@@ -7,7 +7,9 @@ about ten times the tokens of the document; instead we embed concatenations only
 the links the first pass was unsure of (skips, links of low confidence, and links of four sentences or more, where
 its approximation is weakest), and re-solve each window exactly with a small dynamic programme whose corners
 stay where the first pass put them. Within a window only the spans of links that could win are embedded: the window
-is first solved with the approximate span vectors, and links with no chance there are left out (PRUNE).
+is first solved with the approximate span vectors, and links with no chance there are left out (PRUNE). The
+window's answer is its best path, except that a sentence is left out only when the window's paths more likely
+leave it out than link it (UNLINKED_AT_LEAST).
 """
 
 from __future__ import annotations
