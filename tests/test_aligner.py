@@ -75,8 +75,8 @@ def test_one_sentence_against_many(e5, en: list[str], de: list[str]) -> None:
 
 
 def test_one_sentence_against_five(e5, en: list[str], de: list[str]) -> None:
-    """A free translation cuts one long sentence into five (the novels' gold has 15 such links of 2,489): the
-    aligner links them as one 1-5 link rather than a 1-4 link and a sentence left out."""
+    """A free translation cuts one long sentence into five (the novels' gold has 14 links of 2,489 with five or more
+    sentences on a side): the aligner links them as one 1-5 link rather than a 1-4 link and a sentence left out."""
     src = [en[0], " ".join(en[1:6]), *en[7:10]]
     tgt = de[0:6] + de[8:11]  # en 1-5 and 7-9 are 1-1 with de 1-5 and 8-10 (tests/data/kosovo-dialogue.en-de.align)
     expected = {((0,), (0,)), ((1,), (1, 2, 3, 4, 5)), ((2,), (6,)), ((3,), (7,)), ((4,), (8,))}

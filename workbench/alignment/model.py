@@ -26,10 +26,10 @@ class AlignParams:
     max_bead: int = 7
     """Largest n-m link, counted as n + m sentences (7 allows 1-5, 2-5, 3-4, 4-3, 5-2 and 5-1 within max_side)."""
     max_side: int = 5
-    """Most sentences on one side of a link. 4 until the sixth session: the novels' gold has 1-5 and larger links
-    (15 of 2,489), which the aligner then cut into a 1-4 link and a skip; 5 (every span embedded for real in the
-    second pass) gained 0.008 on textberg_dev and 0.005 on mac_dev_zh_en and lost nowhere; 6 traded 0.001 on
-    textberg_dev for 0.001 on the novels (bench/RESULTS.md, "Links of five sentences a side")."""
+    """Most sentences on one side of a link. 4 until the sixth session: the novels' gold has 14 links of 2,489 with
+    five or more sentences on a side, which the aligner then cut into a 1-4 link and a skip; 5 (every span embedded
+    for real in the second pass) gained 0.008 on textberg_dev and 0.005 on mac_dev_zh_en and lost nowhere; 6 traded
+    0.001 on textberg_dev for 0.001 on the novels (bench/RESULTS.md, "Links of five sentences a side")."""
     skip: float = -1.5
     """Score of leaving out one finished sentence (a 0-1 or 1-0 link) at least ``short_line`` times its side's median
     length. Translators rarely drop a whole sentence; a sentence without a partner is usually part of a 1-n link."""
