@@ -174,9 +174,8 @@ def _links(beads: list[Bead], corner: tuple[int, int]) -> set[tuple[int, int, in
     return out
 
 
-def _skipped(move: tuple[int, int, int, int, float]) -> tuple[str, int] | None:
-    """The sentence a move (start row, start column, end row, end column, gain) leaves out, if it is a skip."""
-    p, q, r, c, _ = move
+def _skipped(p: int, q: int, r: int, c: int) -> tuple[str, int] | None:
+    """The sentence ("src" or "tgt", index) that the move from cell (p, q) to (r, c) leaves out, if it is a skip."""
     if r > p and c == q:
         return ("src", p)
     if c > q and r == p:
@@ -286,9 +285,11 @@ class _WindowSolver:
         self._gains.clear()
         moves, best, forward, backward = self._lattice(i0, i1, j0, j1, temperature)
         path = self._best_path(best, (i0, j0), (i1, j1))
-        chances = self._unlinked_chances(moves, forward, backward, temperature, (i1, j1))
+        left_out = {_skipped(p, q, r, c) for p, q, r, c, _ in path} - {None}
+        # Only a path that leaves a sentence out needs every sentence's chance of being left out.
+        chances = self._unlinked_chances(moves, forward, backward, temperature, (i1, j1)) if left_out else {}
         likely_linked = {sentence for sentence, chance in chances.items() if chance < UNLINKED_AT_LEAST}
-        if any(_skipped(move) in likely_linked for move in path):
+        if left_out & likely_linked:
             _, linking, _, _ = self._lattice(i0, i1, j0, j1, temperature, no_skip=likely_linked)
             if linking[(i1, j1)][0] > -math.inf:  # else no allowed link can hold them: keep the best path
                 path = self._best_path(linking, (i0, j0), (i1, j1))
@@ -324,8 +325,8 @@ class _WindowSolver:
         chances: dict[tuple[str, int], float] = {}
         for (r, c), into in moves.items():
             for p, q, g in into:
-                if (r > p) != (c > q):
-                    sentence = ("src", p) if r > p else ("tgt", q)
+                sentence = _skipped(p, q, r, c)
+                if sentence is not None:
                     log_weight = forward[(p, q)] + g / temperature + backward.get((r, c), -math.inf) - forward[end]
                     chances[sentence] = chances.get(sentence, 0.0) + math.exp(min(log_weight, 0.0))
         return chances
@@ -350,7 +351,7 @@ class _WindowSolver:
                     p, q = r - a, c - b
                     if p < i0 or q < j0 or (p, q) not in best or (a and b and not self._allowed(p, r, q, c)):
                         continue
-                    if not (a and b) and (("src", p) if a else ("tgt", q)) in no_skip:
+                    if not (a and b) and _skipped(p, q, r, c) in no_skip:
                         continue
                     # A 1-0 or 0-1 link leaves one sentence unlinked.
                     g = self.gain(p, r, q, c) if a and b else float(self.skip_src[p] if a else self.skip_tgt[q])
