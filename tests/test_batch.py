@@ -26,7 +26,9 @@ from workbench.batch import (
     LocalExecutor,
     RayExecutor,
     check_batch,
+    mixed_routes,
     read_manifest,
+    routes_used,
     run_batch,
     update_from_project,
 )
@@ -194,6 +196,35 @@ def _same_links(got: list[dict], expected: list[dict]) -> None:
         (r["doc"], r["src"], r["tgt"], r["src_text"]) for r in expected
     ]
     assert all(abs(a["confidence"] - b["confidence"]) < 1e-3 for a, b in zip(got, expected, strict=True))
+
+
+def test_a_corpus_made_by_two_routes_of_the_model_says_so(manifest: Path, baseline, tmp_path: Path, capsys) -> None:
+    """A batch resumed where e5-small takes another route (torch on a GPU machine; here one document's marker is
+    rewritten as such a machine writes it, since this one has none): the summary names each document's route, and
+    the command says the corpus mixes two, with how many documents each made."""
+    import torch
+
+    out = tmp_path / "corpus"
+    shutil.copytree(baseline[0], out)
+    routes = routes_used(CorpusFolder(out).summary())
+    assert list(routes.values()) == [len(DOCS)] and mixed_routes(CorpusFolder(out).summary()) is None
+    (route,) = routes
+    marker = out / "done" / "n_2.json"
+    other = "multilingual-e5-small-torch" if route != "multilingual-e5-small-torch" else "multilingual-e5-small-onnx"
+    marker.write_text(json.dumps({**json.loads(marker.read_text(encoding="utf-8")), "embedder": other}), "utf-8")
+
+    threads = torch.get_num_threads()
+    try:
+        code = main(["batch", "align", str(manifest), "--out", str(out), *CLI_OPTIONS])
+    finally:
+        torch.set_num_threads(threads)
+    printed = capsys.readouterr().out
+    assert code == 1 and "0 aligned, 3 already done, 1 failed" in printed  # the bad document fails again
+    notes = [line for line in printed.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1 and f"2 routes of the model ({route} (2), {other} (1) documents" in notes[0]
+    tsv = [line.split("\t") for line in (out / "summary.tsv").read_text(encoding="utf-8").splitlines()]
+    column = tsv[0].index("embedder")
+    assert sorted(row[column] for row in tsv[1:] if row[1] == "ok") == sorted([route, route, other])
 
 
 def test_check_adds_the_spot_checks_counts_to_the_summary(baseline, tmp_path: Path, capsys) -> None:

@@ -22,7 +22,7 @@ from workbench.batch.review import (
     update_from_project,
 )
 from workbench.batch.run import BatchProgress, BatchReport, Executor, run_batch
-from workbench.batch.store import SUMMARY_COLUMNS, CorpusFolder, unrelated_documents
+from workbench.batch.store import SUMMARY_COLUMNS, CorpusFolder, mixed_routes, routes_used, unrelated_documents
 
 __all__ = [
     "RAY_HINT",
@@ -40,11 +40,13 @@ __all__ = [
     "check_batch",
     "corpus_summary",
     "document_corpus",
+    "mixed_routes",
     "open_document_project",
     "read_manifest",
     "require_ray",
     "review_document",
     "review_project_name",
+    "routes_used",
     "run_batch",
     "unrelated_documents",
     "update_from_project",

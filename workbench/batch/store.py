@@ -55,6 +55,7 @@ SUMMARY_COLUMNS = (
     "reviewed",
     "errors",
     "warnings",
+    "embedder",
     "reason",
 )
 
@@ -70,6 +71,32 @@ def unrelated_documents(rows: Sequence[dict[str, Any]]) -> list[tuple[str, float
         for row in rows
         if isinstance(row["related"], int | float) and row["related"] < RELATED_SHARE
     ]
+
+
+def routes_used(rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """How many aligned documents of summary ``rows`` each embedder route made. One name (``e5-small``) takes
+    another route on another machine (ONNX on a CPU, torch on a GPU: :func:`workbench.embedding.route_for`), so a
+    batch resumed or spread over other machines can mix them; their links are close but not the same bytes, which
+    whoever compares documents of the corpus should know."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        if row["status"] == "ok" and row["embedder"]:
+            counts[row["embedder"]] = counts.get(row["embedder"], 0) + 1
+    return counts
+
+
+def mixed_routes(rows: Sequence[dict[str, Any]]) -> str | None:
+    """A sentence for the CLI and the Corpus page when the aligned documents of ``rows`` were made by more than one
+    route (:func:`routes_used`), else None."""
+    counts = routes_used(rows)
+    if len(counts) < 2:
+        return None
+    listed = ", ".join(f"{name} ({n})" for name, n in sorted(counts.items(), key=lambda item: -item[1]))
+    return (
+        f"the documents were aligned by {len(counts)} routes of the model ({listed} documents; column embedder): "
+        "their links and confidences are close, not identical. To have one route, align the corpus again into a "
+        "new --out folder on one kind of machine."
+    )
 
 
 class CorpusFolder:

@@ -60,7 +60,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_align(args: argparse.Namespace) -> int:
     from workbench.alignment.relatedness import RELATED_SHARE
-    from workbench.batch import BatchOptions, CorpusFolder, LocalExecutor, RayExecutor, read_manifest, run_batch
+    from workbench.batch import (
+        BatchOptions,
+        CorpusFolder,
+        LocalExecutor,
+        RayExecutor,
+        mixed_routes,
+        read_manifest,
+        run_batch,
+        unrelated_documents,
+    )
     from workbench.cli.common import check_language
     from workbench.embedding import DEFAULT_EMBEDDER
 
@@ -91,11 +100,15 @@ def _cmd_align(args: argparse.Namespace) -> int:
     )
     for doc_id, reason in report.failed:
         print(f"failed {doc_id}: {reason}")
-    for doc_id, share in CorpusFolder(args.out).unrelated():
+    rows = CorpusFolder(args.out).summary()
+    for doc_id, share in unrelated_documents(rows):
         print(
             f"not a translation? {doc_id}: only {share:.0%} of its links pair sentences more alike than chance "
             f"(a translation has {RELATED_SHARE:.0%} or more); check that its two files belong together"
         )
+    note = mixed_routes(rows)
+    if note:
+        print(f"note: {note}")
     print(f"corpus: {args.out} (summary.tsv weakest first, links.jsonl, links.parquet, tmx/)")
     return 1 if report.failed else 0
 

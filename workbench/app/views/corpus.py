@@ -19,6 +19,7 @@ from workbench.batch import (
     CorpusFolder,
     check_batch,
     corpus_summary,
+    mixed_routes,
     review_document,
     review_project_name,
     unrelated_documents,
@@ -55,6 +56,7 @@ COLUMNS = {
     "warnings": st.column_config.NumberColumn("Check warnings"),
     "src_lang": st.column_config.TextColumn("From"),
     "tgt_lang": st.column_config.TextColumn("To"),
+    "embedder": st.column_config.TextColumn("Embedder", help="The model and route that made the links"),
     "reason": st.column_config.TextColumn("Why it failed", width="large"),
 }
 
@@ -100,6 +102,9 @@ def main() -> None:
             "Related). Check that each one's two files belong together.",
             icon=":material/link_off:",
         )
+    routes = mixed_routes(rows)
+    if routes:
+        st.info(routes[0].upper() + routes[1:], icon=":material/call_split:")
     row = _table(folder, rows)
     _check_button(folder)
     if row is None:
