@@ -221,7 +221,7 @@ def test_a_corpus_made_by_two_routes_of_the_model_says_so(manifest: Path, baseli
     printed = capsys.readouterr().out
     assert code == 1 and "0 aligned, 3 already done, 1 failed" in printed  # the bad document fails again
     notes = [line for line in printed.splitlines() if line.startswith("note:")]
-    assert len(notes) == 1 and f"2 routes of the model ({route} (2), {other} (1) documents" in notes[0]
+    assert len(notes) == 1 and f"2 routes of the model: {route} made 2, {other} made 1 (column" in notes[0]
     tsv = [line.split("\t") for line in (out / "summary.tsv").read_text(encoding="utf-8").splitlines()]
     column = tsv[0].index("embedder")
     assert sorted(row[column] for row in tsv[1:] if row[1] == "ok") == sorted([route, route, other])

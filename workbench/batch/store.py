@@ -91,11 +91,11 @@ def mixed_routes(rows: Sequence[dict[str, Any]]) -> str | None:
     counts = routes_used(rows)
     if len(counts) < 2:
         return None
-    listed = ", ".join(f"{name} ({n})" for name, n in sorted(counts.items(), key=lambda item: -item[1]))
+    listed = ", ".join(f"{name} made {n}" for name, n in sorted(counts.items(), key=lambda item: -item[1]))
     return (
-        f"the documents were aligned by {len(counts)} routes of the model ({listed} documents; column embedder): "
-        "their links and confidences are close, not identical. To have one route, align the corpus again into a "
-        "new --out folder on one kind of machine."
+        f"the documents were aligned by {len(counts)} routes of the model: {listed} (column embedder). Their links "
+        "and confidences are close, not identical; to have one route, align the corpus again into a new --out "
+        "folder on one kind of machine."
     )
 
 
