@@ -25,7 +25,15 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from workbench.errors import InputError, ModelUnavailableError
-from workbench.translation.base import NEURAL, EngineInfo, Progress, Suggestion, TranslationEngine, check_pair
+from workbench.translation.base import (
+    NEURAL,
+    EngineInfo,
+    Progress,
+    Suggestion,
+    TranslationEngine,
+    check_pair,
+    in_length_batches,
+)
 
 INDEX_HOST = "raw.githubusercontent.com"
 INDEX_URL = f"https://{INDEX_HOST}/argosopentech/argospm-index/main/index.json"
@@ -195,32 +203,26 @@ class ArgosEngine(TranslationEngine):
         check_pair(self, src, tgt)
         package = self._package(src, tgt)
         translator, tokenizer, prefix = self._load(package.path)
-        texts = [" ".join(s.split()) for s in sentences]
-        out = [""] * len(texts)
-        todo = sorted((k for k, t in enumerate(texts) if t), key=lambda k: len(texts[k]))  # similar lengths batch well
-        done = len(texts) - len(todo)
-        for start in range(0, len(todo), _BATCH):
-            chunk = todo[start : start + _BATCH]
-            tokens = [tokenizer.encode(texts[k]) for k in chunk]
+
+        def run(texts: list[str]) -> list[str]:
+            tokens = [tokenizer.encode(text) for text in texts]
             results = translator.translate_batch(
                 tokens,
-                target_prefix=[[prefix]] * len(chunk) if prefix else None,
+                target_prefix=[[prefix]] * len(texts) if prefix else None,
                 beam_size=self.beam_size,
                 max_batch_size=_BATCH,
                 replace_unknowns=True,
                 max_decoding_length=max(16, 3 * max(len(t) for t in tokens)),
             )
-            for k, result in zip(chunk, results, strict=True):
+            values = []
+            for result in results:
                 value = tokenizer.decode(result.hypotheses[0])
                 if prefix and value.startswith(prefix):
                     value = value[len(prefix) :]
-                out[k] = value.strip()
-            done += len(chunk)
-            if progress:
-                progress(done, len(texts))
-        if progress and not todo:
-            progress(len(texts), len(texts))
-        return out
+                values.append(value.strip())
+            return values
+
+        return in_length_batches(sentences, _BATCH, run, progress)
 
     def _load(self, path: Path) -> tuple[Any, Any, str]:
         with self._lock:

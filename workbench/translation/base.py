@@ -72,3 +72,28 @@ def check_pair(engine: TranslationEngine, src: str, tgt: str) -> None:
 
     if (src, tgt) not in engine.pairs():
         raise ModelUnavailableError(f"{engine.name} has no {src}->{tgt} model installed.")
+
+
+def in_length_batches(
+    sentences: Sequence[str],
+    batch_size: int,
+    translate_batch: Callable[[list[str]], list[str]],
+    progress: Progress | None = None,
+) -> list[str]:
+    """Translate ``sentences`` ``batch_size`` at a time through ``translate_batch`` (texts in, translations out),
+    shortest first since sentences of similar lengths batch well, with runs of whitespace made one space; an empty
+    sentence stays empty. ``progress`` hears of each batch. The CTranslate2 engines (Argos, OPUS-MT) share it."""
+    texts = [" ".join(s.split()) for s in sentences]
+    out = [""] * len(texts)
+    todo = sorted((k for k, t in enumerate(texts) if t), key=lambda k: len(texts[k]))
+    done = len(texts) - len(todo)
+    for start in range(0, len(todo), batch_size):
+        chunk = todo[start : start + batch_size]
+        for k, value in zip(chunk, translate_batch([texts[k] for k in chunk]), strict=True):
+            out[k] = value
+        done += len(chunk)
+        if progress:
+            progress(done, len(texts))
+    if progress and not todo:
+        progress(len(texts), len(texts))
+    return out

@@ -13,7 +13,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from workbench.translation.base import NEURAL, EngineInfo, Progress, Suggestion, TranslationEngine, check_pair
+from workbench.translation.base import (
+    NEURAL,
+    EngineInfo,
+    Progress,
+    Suggestion,
+    TranslationEngine,
+    check_pair,
+    in_length_batches,
+)
 from workbench.translation.installed import OPUS_MT, InstalledModel, installed_models
 
 _BATCH = 16  # sentences a progress step; CTranslate2 batches by tokens inside it anyway
@@ -97,29 +105,21 @@ class OpusMTEngine(TranslationEngine):
         sentences: Sequence[str],
         progress: Progress | None,
     ) -> list[str]:
-        texts = [" ".join(s.split()) for s in sentences]
-        out = [""] * len(texts)
-        todo = sorted((k for k, t in enumerate(texts) if t), key=lambda k: len(texts[k]))  # similar lengths batch well
-        done = len(texts) - len(todo)
-        for start in range(0, len(todo), _BATCH):
-            chunk = todo[start : start + _BATCH]
+        """The sentences through a loaded model, a batch at a time (:func:`in_length_batches`)."""
+
+        def run(texts: list[str]) -> list[str]:
             lead = [target_token] if target_token else []
-            tokens = [[*lead, *source_sp.encode(texts[k], out_type=str), "</s>"] for k in chunk]
+            tokens = [[*lead, *source_sp.encode(text, out_type=str), "</s>"] for text in texts]
             results = translator.translate_batch(
                 tokens,
                 beam_size=self.beam_size,
                 max_batch_size=_BATCH,
                 max_decoding_length=max(16, 3 * max(len(t) for t in tokens)),
             )
-            for k, result in zip(chunk, results, strict=True):
-                pieces = [p for p in result.hypotheses[0] if p not in ("</s>", "<pad>")]
-                out[k] = target_sp.decode_pieces(pieces).strip()
-            done += len(chunk)
-            if progress:
-                progress(done, len(texts))
-        if progress and not todo:
-            progress(len(texts), len(texts))
-        return out
+            pieces = [[p for p in result.hypotheses[0] if p not in ("</s>", "<pad>")] for result in results]
+            return [target_sp.decode_pieces(piece).strip() for piece in pieces]
+
+        return in_length_batches(sentences, _BATCH, run, progress)
 
     def _load(self, folder: Path) -> tuple[Any, Any, Any]:
         with self._lock:
