@@ -160,6 +160,21 @@ def format_confidence(confidence: float | None) -> str:
     return "" if confidence is None else repr(float(confidence))
 
 
+def unit_fields(unit: TranslationUnit, *, status: bool = True) -> dict[str, str]:
+    """A unit's own fields besides its texts, as the XML formats write them (TMX props, XLIFF attributes in the
+    workbench namespace), in that order, empty ones left out; ``status=False`` for XLIFF, which has its own
+    attribute for it."""
+    values = {
+        "confidence": format_confidence(unit.confidence),
+        "status": unit.status if status else "",
+        "source-ids": join_ids(unit.source_ids),
+        "target-ids": join_ids(unit.target_ids),
+        "changed": unit.changed or "",
+        "link-number": "" if unit.link_number is None else str(unit.link_number),
+    }
+    return {name: value for name, value in values.items() if value}
+
+
 def parse_confidence(text: str | None, where: str) -> float | None:
     """Read a confidence written by :func:`format_confidence` (or by hand); empty means none."""
     if text is None or not text.strip():

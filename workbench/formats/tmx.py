@@ -33,7 +33,6 @@ from workbench.formats.fields import (
     check_lang,
     check_text,
     check_unit,
-    format_confidence,
     join_ids,
     normalise_lang,
     parse_confidence,
@@ -42,6 +41,7 @@ from workbench.formats.fields import (
     pick_lang,
     segments_from_text,
     split_ids,
+    unit_fields,
     unit_ids,
 )
 from workbench.formats.units import MultilingualCorpus, ParallelCorpus, TranslationUnit
@@ -111,17 +111,8 @@ def _tu(unit_id: str, unit: TranslationUnit, source_lang: str, target_lang: str)
         tu.set("changedate", changedate)
     if unit.note:
         etree.SubElement(tu, "note").text = unit.note
-    props = {
-        "confidence": format_confidence(unit.confidence),
-        "status": unit.status,
-        "source-ids": join_ids(unit.source_ids),
-        "target-ids": join_ids(unit.target_ids),
-        "changed": unit.changed or "",
-        "link-number": "" if unit.link_number is None else str(unit.link_number),
-    }
-    for name, value in props.items():
-        if value:
-            etree.SubElement(tu, "prop", type=PROP_PREFIX + name).text = value
+    for name, value in unit_fields(unit).items():
+        etree.SubElement(tu, "prop", type=PROP_PREFIX + name).text = value
     _add_tuv(tu, source_lang, unit.source)
     _add_tuv(tu, target_lang, unit.target)
     return tu

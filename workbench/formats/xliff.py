@@ -45,14 +45,13 @@ from workbench.errors import InputError
 from workbench.formats.fields import (
     XML_ILLEGAL_RE,
     check_corpus,
-    format_confidence,
-    join_ids,
     normalise_lang,
     parse_confidence,
     parse_link_number,
     pick_lang,
     segments_from_text,
     split_ids,
+    unit_fields,
     unit_ids,
 )
 from workbench.formats.units import ParallelCorpus, TranslationUnit
@@ -122,16 +121,8 @@ def _wb(name: str) -> str:
 
 def _set_extensions(element: etree._Element, unit: TranslationUnit) -> None:
     """Our fields XLIFF has no attribute for, as attributes in :data:`WORKBENCH_NS`."""
-    values = {
-        "confidence": format_confidence(unit.confidence),
-        "source-ids": join_ids(unit.source_ids),
-        "target-ids": join_ids(unit.target_ids),
-        "changed": unit.changed or "",
-        "link-number": "" if unit.link_number is None else str(unit.link_number),
-    }
-    for name, value in values.items():
-        if value:
-            element.set(_wb(name), value)
+    for name, value in unit_fields(unit, status=False).items():
+        element.set(_wb(name), value)
 
 
 def _export_12(corpus: ParallelCorpus) -> etree._Element:
