@@ -253,55 +253,48 @@ class _WindowSolver:
 
     def plausible_links(self, i0: int, i1: int, j0: int, j1: int) -> set[tuple[int, int, int, int]]:
         """Links (p, r, q, c) of the window whose posterior reaches PRUNE at PRUNE_TEMPERATURE times the temperature."""
-        temperature = self.params.temperature * PRUNE_TEMPERATURE
-        moves, forward, backward = self._lattice(i0, i1, j0, j1, temperature)
-        total = forward[(i1, j1)]
-        floor = math.log(PRUNE) if PRUNE > 0 else -math.inf
-        return {
-            (p, r, q, c)
-            for (r, c), into in moves.items()
-            for p, q, g in into
-            if forward[(p, q)] + g / temperature + backward.get((r, c), -math.inf) - total >= floor
-        }
+        moves = self._lattice(i0, i1, j0, j1, self.params.temperature * PRUNE_TEMPERATURE)
+        return {(p, r, q, c) for (r, c), into in moves.items() for p, q, _, posterior in into if posterior >= PRUNE}
 
     def solve(self, i0: int, i1: int, j0: int, j1: int) -> list[Bead]:
         """The links from corner (i0, j0) to (i1, j1) most likely right (LINK_AT_LEAST), each with its posterior
         among the window's paths."""
-        temperature = self.params.temperature
-        moves, forward, backward = self._lattice(i0, i1, j0, j1, temperature)
-        end = (i1, j1)
-
-        def posterior(p: int, q: int, r: int, c: int, g: float) -> float:
-            return math.exp(
-                min(forward[(p, q)] + g / temperature + backward.get((r, c), -math.inf) - forward[end], 0.0)
-            )
-
-        # A second dynamic programme over the same moves, each worth its posterior less LINK_AT_LEAST.
-        best: dict[tuple[int, int], tuple[float, tuple[int, int, int, int, float] | None]] = {(i0, j0): (0.0, None)}
+        moves = self._lattice(i0, i1, j0, j1, self.params.temperature)
+        # A second dynamic programme over the same moves, each worth its posterior less LINK_AT_LEAST; a cell keeps
+        # its best total and the move into it (start row, start column, end row, end column, gain, posterior).
+        best: dict[tuple[int, int], tuple[float, tuple[int, int, int, int, float, float] | None]] = {
+            (i0, j0): (0.0, None)
+        }
         for (r, c), into in moves.items():
             best[(r, c)] = max(
-                ((best[(p, q)][0] + posterior(p, q, r, c, g) - LINK_AT_LEAST, (p, q, r, c, g)) for p, q, g in into),
+                (
+                    (best[(p, q)][0] + posterior - LINK_AT_LEAST, (p, q, r, c, g, posterior))
+                    for p, q, g, posterior in into
+                ),
                 key=lambda option: option[0],
             )
         path = []
-        cell = end
+        cell = (i1, j1)
         while (move := best[cell][1]) is not None:
             path.append(move)
             cell = move[:2]
         links: list[Bead] = []
-        for p, q, r, c, g in reversed(path):
+        for p, q, r, c, g, posterior in reversed(path):
             if r > p and c > q:
                 score = g
             else:
                 # The same skip score as the first pass: minus the sentence's best margin in the search band.
                 score = float(self.stats.skip_score_src[p] if r > p else self.stats.skip_score_tgt[q])
-            confidence = link_confidence(posterior(p, q, r, c, g), score, r > p and c > q, self.params)
+            confidence = link_confidence(posterior, score, r > p and c > q, self.params)
             links.append(Bead(tuple(range(p, r)), tuple(range(q, c)), confidence))
         return links
 
-    def _lattice(self, i0: int, i1: int, j0: int, j1: int, temperature: float) -> tuple[dict, dict, dict]:
-        """Every allowed link of the window by its end cell (start row, start column, gain), in the order the cells
-        are reached, and the log summed weight of the paths into (forward) and out of (backward) each cell."""
+    def _lattice(
+        self, i0: int, i1: int, j0: int, j1: int, temperature: float
+    ) -> dict[tuple[int, int], list[tuple[int, int, float, float]]]:
+        """Every allowed link of the window by its end cell, in the order the cells are reached: (start row, start
+        column, gain, posterior), the posterior being the summed weight of the paths through the link over that
+        of all the window's paths, each path weighted exp(score / temperature) (forward-backward)."""
         types = bead_types(self.params)
         moves: dict[tuple[int, int], list[tuple[int, int, float]]] = {}  # end cell: (start row, start col, gain)
         forward: dict[tuple[int, int], float] = {(i0, j0): 0.0}  # log of the summed weights of paths to a cell
@@ -319,9 +312,16 @@ class _WindowSolver:
                     into.append((p, q, g))
                 moves[(r, c)] = into
                 forward[(r, c)] = float(np.logaddexp.reduce([forward[(p, q)] + g / temperature for p, q, g in into]))
-        backward: dict[tuple[int, int], float] = {(i1, j1): 0.0}
+        backward: dict[tuple[int, int], float] = {(i1, j1): 0.0}  # log of the summed weights of paths from a cell
         for (r, c), into in reversed(list(moves.items())):
             for p, q, g in into:
                 value = backward.get((r, c), -math.inf) + g / temperature
                 backward[(p, q)] = float(np.logaddexp(backward.get((p, q), -math.inf), value))
-        return moves, forward, backward
+        total = forward[(i1, j1)]
+        return {
+            cell: [
+                (p, q, g, math.exp(min(forward[(p, q)] + g / temperature + backward.get(cell, -math.inf) - total, 0.0)))
+                for p, q, g in into
+            ]
+            for cell, into in moves.items()
+        }
