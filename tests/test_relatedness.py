@@ -76,7 +76,7 @@ def test_a_batch_names_the_document_whose_files_do_not_belong_together(tmp_path:
     opened for review, it warns there too and nothing is approved unread."""
     import torch
 
-    from workbench.batch import CorpusFolder
+    from workbench.batch import CorpusFolder, unrelated_documents
     from workbench.batch.review import open_document_project
     from workbench.cli import main
     from workbench.seeds import SEEDS_DIR
@@ -103,7 +103,7 @@ def test_a_batch_names_the_document_whose_files_do_not_belong_together(tmp_path:
         "not a translation? wrong"
     ]
     folder = CorpusFolder(out)
-    assert [doc for doc, _ in folder.unrelated()] == ["wrong"]
+    assert [doc for doc, _ in unrelated_documents(folder.summary())] == ["wrong"]
     related = {row["id"]: row["related"] for row in folder.summary()}
     assert related["kosovo"] >= 2 * RELATED_SHARE and related["wrong"] < RELATED_SHARE
     project = open_document_project(out, "wrong", root=tmp_path / "alignments")

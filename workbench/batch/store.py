@@ -248,10 +248,6 @@ class CorpusFolder:
     def write_findings(self, doc_id: str, findings: list[dict[str, Any]]) -> None:
         _write_json(self.root / "checks" / f"{doc_id}.json", {"id": doc_id, "findings": findings})
 
-    def unrelated(self) -> list[tuple[str, float]]:
-        """:func:`unrelated_documents` of this batch's summary."""
-        return unrelated_documents(self.summary())
-
     def summary(self) -> list[dict[str, Any]]:
         """One row a document, weakest first: failed, then not yet done, then by mean and lowest confidence."""
         rows = []
