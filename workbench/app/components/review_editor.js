@@ -101,12 +101,16 @@ function create(parent, setTrigger) {
   root.appendChild(s.bar);
   s.list = el("div", "wbr-list");
   s.list.setAttribute("data-testid", "review-list");
+  // Chromium makes a scrolling box a tab stop of its own: Tab landed there, the arrows scrolled it and every other
+  // key acted on nothing, so a reviewer without a mouse could not start. The keys belong to the editor as a whole.
+  s.list.tabIndex = -1;
+  s.list.addEventListener("focus", () => s.root.focus({ preventScroll: true }));
   root.appendChild(s.list);
   s.head = el("div", "wbr-head");
   s.list.appendChild(s.head);
   s.inner = el("div", "wbr-inner");
   s.list.appendChild(s.inner);
-  s.hint = el("div", "wbr-hint", "Keys: ? for help · click a row to make it current · Enter edits · a approves");
+  s.hint = el("div", "wbr-hint", "Keys: ? for help · ↑ / ↓ move the current link (click a row, or Tab here) · Enter edits · a approves");
   root.appendChild(s.hint);
   buildBar(s);
 
@@ -114,6 +118,10 @@ function create(parent, setTrigger) {
   setInterval(() => { if (s.queue.length && performance.now() - s.sentAt > 4000) send(s); }, 1000);
   window.addEventListener("resize", () => { sizeList(s); paint(s); });
   root.addEventListener("keydown", (event) => onKey(s, event));
+  // Focus coming in from outside (Tab, a click on the page) shows where the keys will act: the current link.
+  root.addEventListener("focus", (event) => {
+    if (!event.relatedTarget || !root.contains(event.relatedTarget)) { s.keepInView = true; scrollToCurrent(s); paint(s); }
+  });
   s.inner.addEventListener("click", (event) => onClick(s, event));
   s.inner.addEventListener("dblclick", (event) => onDoubleClick(s, event));
   return s;
