@@ -93,6 +93,13 @@ def _grid_ids(page: playwright.Page) -> list[str]:
     return [row.locator("[role=gridcell]").first.inner_text() for row in rows.all()[1:]]
 
 
+def _expect_selected(page: playwright.Page, doc_id: str) -> None:
+    """The table's one selected row is the document's, as its accessible grid tells (the grid redraws after the run)."""
+    selected = page.locator('[data-testid="stDataFrame"] [role=row][aria-selected=true]')
+    playwright.expect(selected).to_have_count(1)
+    playwright.expect(selected.locator("[role=gridcell]").first).to_have_text(doc_id)
+
+
 def _select_row(page: playwright.Page, index: int) -> None:
     """Tick the row's box in the table (drawn on a canvas: clicked where the box is, 35 px a row)."""
     box = page.locator('[data-testid="stDataFrame"]').bounding_box()
@@ -130,14 +137,22 @@ def test_browser_opens_the_weakest_document_in_review_and_puts_the_review_back(
             playwright.expect(page.get_by_text("3 documents: 2 aligned, 1 failed; 0 reviewed")).to_be_visible()
             playwright.expect(page.get_by_role("heading", name=weakest)).to_be_visible()
 
-            # The failed document: its reason, and nothing to open.
-            _select_row(page, 0)
+            # The failed document, chosen with the keyboard alone in the box under the table (the table's rows
+            # cannot be selected by keyboard): its reason, and nothing to open; the table's selection follows.
+            choice = page.get_by_role("combobox", name="Document")
+            playwright.expect(choice).to_have_value(weakest)
+            choice.focus()
+            page.keyboard.type("bad")
+            page.keyboard.press("Enter")
             page.get_by_text("bad.txt looks like a binary file").wait_for()
             idle(page)
             assert page.get_by_role("button", name="Open in Review").count() == 0
+            _expect_selected(page, "bad")
 
-            # The weakest one, in Review with one click.
+            # The weakest one, picked in the table (the box follows), in Review with one click.
             _select_row(page, 1)
+            playwright.expect(choice).to_have_value(weakest)
+            _expect_selected(page, weakest)
             page.get_by_role("button", name="Open in Review").click()
             page.get_by_role("heading", name="Review", exact=True).wait_for()
             page.locator(".wbr-row").first.wait_for()

@@ -29,6 +29,8 @@ from workbench.paths import default_alignments_dir
 
 FOLDER = "corpus_folder"  # the folder typed last (also ?corpus= in the URL, so a reload keeps it)
 SELECTED = "corpus_selected"  # the selected document's id: the table's order changes after an update
+PICK = "corpus_pick"  # the "Document" box, the table's selection by keyboard
+DRAWN = "corpus_table_drawn"  # counts the box's choices: each draws the table anew, with the box's document selected
 
 #: What the table shows, in order, with its headings; the reason of a failure last, where it has room.
 COLUMNS = {
@@ -108,7 +110,7 @@ def main() -> None:
     row = _table(folder, rows)
     _check_button(folder)
     if row is None:
-        st.caption("Select a document in the table (the box left of its row) to open it in Review.")
+        st.caption("Select a document in the table (the box left of its row) or in Document to open it in Review.")
         return
     _document(folder, row)
 
@@ -137,35 +139,61 @@ def _counts(rows: list[dict[str, Any]]) -> str:
 
 
 def _table(folder: Path, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The documents as a table with one row selectable; the selection follows the document, not its place."""
+    """The documents as a table with one row selectable, and the same choice as a box below it; the selection
+    follows the document, not its place.
+
+    The table is drawn on a canvas whose rows a keyboard cannot select (Streamlit's grid moves a cell outline, not the
+    selection), so the box is how a reviewer without a mouse picks a document: Tab, type a few letters of its id,
+    Enter. Each follows the other."""
     ids = [r["id"] for r in rows]
-    wanted = st.session_state.get(SELECTED)
-    if wanted not in ids:  # at first the weakest aligned document not reviewed yet: where a reviewer starts
+    if SELECTED not in st.session_state or (
+        st.session_state[SELECTED] is not None and st.session_state[SELECTED] not in ids
+    ):  # at first the weakest aligned document not reviewed yet: where a reviewer starts
         aligned = [r for r in rows if r["status"] == "ok"]
-        wanted = next((r["id"] for r in aligned if not r["reviewed"]), aligned[0]["id"] if aligned else ids[0])
+        st.session_state[SELECTED] = next(
+            (r["id"] for r in aligned if not r["reviewed"]), aligned[0]["id"] if aligned else ids[0]
+        )
+    wanted = st.session_state[SELECTED]
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     for column in NUMBERS:  # a failed document has no figures: empty cells, not text among numbers
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
-    # A new key when the order changes (an update re-sorts the rows), so the default selection is drawn again.
-    key = f"corpus-table-{hash((str(folder), tuple(ids)))}"
-    event = st.dataframe(
+    # A new key when the order changes (an update re-sorts the rows) or the box chose another document, so that
+    # the default selection is drawn again.
+    key = f"corpus-table-{hash((str(folder), tuple(ids), st.session_state.get(DRAWN, 0)))}"
+
+    def picked_in_table() -> None:
+        chosen = st.session_state[key].selection.rows
+        st.session_state[SELECTED] = st.session_state[PICK] = ids[chosen[0]] if chosen else None
+
+    st.dataframe(
         frame,
         hide_index=True,
         column_config=COLUMNS,
         column_order=list(COLUMNS),
         key=key,
-        on_select="rerun",
+        on_select=picked_in_table,
         selection_mode="single-row",
-        selection_default={"selection": {"rows": [ids.index(wanted)]}},
+        selection_default={"selection": {"rows": [ids.index(wanted)] if wanted is not None else []}},
         height=min(35 * (len(rows) + 1) + 3, 600),  # every row up to 16, then it scrolls
         placeholder="–",  # no figure (a failed document, checks not run): "None" read like a count of none
     )
-    picked = event.selection.rows
-    if not picked:
-        st.session_state[SELECTED] = None
-        return None
-    st.session_state[SELECTED] = ids[picked[0]]
-    return rows[picked[0]]
+
+    def picked_in_box() -> None:
+        st.session_state[SELECTED] = st.session_state[PICK]
+        st.session_state[DRAWN] = st.session_state.get(DRAWN, 0) + 1
+
+    if st.session_state.get(PICK) != wanted:  # another folder, or the first run: the box shows the selection
+        st.session_state[PICK] = wanted
+    st.columns([1, 2])[0].selectbox(
+        "Document",
+        ids,
+        key=PICK,
+        on_change=picked_in_box,
+        index=None,
+        placeholder="Type a document's id",
+        help="The same choice as the table's: type a few letters of an id and press Enter",
+    )
+    return rows[ids.index(wanted)] if wanted is not None else None
 
 
 def _document(folder: Path, row: dict[str, Any]) -> None:
