@@ -495,3 +495,57 @@ def test_a_window_takes_the_links_most_likely_right_not_its_best_path(monkeypatc
     # Counting right links without the cost of a link, the two 1-1 links (0.78 expected right) win.
     monkeypatch.setattr(refinement, "LINK_AT_LEAST", 0.0)
     assert [(b.src, b.tgt) for b in solver.solve(0, 2, 0, 2)] == [((0,), (0,)), ((1,), (1,))]
+
+
+#: The seed's first eight sentences in Chinese (translated for this test), the first and the seventh cut in two: a
+#: Chinese text holds no spaces, between its sentences either.
+ZH = [
+    "近来，科索沃北部局势持续紧张。",
+    "科索沃当局不断激化矛盾和对抗，导致该地区暴力事件频发。",
+    "4月22日，联合国安理会就科索沃问题召开会议，表达了国际社会缓和紧张局势、防止对抗升级的愿望。",
+    "科索沃问题作为一个长期存在的问题，已经演变为西巴尔干乃至整个欧洲的地缘政治风险。",
+    "这一问题背后的根本原因是美国等西方国家以军事手段肆意干涉西巴尔干内部事务。",
+    "2022年乌克兰危机爆发后，北约在欧洲安全和地缘政治问题上的立场日益咄咄逼人。",
+    "在此背景下，欧盟和美国不断向塞尔维亚施压，要求其向反俄的西方阵营靠拢。",
+    "2022年7月，科索沃当局强行要求科索沃北部的塞族人将塞尔维亚车牌换成科索沃颁发的车牌。",
+    "此举引发了塞族人与科索沃警察之间的激烈冲突。",
+    "2024年4月，由于科索沃当局拒绝履行在科索沃北部建立塞族占多数城市联盟的承诺，占当地人口90%的塞族人抵制了该地区的市长选举。",
+]
+
+
+def test_which_texts_join_their_sentences_without_a_space(en: list[str]) -> None:
+    from workbench.alignment.refinement import joiner
+
+    assert joiner(ZH) == ""
+    assert joiner(en) == " "
+    # Short subtitle lines, many of one word, are still a spaced language.
+    assert joiner(["Yes.", "No!", "Bíddu,", "Hvað ertu að gera?", "Ok.", "Komdu hingað núna."]) == " "
+
+
+def test_the_second_pass_joins_chinese_sentences_as_chinese_is_written(e5, en: list[str], monkeypatch) -> None:
+    """A span of Chinese sentences is embedded as the text reads, without the space a Latin script puts between
+    sentences (on the development sets: bible_en_zh 0.9799 -> 0.9810, mac_dev_zh_en 0.8479 -> 0.8493 strict F1)."""
+    from workbench.alignment import refinement
+
+    class Recording:
+        def __init__(self) -> None:
+            self.texts: list[str] = []
+
+        def __getattr__(self, name: str):
+            return getattr(e5, name)
+
+        def encode(self, texts, **kwargs):
+            self.texts.extend(texts)
+            return e5.encode(texts, **kwargs)
+
+    monkeypatch.setattr(refinement, "DOUBT", 1.01)  # every link re-decided: windows, and spans, everywhere
+    monkeypatch.setattr(refinement, "PRUNE", 0.0)
+    recording = Recording()
+    alignment = align_sentences(ZH, en[:8], recording)
+    check_beads(alignment.beads, len(ZH), len(en[:8]))
+    spans = [t for t in recording.texts if t not in ZH and any(t.startswith(s) for s in ZH)]
+    assert spans, "no Chinese span was embedded"
+    assert all(t in {"".join(ZH[a:b]) for a in range(len(ZH)) for b in range(a + 2, len(ZH) + 1)} for t in spans)
+    english = [t for t in recording.texts if t not in en and any(t.startswith(s) for s in en)]
+    assert english and all(t in {" ".join(en[a:b]) for a in range(8) for b in range(a + 2, 9)} for t in english)
+    assert {((0, 1), (0,)), ((7, 8), (6,))} <= links(alignment.beads)
