@@ -518,8 +518,10 @@ def test_which_texts_join_their_sentences_without_a_space(en: list[str]) -> None
 
     assert joiner(ZH) == ""
     assert joiner(en) == " "
-    # Short subtitle lines, many of one word, are still a spaced language.
-    assert joiner(["Yes.", "No!", "Bíddu,", "Hvað ertu að gera?", "Ok.", "Komdu hingað núna."]) == " "
+    assert joiner(["今日はいい天気ですね。", "駅まで歩いて行きましょう。"]) == ""
+    # Short subtitle lines, many of one word, and Thai (a space between sentences, few inside them) keep the space.
+    assert joiner(["Yes.", "No!", "Bíddu,", "Hvað?", "Ok.", "Komdu hingað núna."]) == " "
+    assert joiner(["วันนี้อากาศดีมาก", "ฉันจะไปตลาดกับแม่"]) == " "
 
 
 def test_the_second_pass_joins_chinese_sentences_as_chinese_is_written(e5, en: list[str], monkeypatch) -> None:
