@@ -82,6 +82,8 @@ def main() -> None:
         placeholder="/path/to/corpus",
         help="The folder given to  workbench batch align --out  (it holds batch.json and summary.tsv)",
     ).strip()
+    if typed != st.session_state.get(FOLDER):  # another corpus: start again at its weakest document
+        st.session_state.pop(SELECTED, None)
     st.session_state[FOLDER] = typed
     _folder_in_url(typed)
     if not typed:
