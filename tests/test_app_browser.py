@@ -284,6 +284,10 @@ def test_browser_review_flow(app_url: tuple[str, Path], tmp_path: Path) -> None:
             browser.close()
     print(f"\nbrowser: translate+align en->pt {translated_in:.1f} s, edit saved and shown {edit_shown_in:.2f} s")
     assert translated_in < 300 and edit_shown_in < 30
+    # The quality checks ran in their worker process (the Review screenshots show them); starting it must not run
+    # the app's script there, which Streamlit then reports from its bare mode in the server's log.
+    log = (tmp_path / "server.log").read_text(encoding="utf-8", errors="replace")
+    assert "ScriptRunContext" not in log and "streamlit run [FILE_NAME]" not in log, log[-3000:]
 
 
 def large_project(root: Path, n: int = 5000) -> None:
