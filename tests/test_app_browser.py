@@ -93,6 +93,16 @@ def shoot(page: Page, path: Path, height: int = 1000) -> None:
     page.set_viewport_size({"width": 1400, "height": 1000})
 
 
+#: The current link's row lies wholly inside the list's visible part (below its column heads).
+CURRENT_IN_VIEW = """(() => {
+  const row = document.querySelector('.wbr-row.wbr-current'), list = document.querySelector('.wbr-list');
+  if (!row || !list) return false;
+  const r = row.getBoundingClientRect(), l = list.getBoundingClientRect();
+  const head = document.querySelector('.wbr-head').getBoundingClientRect().height;
+  return r.top >= l.top + head - 1 && r.bottom <= l.bottom + 1;
+})()"""
+
+
 def current(page: Page) -> int:
     """The number of the editor's current link, as the row shows it."""
     return int(page.evaluate("document.querySelector('.wbr-row.wbr-current')?.dataset.link ?? '0'"))
@@ -357,6 +367,14 @@ def test_browser_large_project_goes_to_link_4000(app_url: tuple[str, Path]) -> N
             message(page, "Saved the new text of pt sentence")
             edited = time.perf_counter() - started
             assert current(page) == 4001
+            # At the end of a long document, an approval and its undo redraw the rows above, measured anew: the
+            # current link stays wholly in view (it slid out below before).
+            press(page, "End", "document.querySelector('.wbr-row.wbr-current')?.dataset.link === '5000'")
+            press(page, "ArrowUp")
+            press(page, "a", "document.querySelector('.wbr-counts').textContent.startsWith('1 of')")
+            press(page, "z", "document.querySelector('.wbr-counts').textContent.startsWith('0 of')")
+            page.wait_for_timeout(1500)  # the redraw after the undo, and its measuring
+            assert current(page) == 5000 and page.evaluate(CURRENT_IN_VIEW)
         finally:
             browser.close()
     saved = open_project("large", root).target("pt")

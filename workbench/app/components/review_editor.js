@@ -258,7 +258,10 @@ function update(s, data) {
   clampSentence(s);
   refreshBar(s);
   sizeList(s);
-  if (s.pendingScroll || fresh) scrollToCurrent(s);  // after an edit the rows may have moved (weakest first)
+  if (s.pendingScroll || fresh) {  // after an edit the rows may have moved (weakest first), and change height
+    s.keepInView = true;  // once measured, the current link is brought wholly into view (paint)
+    scrollToCurrent(s);
+  }
   paint(s);
   writeUrl(s);
   if (!s.root.contains(document.activeElement) && data.autofocus) {
@@ -471,10 +474,15 @@ function paint(s, depth = 0) {
     if (measured && measured !== s.heights.get(k)) { s.heights.set(k, measured); moved = true; }
   }
   if (moved && depth < 2) {
-    // Real heights differ from the estimates: lay out again so rows neither overlap nor leave gaps.
+    // Real heights differ from the estimates: lay out again so rows neither overlap nor leave gaps, and keep the
+    // current link where the reviewer sees it. Anchored only when it sat above the view, the last links of a long
+    // document slid out of sight below after each edit, as the rows above them were measured anew.
     const v = s.vpos.get(s.current) ?? -1;
-    const anchor = v >= 0 ? offsets(s)[v] - tops[v] : 0;
-    if (anchor && tops[v] < s.list.scrollTop) s.list.scrollTop += anchor;
+    const now = offsets(s);
+    s.inner.style.height = `${now[s.visible.length]}px`;  // first, so that the scroll below is not cut short
+    const anchor = v >= 0 ? now[v] - tops[v] : 0;
+    const seen = v >= 0 && tops[v] < s.list.scrollTop + s.list.clientHeight;
+    if (anchor && seen) s.list.scrollTop += anchor;
     paint(s, depth + 1);
     if (depth === 0 && s.keepInView) { s.keepInView = false; scrollToCurrent(s); paint(s, 1); }
   }
