@@ -31,7 +31,7 @@ def collect(gold_set, embedder, params: AlignParams) -> tuple[np.ndarray, np.nda
     """Features (posterior, score), link-or-skip and rightness of every final link of a set."""
     features, kinds, right = [], [], []
     for doc in gold_set.docs:
-        beads, by_link = _align_recording(doc, embedder, params)
+        beads, by_link = _align_recording(doc, embedder, params, (gold_set.src_lang, gold_set.tgt_lang))
         gold = {(b.src, b.tgt) for b in doc.gold}
         for bead in beads:
             features.append(by_link[(bead.src, bead.tgt)])
@@ -40,7 +40,9 @@ def collect(gold_set, embedder, params: AlignParams) -> tuple[np.ndarray, np.nda
     return np.array(features), np.array(kinds), np.array(right, dtype=float)
 
 
-def _align_recording(doc, embedder, params: AlignParams) -> tuple[list, dict[tuple, tuple[float, float]]]:
+def _align_recording(
+    doc, embedder, params: AlignParams, languages: tuple[str, str]
+) -> tuple[list, dict[tuple, tuple[float, float]]]:
     """The default pipeline, with the (posterior, score) of every link it makes recorded under its sentences.
 
     Both passes build each link right after computing its confidence, so the Bead constructor is wrapped to pair
@@ -63,7 +65,7 @@ def _align_recording(doc, embedder, params: AlignParams) -> tuple[list, dict[tup
     aligner.link_confidence = refinement.link_confidence = recording
     aligner.Bead = refinement.Bead = bead
     try:
-        beads = align_sentences(doc.src, doc.tgt, embedder, params).beads
+        beads = align_sentences(doc.src, doc.tgt, embedder, params, languages=languages).beads
     finally:
         aligner.link_confidence = refinement.link_confidence = original_conf
         aligner.Bead = refinement.Bead = original_bead

@@ -90,7 +90,9 @@ def dev_sets(folder: Path, device: str, small: bool) -> None:
             started = time.perf_counter()
             for doc in docs:
                 doc_src, doc_tgt = (doc.src[:60], doc.tgt[:60]) if small else (doc.src, doc.tgt)
-                alignment = align_sentences(doc_src, doc_tgt, embedder, refine=True)
+                alignment = align_sentences(
+                    doc_src, doc_tgt, embedder, refine=True, languages=(gold_set.src_lang, gold_set.tgt_lang)
+                )
                 spans += alignment.signature["span_texts_embedded"]
                 sentences += len(doc_src) + len(doc_tgt)
                 golds.append(doc.gold)

@@ -63,7 +63,8 @@ def run_set(gold_set: GoldSet, vectors, params: AlignParams, embedder, refine: b
     SPANS[gold_set.name] = 0
     for doc, (s, t) in zip(gold_set.docs, vectors, strict=True):
         if refine:
-            alignment = align_sentences(doc.src, doc.tgt, embedder, params, refine=True)
+            languages = (gold_set.src_lang, gold_set.tgt_lang)
+            alignment = align_sentences(doc.src, doc.tgt, embedder, params, refine=True, languages=languages)
             beads = alignment.beads
             SPANS[gold_set.name] += alignment.signature["span_texts_embedded"]
         else:

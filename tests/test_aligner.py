@@ -522,6 +522,10 @@ def test_which_texts_join_their_sentences_without_a_space(en: list[str]) -> None
     # Short subtitle lines, many of one word, and Thai (a space between sentences, few inside them) keep the space.
     assert joiner(["Yes.", "No!", "Bíddu,", "Hvað?", "Ok.", "Komdu hingað núna."]) == " "
     assert joiner(["วันนี้อากาศดีมาก", "ฉันจะไปตลาดกับแม่"]) == " "
+    # Where the side's language is known, the product's one rule decides (workbench.documents.sentence_joiner);
+    # the script decides only for a side of unknown language.
+    assert joiner(en, "ja") == "" and joiner(ZH, "en") == " " and joiner(ZH, "zh-Hant") == ""
+    assert joiner(ZH, "und") == "" and joiner(["วันนี้อากาศดีมาก"], "th") == " "
 
 
 def test_the_second_pass_joins_chinese_sentences_as_chinese_is_written(e5, en: list[str], monkeypatch) -> None:

@@ -14,7 +14,14 @@ from workbench.formats import read_corpus
 from workbench.formats.fields import check_lang
 from workbench.language_id import base_language as identifier_base
 from workbench.language_tags import base_language, is_tag, normalise_tag, tag_key
-from workbench.projects import open_project, project_from_corpus, project_to_multilingual
+from workbench.projects import (
+    SOURCE,
+    create_project,
+    join_sentences,
+    open_project,
+    project_from_corpus,
+    project_to_multilingual,
+)
 from workbench.segmentation import split_sentences
 
 
@@ -55,6 +62,17 @@ def test_documents_and_the_segmenter_take_tags_in_any_spelling() -> None:
     assert doc.lang == "zh-Hant" and [s.text for s in doc.sentences] == ["第一句。", "第二句。"]
     assert sentence_joiner("zh_Hant") == sentence_joiner("zh-Hant") == "" and sentence_joiner("pt_BR") == " "
     assert [s.end for s in split_sentences("第一句。第二句。", "zh_Hant")] == [s.end for s in doc.sentences]
+
+
+def test_scripts_without_spaces_between_words_still_put_one_between_sentences(tmp_path: Path) -> None:
+    """Thai, Lao, Khmer, Burmese and Tibetan separate sentences with a space (a Thai sentence ends with one, not a
+    mark): joining two of theirs with nothing would make one sentence of them. Chinese and Japanese join with none."""
+    assert [sentence_joiner(t) for t in ("th", "lo", "km", "my", "bo", "th-TH")] == [" "] * 6
+    assert [sentence_joiner(t) for t in ("zh", "ja", "yue", "zh-Hans")] == [""] * 4
+    thai = document_from_text("วันนี้อากาศดีมาก\nฉันจะไปตลาดกับแม่", "th", name="th", presplit=True)
+    project = create_project("th", thai, tmp_path / "alignments")
+    join_sentences(project, SOURCE, "p1s1", "p1s2")
+    assert project.source.sentence("p1s1").text == "วันนี้อากาศดีมาก ฉันจะไปตลาดกับแม่"
 
 
 def test_a_corpus_tagged_zh_hant_is_chinese_without_spaces(tmp_path: Path) -> None:

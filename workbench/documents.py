@@ -341,12 +341,17 @@ def _presplit_paragraph(body: str) -> Paragraph:
     return Paragraph(index=0, start=0, end=len(body), sentences=tuple(sentences))
 
 
-# Scripts written without spaces between sentences.
-_NO_SPACE_LANGS = {"zh", "ja", "th", "lo", "km", "my", "bo", "yue", "wuu"}
+# Languages written with no space between sentences: Chinese (and its varieties) and Japanese. Thai, Lao, Khmer,
+# Burmese and Tibetan write no space between words but do put one between sentences (a Thai sentence ends with a
+# space, not a mark), so joining theirs with nothing would run two sentences into one.
+_NO_SPACE_LANGS = {"zh", "ja", "yue", "wuu", "cmn", "lzh"}
 
 
 def sentence_joiner(lang: str) -> str:
-    """What goes between two sentences' texts when they are joined: a space, or nothing in Chinese, Thai ..."""
+    """What goes between two sentences' texts when they are joined: nothing in Chinese and Japanese, else a space.
+
+    One rule for the whole product: merged sentences, documents written back, exports, the review editor's columns
+    and the aligner's multi-sentence spans all join so."""
     return "" if base_language(lang) in _NO_SPACE_LANGS else " "
 
 

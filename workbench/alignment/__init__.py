@@ -48,6 +48,7 @@ def align_sentences(
     progress: Progress | None = None,
     refine: bool = True,
     stages: StageProgress | None = None,
+    languages: tuple[str | None, str | None] = (None, None),
 ) -> Alignment:
     """Align two lists of sentences. ``progress(done, total)`` counts sentences embedded.
 
@@ -55,7 +56,8 @@ def align_sentences(
     (:mod:`workbench.alignment.refinement`): better links for a little more embedding.
     ``stages(stage, done, total)`` follows the whole job: the sentences the embedder reads (cached ones are not
     counted), the first pass's steps, the second pass's span texts; :class:`~workbench.alignment.estimate.
-    AlignmentProgress` turns it into a time left.
+    AlignmentProgress` turns it into a time left. ``languages`` (source, target) are the sides' language tags
+    where known: the second pass joins a span's sentences as the language does (else it guesses from the script).
     """
     params = params or AlignParams()
     total = len(src) + len(tgt)
@@ -105,6 +107,7 @@ def align_sentences(
             params,
             fixed,
             progress=(lambda done, spans: stages(REFINING, done, spans)) if stages else None,
+            languages=languages,
         )
     if stages:
         stages(REFINING, extra, extra)
@@ -134,7 +137,15 @@ def align_documents(
 ) -> Alignment:
     """Align two segmented documents (ids are positions in ``Document.sentences``)."""
     alignment = align_sentences(
-        src.sentence_texts(), tgt.sentence_texts(), embedder, params, fixed, progress, refine, stages
+        src.sentence_texts(),
+        tgt.sentence_texts(),
+        embedder,
+        params,
+        fixed,
+        progress,
+        refine,
+        stages,
+        languages=(src.lang, tgt.lang),
     )
     alignment.signature.update({"src_lang": src.lang, "tgt_lang": tgt.lang})
     return alignment

@@ -62,7 +62,14 @@ def add_target(
         if embedder is None:
             raise EditError("adding a target needs an embedder to align it (or links given as beads).")
         alignment = align_sentences(
-            project.source.texts(), side.texts(), embedder, params, progress=progress, refine=refine, stages=stages
+            project.source.texts(),
+            side.texts(),
+            embedder,
+            params,
+            progress=progress,
+            refine=refine,
+            stages=stages,
+            languages=(project.source.lang, side.lang),
         )
         beads, signature = alignment.beads, alignment.signature
     else:
@@ -158,6 +165,7 @@ def realign(
             progress=step,
             refine=refine,
             stages=stages,
+            languages=(project.source.lang, target.side.lang),
         )
         offset += size
         links = _relinked(project, target, alignment.beads, now)
