@@ -385,6 +385,49 @@ def test_browser_large_project_goes_to_link_4000(app_url: tuple[str, Path]) -> N
     )
 
 
+def uneven_project(root: Path, n: int = 240) -> None:
+    """A zh-en project like a novel's chapter: Chinese rows from one line to many, whose heights the editor's
+    estimate (characters per line of Latin text) gets wrong until it measures them."""
+    zh = [
+        "4月22日，联合国安理会就科索沃问题召开会议，表达了国际社会缓和紧张局势、防止对抗升级的愿望。",
+        "科索沃问题作为一个长期存在的问题，已经演变为西巴尔干乃至整个欧洲的地缘政治风险。",
+        "此举引发了塞族人与科索沃警察之间的激烈冲突。",
+        "好。",
+    ]
+    source = "\n".join("".join(zh[(k + i) % 4] for i in range(1 + (k * 5) % 9)) for k in range(n))
+    target = "\n".join(f"({k}) Line {k}." + " More words here." * ((k * 3) % 7) for k in range(n))
+    project = create_project("uneven", document_from_text(source, "zh", presplit=True), root)
+    target_doc = document_from_text(target, "en", presplit=True)
+    add_target(project, target_doc, "en", beads=[Bead((k,), (k,), 0.5 + (k % 50) / 100) for k in range(n)])
+
+
+def test_browser_current_link_stays_in_view_among_rows_of_uneven_height(app_url: tuple[str, Path]) -> None:
+    """At the end of a document whose rows the editor measures only as it draws them, an approval and its undo
+    redraw the rows above the current link anew; it stays wholly in view (it slid out of sight below before)."""
+    url, root = app_url
+    uneven_project(root)
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            page.goto(f"{url}/review?project=uneven", timeout=120_000)
+            page.locator(".wbr-row").first.wait_for(timeout=120_000)
+            idle(page)
+            page.locator(".wbr-row").first.click()
+            press(page, "End", "document.querySelector('.wbr-row.wbr-current')?.dataset.link === '240'")
+            press(page, "ArrowUp", "document.querySelector('.wbr-row.wbr-current')?.dataset.link === '239'")
+            page.wait_for_timeout(500)
+            assert page.evaluate(CURRENT_IN_VIEW), "the current link is out of view after End and Up"
+            press(page, "a", "document.querySelector('.wbr-counts').textContent.startsWith('1 of')")  # on to 240
+            page.wait_for_timeout(1500)
+            assert current(page) == 240 and page.evaluate(CURRENT_IN_VIEW), "out of view after an approval"
+            press(page, "z", "document.querySelector('.wbr-counts').textContent.startsWith('0 of')")
+            page.wait_for_timeout(1500)
+            assert current(page) == 240 and page.evaluate(CURRENT_IN_VIEW), "out of view after its undo"
+        finally:
+            browser.close()
+
+
 def test_cjk_text_is_drawn_as_glyphs() -> None:
     """Without a CJK font the headless chromium draws every Chinese character as the same empty box (and so did
     every screenshot of Chinese text); with one, two different characters look different."""
