@@ -24,7 +24,7 @@ from workbench.alignment.estimate import (
     embedding_counts,
     estimate_alignment,
 )
-from workbench.alignment.model import AlignParams, ends_open, ends_unfinished
+from workbench.alignment.model import AlignParams, ends_open, ends_unfinished, settle_confidences
 from workbench.alignment.refinement import refine_alignment
 from workbench.alignment.relatedness import relatedness, unrelated_warning
 from workbench.documents import Document
@@ -111,7 +111,7 @@ def align_sentences(
         )
     if stages:
         stages(REFINING, extra, extra)
-    beads = source_skips_first(beads)
+    beads = settle_confidences(source_skips_first(beads), params)
     share = relatedness(beads, src_vectors, tgt_vectors)
     signature = {
         "aligner": f"workbench {__version__}",

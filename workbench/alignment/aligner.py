@@ -39,7 +39,9 @@ from workbench.alignment.model import (
     DocumentStatistics,
     bead_types,
     link_confidence,
+    link_evidence,
     link_gain,
+    settle_confidences,
     skip_costs,
 )
 from workbench.errors import AlignmentError
@@ -78,9 +80,10 @@ def align_embeddings(
     """Align two sequences of sentence embeddings; return beads covering every sentence once, in order.
 
     ``src_lengths``/``tgt_lengths`` are sentence lengths (characters); they weight spans and drive the length
-    penalty. ``fixed`` links are returned unchanged (confidence kept) and the rest is aligned around them.
+    penalty. ``fixed`` links are returned unchanged (confidence kept) and the rest is aligned around them. The
+    first pass alone: its links' confidences settled as :func:`workbench.alignment.align_sentences` settles them.
     """
-    return align_embeddings_with_statistics(
+    beads = align_embeddings_with_statistics(
         src_vectors,
         tgt_vectors,
         src_lengths,
@@ -92,6 +95,7 @@ def align_embeddings(
         src_unended=src_unended,
         tgt_unended=tgt_unended,
     )[0]
+    return settle_confidences(beads, params or AlignParams())
 
 
 def align_embeddings_with_statistics(
@@ -314,7 +318,7 @@ def _align_stretch(
     lo, hi = _search_band(sub_src, sub_tgt, params)
     path = _dp(sub_src, sub_tgt, lo, hi, sub_stats, params, pinned_src[i0:i1], pinned_tgt[j0:j1], posteriors=posteriors)
     beads = _to_beads(path, params)
-    return [Bead(tuple(i + i0 for i in b.src), tuple(j + j0 for j in b.tgt), b.confidence) for b in beads]
+    return [replace(b, src=tuple(i + i0 for i in b.src), tgt=tuple(j + j0 for j in b.tgt)) for b in beads]
 
 
 def _skips(i0: int, i1: int, j0: int, j1: int, confidence: float) -> list[Bead]:
@@ -773,6 +777,7 @@ def _to_beads(path: list[tuple], params: AlignParams) -> list[Bead]:
             tuple(range(i0, i1)),
             tuple(range(j0, j1)),
             link_confidence(posterior[0] if posterior else 0.5, score, i1 > i0 and j1 > j0, params),
+            link_evidence(posterior[0] if posterior else 0.5, score, params) if i1 > i0 and j1 > j0 else None,
         )
         for i0, i1, j0, j1, score, *posterior in path
     ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from workbench.errors import InputError
 
@@ -20,6 +20,9 @@ class Bead:
     src: tuple[int, ...]
     tgt: tuple[int, ...]
     confidence: float = 1.0
+    evidence: float | None = field(default=None, compare=False, repr=False)
+    """While the aligner works: the part of the link's final confidence that is its own, to which
+    :func:`workbench.alignment.model.settle_confidences` adds its neighbours'. None once settled, and for skips."""
 
     @property
     def kind(self) -> str:

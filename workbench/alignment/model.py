@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from workbench.alignment.beads import Bead
+
 
 @dataclass(frozen=True)
 class AlignParams:
@@ -70,7 +72,16 @@ class AlignParams:
     confidence: tuple[float, float, float, float, float, float] = (0.368, 0.393, -0.773, 0.334, 0.715, -1.182)
     """Logistic calibration of confidences (:func:`link_confidence`), fitted on the development sets
     (bench/calibrate.py): weights of the posterior's log odds and of the score, and a constant, for links, then
-    for skips. It makes a confidence read as the chance that the link is exactly right."""
+    for skips. It makes a confidence read as the chance that the link is exactly right. The second pass decides
+    which links are doubtful by it; a link's confidence as the reviewer sees it also weighs its neighbours
+    (``neighbour_confidence``)."""
+    neighbour_confidence: tuple[float, float, float, float] = (0.131, 0.529, 3.324, -2.206)
+    """A link's final confidence (:func:`settle_confidences`): a logistic of its posterior's log odds, its score, the
+    confidence (as ``confidence`` gives it) of the weaker of the two links beside it, and a constant. Wrong links come
+    in runs: a boundary in the wrong place breaks the links on both sides of it, and a link cut finer than the
+    translation's unit sits beside another piece of that unit, itself doubtful. So a link beside a doubtful one is
+    less sure than its own evidence says, and a reviewer can accept more of the top unread (bench/RESULTS.md,
+    "Confidence that weighs the neighbours"). Fitted leave-one-set-out like ``confidence`` (bench/calibrate.py)."""
 
 
 @dataclass(frozen=True)
@@ -203,6 +214,28 @@ def link_confidence(posterior: float, score: float, is_link: bool, params: Align
     weights = params.confidence[:3] if is_link else params.confidence[3:]
     p = min(max(posterior, POSTERIOR_FLOOR), 1 - POSTERIOR_FLOOR)
     return round(logistic(weights[0] * math.log(p / (1 - p)) + weights[1] * score + weights[2]), 4)
+
+
+def link_evidence(posterior: float, score: float, params: AlignParams) -> float:
+    """The part of a link's final log odds that is its own (:func:`settle_confidences` adds its neighbours')."""
+    weights = params.neighbour_confidence
+    p = min(max(posterior, POSTERIOR_FLOOR), 1 - POSTERIOR_FLOOR)
+    return weights[0] * math.log(p / (1 - p)) + weights[1] * score + weights[3]
+
+
+def settle_confidences(beads: Sequence[Bead], params: AlignParams) -> list[Bead]:
+    """Each link's final confidence: its own evidence and the confidence of the weaker link beside it (skips and
+    links given as fixed keep theirs). Done once the links are final, since which links the second pass re-decides
+    is chosen on the confidences before this."""
+    weight = params.neighbour_confidence[2]
+    out = []
+    for k, bead in enumerate(beads):
+        if bead.evidence is None:
+            out.append(bead)
+            continue
+        weaker = min((beads[x].confidence for x in (k - 1, k + 1) if 0 <= x < len(beads)), default=1.0)
+        out.append(Bead(bead.src, bead.tgt, round(logistic(bead.evidence + weight * weaker), 4)))
+    return out
 
 
 def logistic(x: float) -> float:

@@ -29,6 +29,7 @@ from workbench.alignment.model import (
     ends_open,
     ends_unfinished,
     link_confidence,
+    link_evidence,
     link_gain,
     skip_costs,
 )
@@ -313,7 +314,8 @@ class _WindowSolver:
                 # The same skip score as the first pass: minus the sentence's best margin in the search band.
                 score = float(self.stats.skip_score_src[p] if r > p else self.stats.skip_score_tgt[q])
             confidence = link_confidence(posterior, score, r > p and c > q, self.params)
-            links.append(Bead(tuple(range(p, r)), tuple(range(q, c)), confidence))
+            evidence = link_evidence(posterior, score, self.params) if r > p and c > q else None
+            links.append(Bead(tuple(range(p, r)), tuple(range(q, c)), confidence, evidence))
         return links
 
     def _lattice(
