@@ -516,6 +516,9 @@ def test_a_link_beside_a_doubtful_one_is_less_sure_than_its_own_evidence_says() 
     settled = settle_confidences([*beside_doubt, skip, given], params)
     assert settled[3:] == [skip, given] and settled[3].confidence == 0.42 and settled[4].confidence == 1.0
     assert all(b.evidence is None for b in settled)
+    # A link kept as the reviewer approved it counts as sure beside a new one, whatever the aligner once gave it.
+    approved = Bead((2,), (2,), 0.3)
+    assert settle_confidences([*sure[:2], approved], params, fixed=[approved])[1] == settled_sure[1]
     # The first pass alone (align_embeddings) returns settled links too, as align_sentences does.
     assert all(b.evidence is None for b in align_embeddings(*np.eye(3, 8)[None].repeat(2, 0), [9] * 3, [9] * 3))
 

@@ -111,7 +111,7 @@ def align_sentences(
         )
     if stages:
         stages(REFINING, extra, extra)
-    beads = settle_confidences(source_skips_first(beads), params)
+    beads = settle_confidences(source_skips_first(beads), params, fixed)
     share = relatedness(beads, src_vectors, tgt_vectors)
     signature = {
         "aligner": f"workbench {__version__}",

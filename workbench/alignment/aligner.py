@@ -95,7 +95,7 @@ def align_embeddings(
         src_unended=src_unended,
         tgt_unended=tgt_unended,
     )[0]
-    return settle_confidences(beads, params or AlignParams())
+    return settle_confidences(beads, params or AlignParams(), fixed)
 
 
 def align_embeddings_with_statistics(

@@ -223,17 +223,19 @@ def link_evidence(posterior: float, score: float, params: AlignParams) -> float:
     return weights[0] * math.log(p / (1 - p)) + weights[1] * score + weights[3]
 
 
-def settle_confidences(beads: Sequence[Bead], params: AlignParams) -> list[Bead]:
+def settle_confidences(beads: Sequence[Bead], params: AlignParams, fixed: Sequence[Bead] = ()) -> list[Bead]:
     """Each link's final confidence: its own evidence and the confidence of the weaker link beside it (skips and
-    links given as fixed keep theirs). Done once the links are final, since which links the second pass re-decides
-    is chosen on the confidences before this."""
+    links given as fixed keep theirs; a fixed link beside one counts as sure: a reviewer approved or made it). Done
+    once the links are final, since which links the second pass re-decides is chosen on the confidences before."""
     weight = params.neighbour_confidence[2]
+    kept = set(fixed)
+    around = [1.0 if bead in kept else bead.confidence for bead in beads]
     out = []
     for k, bead in enumerate(beads):
         if bead.evidence is None:
             out.append(bead)
             continue
-        weaker = min((beads[x].confidence for x in (k - 1, k + 1) if 0 <= x < len(beads)), default=1.0)
+        weaker = min((around[x] for x in (k - 1, k + 1) if 0 <= x < len(beads)), default=1.0)
         out.append(Bead(bead.src, bead.tgt, round(logistic(bead.evidence + weight * weaker), 4)))
     return out
 
