@@ -413,10 +413,19 @@ function estimate(s, k) {
     const column = Math.max(200, (width - 118) / Math.max(1, row.cells.length));
     const perLine = Math.max(20, Math.floor(column / 8));
     let lines = 1;
-    for (const cell of row.cells) lines = Math.max(lines, Math.ceil(Math.max(1, cellText(cell).length) / perLine));
+    for (const cell of row.cells) lines = Math.max(lines, Math.ceil(Math.max(1, shownWidth(cellText(cell))) / perLine));
     s.estimates[k] = 14 + lines * 21 + (row.n ? 20 : 0);
   }
   return s.estimates[k];
+}
+
+// Characters drawn about twice as wide as a Latin letter: CJK ideographs, kana, Hangul and full-width forms.
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/g;
+
+function shownWidth(text) {
+  // In Latin letters' widths: a Chinese row counted by its characters was estimated at half its height (42% short
+  // on a zh-en chapter), so the list jumped as rows were measured and End landed short of the end.
+  return text.length + (text.match(WIDE)?.length ?? 0);
 }
 
 function heightOf(s, k) {
