@@ -32,8 +32,9 @@ from pathlib import Path
 import numpy as np
 
 from bench.gold_sets import all_sets, merge_to_groups
+from bench.long_work import timed_alignment
 from workbench.alignment import align_sentences
-from workbench.alignment.estimate import AlignmentProgress, estimate_alignment
+from workbench.alignment.estimate import estimate_alignment
 from workbench.alignment.evaluation import score_alignments
 from workbench.embedding import E5_PREFIX, CachedEmbedder, EmbeddingCache
 from workbench.embedding.base import Embedder, Progress
@@ -124,21 +125,8 @@ def long_text(folder: Path, device: str, small: bool) -> None:
         embedder = CachedEmbedder(timed, EmbeddingCache(Path(tmp) / "e.sqlite"))
         estimate = estimate_alignment(src, tgt, embedder, measure=True)
         print(f"estimate before starting (measured rate): {estimate.describe()}", flush=True)
-        tracker = AlignmentProgress(estimate, embedder.name)
-        stamps: dict[str, float] = {}
-        tracker.on_change = lambda t: stamps.setdefault(
-            "aligned" if t.stage == "aligning" and t.done == t.total else t.stage, time.perf_counter()
-        )
-        started = time.perf_counter()
-        alignment = align_sentences(src, tgt, embedder, stages=tracker)
-        took = time.perf_counter() - started
-        print(
-            f"took {took:.1f} s against {estimate.seconds:.1f} s estimated: embedding "
-            f"{stamps['aligning'] - started:.1f} s, first pass {stamps['aligned'] - stamps['aligning']:.1f} s, "
-            f"second pass {started + took - stamps['aligned']:.1f} s ({alignment.signature['span_texts_embedded']} "
-            f"span texts; {timed.seconds:.1f} s of all this in the model, {timed.texts} texts)",
-            flush=True,
-        )
+        report = timed_alignment(src, tgt, embedder, estimate)
+        print(f"{report}; {timed.seconds:.1f} s of it in the model, {timed.texts} texts", flush=True)
 
 
 def texts_of_the_run() -> list[str]:

@@ -108,21 +108,25 @@ def real() -> None:
         for how in ("recorded", "measured"):
             estimate = estimate_alignment(doc.src, doc.tgt, embedder, measure=how == "measured")
             print(f"real   textberg_dev {len(doc.src)}x{len(doc.tgt)}, {how} rate: {estimate.describe()}", flush=True)
-        tracker = AlignmentProgress(estimate, embedder.name)
-        stamps: dict[str, float] = {}
-        tracker.on_change = lambda t: stamps.setdefault(
-            "aligned" if t.stage == "aligning" and t.done == t.total else t.stage, time.perf_counter()
-        )
-        started = time.perf_counter()
-        alignment = align_sentences(doc.src, doc.tgt, embedder, stages=tracker)
-        took = time.perf_counter() - started
-        print(
-            f"real   took {took:.1f} s against {estimate.seconds:.1f} s estimated: embedding "
-            f"{stamps['aligning'] - started:.1f} s, first pass {stamps['aligned'] - stamps['aligning']:.1f} s, "
-            f"second pass {started + took - stamps['aligned']:.1f} s "
-            f"({alignment.signature['span_texts_embedded']} span texts)",
-            flush=True,
-        )
+        print(f"real   {timed_alignment(doc.src, doc.tgt, embedder, estimate)}", flush=True)
+
+
+def timed_alignment(src: list[str], tgt: list[str], embedder, estimate) -> str:
+    """Align with the estimate's progress tracker; one line: the time taken against the estimate, by stage."""
+    tracker = AlignmentProgress(estimate, embedder.name)
+    stamps: dict[str, float] = {}
+    tracker.on_change = lambda t: stamps.setdefault(
+        "aligned" if t.stage == "aligning" and t.done == t.total else t.stage, time.perf_counter()
+    )
+    started = time.perf_counter()
+    alignment = align_sentences(src, tgt, embedder, stages=tracker)
+    took = time.perf_counter() - started
+    return (
+        f"took {took:.1f} s against {estimate.seconds:.1f} s estimated: embedding "
+        f"{stamps['aligning'] - started:.1f} s, first pass {stamps['aligned'] - stamps['aligning']:.1f} s, "
+        f"second pass {started + took - stamps['aligned']:.1f} s "
+        f"({alignment.signature['span_texts_embedded']} span texts)"
+    )
 
 
 def main() -> None:

@@ -308,6 +308,15 @@ def test_browser_review_flow(app_url: tuple[str, Path], tmp_path: Path) -> None:
     assert "ScriptRunContext" not in log and "streamlit run [FILE_NAME]" not in log, log[-3000:]
 
 
+def open_review(browser, url: str, project: str) -> Page:
+    """A page on a project's Review screen at 1440 x 900, once its rows are drawn and the script is idle."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.goto(f"{url}/review?project={project}", timeout=120_000)
+    page.locator(".wbr-row").first.wait_for(timeout=120_000)
+    idle(page)
+    return page
+
+
 def large_project(root: Path, n: int = 5000) -> None:
     """A 5,000-link en-pt project with given links (no model runs), sentences of many lengths."""
     seed = [s.text for s in load_document("kosovo-dialogue").sentences]
@@ -347,10 +356,7 @@ def test_browser_large_project_goes_to_link_4000(app_url: tuple[str, Path]) -> N
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1440, "height": 900})
-            page.goto(f"{url}/review?project=large", timeout=120_000)
-            page.locator(".wbr-row").first.wait_for(timeout=120_000)
-            idle(page)
+            page = open_review(browser, url, "large")
             assert page.locator(".wbr-row").count() < 200  # only what is in view is drawn
             keyboard_only_start(page)
             page.locator(".wbr-row").first.click()
@@ -417,10 +423,7 @@ def test_browser_current_link_stays_in_view_among_rows_of_uneven_height(app_url:
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1440, "height": 900})
-            page.goto(f"{url}/review?project=uneven", timeout=120_000)
-            page.locator(".wbr-row").first.wait_for(timeout=120_000)
-            idle(page)
+            page = open_review(browser, url, "uneven")
             # The rows not drawn yet are estimated from their text; Chinese characters count twice as wide as Latin
             # letters (counted once, the list was estimated 42% short of its measured height).
             estimated = page.evaluate("document.querySelector('.wbr-inner').offsetHeight")
