@@ -48,6 +48,29 @@ def test_use_embedder_puts_translations_together() -> None:
     _check_cross_lingual(vectors)
 
 
+def test_e5_and_use_together_weigh_both_models_cosines(e5, e5_folder, tmp_path) -> None:
+    """``e5-small+use``: each pair of texts is as alike as e5 says, weighed 0.85, plus USE's, weighed 0.15."""
+    from workbench.embedding.combined import E5_WEIGHT, CombinedEmbedder
+
+    use = USEEmbedder(threads=2)
+    both = CombinedEmbedder(e5.inner, use)
+    texts = _texts()
+    vectors = both.encode(texts)
+    assert vectors.shape == (10, 384 + 512) and vectors.dtype == np.float32
+    _check_cross_lingual(vectors)
+    a, b = e5.inner.encode(texts), use.encode(texts)
+    assert np.allclose(vectors @ vectors.T, E5_WEIGHT * (a @ a.T) + (1 - E5_WEIGHT) * (b @ b.T), atol=1e-5)
+    seen: list[tuple[int, int]] = []
+    both.encode(texts, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (10, 10) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert seen[0][0] < 10  # the bar moves while e5 works, not only at the end
+    # By name, through the library, with a cache of its own under the pair's name.
+    (tmp_path / "models").symlink_to(e5_folder.parent, target_is_directory=True)  # no reconversion of e5
+    loaded = load_embedder("e5-small+use", cache_dir=tmp_path, threads=2)
+    assert isinstance(loaded, CachedEmbedder) and loaded.name == both.name
+    assert np.allclose(loaded.encode(texts), vectors, atol=1e-5)
+
+
 def test_cache_embeds_only_what_changed(e5, tmp_path) -> None:
     cached = CachedEmbedder(e5.inner, EmbeddingCache(tmp_path / "c.sqlite"))
     texts = [pair[0] for pair in PAIRS.values()]

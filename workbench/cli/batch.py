@@ -22,7 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tgt-lang", help="target language for rows (or folders) that name none")
     p.add_argument("--presplit", action="store_true", help="the files hold one sentence a line, taken as given")
     p.add_argument("--no-refine", action="store_true", help="skip the pass that embeds spans around doubtful links")
-    p.add_argument("--embedder", default=None, help="e5-small (default), use, or a sentence-transformers folder")
+    p.add_argument(
+        "--embedder", default=None, help="e5-small (default), use, e5-small+use, or a sentence-transformers folder"
+    )
     p.add_argument("--workers", type=int, default=1, help="local worker processes, each loading the model once")
     p.add_argument("--threads", type=int, default=None, help="threads a local worker uses (default: cores / workers)")
     p.add_argument(

@@ -13,7 +13,10 @@ def embedding_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--embedder",
         default=None,
-        help="e5-small (default), use, or a sentence-transformers model name or folder",
+        help=(
+            "e5-small (default), use, e5-small+use (both: the best links on Chinese), "
+            "or a sentence-transformers model name or folder"
+        ),
     )
     p.add_argument("--allow-download", action="store_true", help="let a named hub model download (needs a network)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
