@@ -39,10 +39,10 @@ def load_embedder(name: str):
         from workbench.embedding.use import USEEmbedder
 
         return USEEmbedder()
-    if name == "e5-onnx":  # the route workbench's e5-small takes on the CPU: the same model, the same speed
+    if name in ("e5-onnx", "e5-small+use"):  # the routes workbench takes on the CPU: the same models and speed
         from workbench.embedding import load_embedder as load
 
-        return load("e5-small-onnx", threads=2, use_cache=False)
+        return load({"e5-onnx": "e5-small-onnx"}.get(name, name), threads=2, use_cache=False)
     from workbench.embedding.e5_conversion import ensure_default_model
     from workbench.embedding.sentence_transformers import SentenceTransformerEmbedder
 
@@ -81,7 +81,12 @@ def make_encoder(bertalign_encoder_cls, embedder):
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--embedder", default="use", choices=["use", "e5", "e5-onnx"], help="e5: torch; e5-onnx: ONNX")
+    ap.add_argument(
+        "--embedder",
+        default="use",
+        choices=["use", "e5", "e5-onnx", "e5-small+use"],
+        help="e5: torch; e5-onnx: ONNX; e5-small+use: both models (workbench.embedding.combined)",
+    )
     ap.add_argument("--bertalign-path", default="/tmp/bt311")
     ap.add_argument("--extra-path", action="append", default=["/tmp/btlib"], help="where numba, lingua... live")
     ap.add_argument("--set", action="append", help="only these gold sets")
