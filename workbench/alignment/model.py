@@ -81,7 +81,8 @@ class AlignParams:
     in runs: a boundary in the wrong place breaks the links on both sides of it, and a link cut finer than the
     translation's unit sits beside another piece of that unit, itself doubtful. So a link beside a doubtful one is
     less sure than its own evidence says, and a reviewer can accept more of the top unread (bench/RESULTS.md,
-    "Confidence that weighs the neighbours"). Fitted leave-one-set-out like ``confidence`` (bench/calibrate.py)."""
+    "Confidence that weighs the neighbours"). Fitted on the three development sets whose gold judges single links,
+    over ``confidence`` as it stands (bench/calibrate.py, which also reports each set's held-out fold)."""
 
 
 @dataclass(frozen=True)
