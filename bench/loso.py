@@ -4,7 +4,8 @@ Every setting in the grid is scored on every set; then, for each set held out, t
 F1 on the other three is chosen and its figure on the held-out set reported. That held-out figure is the honest one:
 it is what a setting tuned elsewhere does on a text it has not seen, which is what the acceptance sets measure.
 
-.venv/bin/python -m bench.loso [--embedder e5-small] [--refine] [--sets a,b] [--detail] skip=-0.3,-0.4 max_bead=5,6
+.venv/bin/python -m bench.loso [--embedder e5-small] [--refine] [--sets a,b] [--detail] [--digits 4] skip=-0.3,-0.4 \
+    max_bead=5,6
 
 ``--refine`` runs the whole default pipeline (the second pass embeds spans for real, through the cache); without it
 the first pass alone, on cached sentence vectors. ``--detail`` prints, per set, the recall of each gold link type
@@ -138,6 +139,7 @@ def main() -> None:
     parser.add_argument("--sets", default="")
     parser.add_argument("--detail", action="store_true")
     parser.add_argument("--confidence", action="store_true", help="how far confidence ranks links (not bible)")
+    parser.add_argument("--digits", type=int, default=3, help="decimals of F1 (4 tells a link or two apart)")
     parser.add_argument("grid", nargs="*")
     args = parser.parse_args()
     grid = parse_grid(args.grid)
@@ -165,7 +167,7 @@ def main() -> None:
         spans = {n: f" ({SPANS[n] / sentences[n]:.2f} spans a sentence)" if args.refine else "" for n in names}
         print(
             setting,
-            " ".join(f"{n[:8]} {row[n]:.3f}{spans[n]}" for n in names),
+            " ".join(f"{n[:8]} {row[n]:.{args.digits}f}{spans[n]}" for n in names),
             f"mean {np.mean(list(row.values())):.4f}",
             flush=True,
         )
@@ -177,8 +179,8 @@ def main() -> None:
             chosen = max(table, key=lambda v: np.mean([table[v][n] for n in others]))
             best = max(table[v][held] for v in table)
             print(
-                f"{held} | {dict(zip(grid, chosen, strict=True))} | {table[chosen][held]:.3f} | {best:.3f} | "
-                f"{table[on_all][held]:.3f}"
+                f"{held} | {dict(zip(grid, chosen, strict=True))} | {table[chosen][held]:.{args.digits}f} | "
+                f"{best:.{args.digits}f} | {table[on_all][held]:.{args.digits}f}"
             )
         print("tuned on all four:", dict(zip(grid, on_all, strict=True)))
 
