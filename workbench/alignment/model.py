@@ -213,15 +213,19 @@ def link_confidence(posterior: float, score: float, is_link: bool, params: Align
 
     Both passes compute confidences here, so that they mean the same thing whichever pass made the link."""
     weights = params.confidence[:3] if is_link else params.confidence[3:]
-    p = min(max(posterior, POSTERIOR_FLOOR), 1 - POSTERIOR_FLOOR)
-    return round(logistic(weights[0] * math.log(p / (1 - p)) + weights[1] * score + weights[2]), 4)
+    return round(logistic(weights[0] * log_odds(posterior) + weights[1] * score + weights[2]), 4)
 
 
 def link_evidence(posterior: float, score: float, params: AlignParams) -> float:
     """The part of a link's final log odds that is its own (:func:`settle_confidences` adds its neighbours')."""
     weights = params.neighbour_confidence
+    return weights[0] * log_odds(posterior) + weights[1] * score + weights[3]
+
+
+def log_odds(posterior: float) -> float:
+    """log(p / (1 - p)) of a posterior taken between POSTERIOR_FLOOR and 1 minus it."""
     p = min(max(posterior, POSTERIOR_FLOOR), 1 - POSTERIOR_FLOOR)
-    return weights[0] * math.log(p / (1 - p)) + weights[1] * score + weights[3]
+    return math.log(p / (1 - p))
 
 
 def settle_confidences(beads: Sequence[Bead], params: AlignParams, fixed: Sequence[Bead] = ()) -> list[Bead]:

@@ -51,8 +51,6 @@ class CombinedEmbedder(Embedder):
         return self._join(first, second)
 
     def _join(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
-        def unit(x: np.ndarray) -> np.ndarray:
-            return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
-
-        joined = np.hstack([np.sqrt(self.weight) * unit(first), np.sqrt(1 - self.weight) * unit(second)])
+        # Both halves come from Embedder.encode, whose rows are unit length already.
+        joined = np.hstack([np.sqrt(self.weight) * first, np.sqrt(1 - self.weight) * second])
         return joined.astype(np.float32)
