@@ -11,6 +11,7 @@ them there (otherwise they go to the test's temporary folder).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -308,13 +309,19 @@ def test_browser_review_flow(app_url: tuple[str, Path], tmp_path: Path) -> None:
     assert "ScriptRunContext" not in log and "streamlit run [FILE_NAME]" not in log, log[-3000:]
 
 
-def open_review(browser, url: str, project: str) -> Page:
-    """A page on a project's Review screen at 1440 x 900, once its rows are drawn and the script is idle."""
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
-    page.goto(f"{url}/review?project={project}", timeout=120_000)
-    page.locator(".wbr-row").first.wait_for(timeout=120_000)
-    idle(page)
-    return page
+@contextlib.contextmanager
+def reviewing(url: str, project: str) -> Iterator[Page]:
+    """Chromium on a project's Review screen at 1440 x 900, once its rows are drawn and the script is idle."""
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            page.goto(f"{url}/review?project={project}", timeout=120_000)
+            page.locator(".wbr-row").first.wait_for(timeout=120_000)
+            idle(page)
+            yield page
+        finally:
+            browser.close()
 
 
 def large_project(root: Path, n: int = 5000) -> None:
@@ -353,44 +360,39 @@ def keyboard_only_start(page: Page) -> None:
 def test_browser_large_project_goes_to_link_4000(app_url: tuple[str, Path]) -> None:
     url, root = app_url
     large_project(root)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        try:
-            page = open_review(browser, url, "large")
-            assert page.locator(".wbr-row").count() < 200  # only what is in view is drawn
-            keyboard_only_start(page)
-            page.locator(".wbr-row").first.click()
-            press(page, "g", "document.activeElement.getAttribute('aria-label') === 'Go to link'")
-            page.keyboard.type("4000")
-            started = time.perf_counter()
-            press(page, "Enter", "document.querySelector('.wbr-row.wbr-current')?.dataset.link === '4000'")
-            jumped = time.perf_counter() - started
-            playwright.expect(page.locator(".wbr-row.wbr-current")).to_contain_text("(3999) Frase 3999")
-            assert page.locator(".wbr-row.wbr-current").is_visible()
-            started = time.perf_counter()
-            press(page, "j", "document.querySelector('.wbr-row.wbr-current')?.dataset.link === '4001'")
-            moved = time.perf_counter() - started
-            assert "link=4001" in page.url
-            # An edit there is saved and shown, and the editor stays on link 4001.
-            press(page, "l")
-            press(page, "Enter", "document.activeElement.tagName === 'TEXTAREA'")
-            page.keyboard.press("Control+a")
-            page.keyboard.type("Frase revista perto do fim.")
-            started = time.perf_counter()
-            press(page, "Control+Enter")
-            message(page, "Saved the new text of pt sentence")
-            edited = time.perf_counter() - started
-            assert current(page) == 4001
-            # At the end of a long document, an approval and its undo redraw the rows above, measured anew: the
-            # current link stays wholly in view (it slid out below before).
-            press(page, "End", "document.querySelector('.wbr-row.wbr-current')?.dataset.link === '5000'")
-            press(page, "ArrowUp")
-            press(page, "a", "document.querySelector('.wbr-counts').textContent.startsWith('1 of')")
-            press(page, "z", "document.querySelector('.wbr-counts').textContent.startsWith('0 of')")
-            page.wait_for_timeout(1500)  # the redraw after the undo, and its measuring
-            assert current(page) == 5000 and page.evaluate(CURRENT_IN_VIEW)
-        finally:
-            browser.close()
+    with reviewing(url, "large") as page:
+        assert page.locator(".wbr-row").count() < 200  # only what is in view is drawn
+        keyboard_only_start(page)
+        page.locator(".wbr-row").first.click()
+        press(page, "g", "document.activeElement.getAttribute('aria-label') === 'Go to link'")
+        page.keyboard.type("4000")
+        started = time.perf_counter()
+        press(page, "Enter", "document.querySelector('.wbr-row.wbr-current')?.dataset.link === '4000'")
+        jumped = time.perf_counter() - started
+        playwright.expect(page.locator(".wbr-row.wbr-current")).to_contain_text("(3999) Frase 3999")
+        assert page.locator(".wbr-row.wbr-current").is_visible()
+        started = time.perf_counter()
+        press(page, "j", "document.querySelector('.wbr-row.wbr-current')?.dataset.link === '4001'")
+        moved = time.perf_counter() - started
+        assert "link=4001" in page.url
+        # An edit there is saved and shown, and the editor stays on link 4001.
+        press(page, "l")
+        press(page, "Enter", "document.activeElement.tagName === 'TEXTAREA'")
+        page.keyboard.press("Control+a")
+        page.keyboard.type("Frase revista perto do fim.")
+        started = time.perf_counter()
+        press(page, "Control+Enter")
+        message(page, "Saved the new text of pt sentence")
+        edited = time.perf_counter() - started
+        assert current(page) == 4001
+        # At the end of a long document, an approval and its undo redraw the rows above, measured anew: the
+        # current link stays wholly in view (it slid out below before).
+        press(page, "End", "document.querySelector('.wbr-row.wbr-current')?.dataset.link === '5000'")
+        press(page, "ArrowUp")
+        press(page, "a", "document.querySelector('.wbr-counts').textContent.startsWith('1 of')")
+        press(page, "z", "document.querySelector('.wbr-counts').textContent.startsWith('0 of')")
+        page.wait_for_timeout(1500)  # the redraw after the undo, and its measuring
+        assert current(page) == 5000 and page.evaluate(CURRENT_IN_VIEW)
     saved = open_project("large", root).target("pt")
     assert saved.side.sentences[4000].text == "Frase revista perto do fim."
     print(
@@ -420,32 +422,27 @@ def test_browser_current_link_stays_in_view_among_rows_of_uneven_height(app_url:
     redraw the rows above the current link anew; it stays wholly in view (it slid out of sight below before)."""
     url, root = app_url
     uneven_project(root)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        try:
-            page = open_review(browser, url, "uneven")
-            # The rows not drawn yet are estimated from their text; Chinese characters count twice as wide as Latin
-            # letters (counted once, the list was estimated 42% short of its measured height).
-            estimated = page.evaluate("document.querySelector('.wbr-inner').offsetHeight")
-            for _ in range(200):  # scroll to the bottom a screen at a time, so that every row is measured
-                if page.evaluate(SCREEN_DOWN):
-                    break
-                page.wait_for_timeout(50)
-            measured = page.evaluate("document.querySelector('.wbr-inner').offsetHeight")
-            assert abs(estimated - measured) < 0.25 * measured, (estimated, measured)
-            page.locator(".wbr-row").first.click()
-            press(page, "End", "document.querySelector('.wbr-row.wbr-current')?.dataset.link === '240'")
-            press(page, "ArrowUp", "document.querySelector('.wbr-row.wbr-current')?.dataset.link === '239'")
-            page.wait_for_timeout(500)
-            assert page.evaluate(CURRENT_IN_VIEW), "the current link is out of view after End and Up"
-            press(page, "a", "document.querySelector('.wbr-counts').textContent.startsWith('1 of')")  # on to 240
-            page.wait_for_timeout(1500)
-            assert current(page) == 240 and page.evaluate(CURRENT_IN_VIEW), "out of view after an approval"
-            press(page, "z", "document.querySelector('.wbr-counts').textContent.startsWith('0 of')")
-            page.wait_for_timeout(1500)
-            assert current(page) == 240 and page.evaluate(CURRENT_IN_VIEW), "out of view after its undo"
-        finally:
-            browser.close()
+    with reviewing(url, "uneven") as page:
+        # The rows not drawn yet are estimated from their text; Chinese characters count twice as wide as Latin
+        # letters (counted once, the list was estimated 42% short of its measured height).
+        estimated = page.evaluate("document.querySelector('.wbr-inner').offsetHeight")
+        for _ in range(200):  # scroll to the bottom a screen at a time, so that every row is measured
+            if page.evaluate(SCREEN_DOWN):
+                break
+            page.wait_for_timeout(50)
+        measured = page.evaluate("document.querySelector('.wbr-inner').offsetHeight")
+        assert abs(estimated - measured) < 0.25 * measured, (estimated, measured)
+        page.locator(".wbr-row").first.click()
+        press(page, "End", "document.querySelector('.wbr-row.wbr-current')?.dataset.link === '240'")
+        press(page, "ArrowUp", "document.querySelector('.wbr-row.wbr-current')?.dataset.link === '239'")
+        page.wait_for_timeout(500)
+        assert page.evaluate(CURRENT_IN_VIEW), "the current link is out of view after End and Up"
+        press(page, "a", "document.querySelector('.wbr-counts').textContent.startsWith('1 of')")  # on to 240
+        page.wait_for_timeout(1500)
+        assert current(page) == 240 and page.evaluate(CURRENT_IN_VIEW), "out of view after an approval"
+        press(page, "z", "document.querySelector('.wbr-counts').textContent.startsWith('0 of')")
+        page.wait_for_timeout(1500)
+        assert current(page) == 240 and page.evaluate(CURRENT_IN_VIEW), "out of view after its undo"
 
 
 def test_cjk_text_is_drawn_as_glyphs() -> None:
