@@ -445,6 +445,22 @@ def test_browser_current_link_stays_in_view_among_rows_of_uneven_height(app_url:
         assert current(page) == 240 and page.evaluate(CURRENT_IN_VIEW), "out of view after its undo"
 
 
+def test_browser_a_link_without_a_round_trip_reads_no_finding_not_a_perfect_score(app_url: tuple[str, Path]) -> None:
+    """English to German, which no engine here translates back: where the checks find nothing, the chip says so
+    ("no finding") instead of "quality 1.00", which read as a perfect translation whose meaning nobody checked."""
+    url, root = app_url
+    english = ["The house is small.", "We walked to the river.", "She reads the letter again."]
+    german = ["Das Haus ist klein.", "Wir gingen zum Fluss.", "Sie liest den Brief noch einmal."]
+    project = create_project("unchecked", document_from_text("\n".join(english), "en", presplit=True), root)
+    target = document_from_text("\n".join(german), "de", presplit=True)
+    add_target(project, target, "de", beads=[Bead((k,), (k,), 0.9) for k in range(3)])
+    with reviewing(url, "unchecked") as page:
+        chips = page.locator(".wbr-row .wbr-chip", has_text="no finding")
+        playwright.expect(chips).to_have_count(3, timeout=120_000)  # the checks run in the background
+        assert page.locator(".wbr-chip", has_text="quality 1.00").count() == 0
+        assert "meaning itself was not checked" in (chips.first.get_attribute("title") or "")
+
+
 def test_cjk_text_is_drawn_as_glyphs() -> None:
     """Without a CJK font the headless chromium draws every Chinese character as the same empty box (and so did
     every screenshot of Chinese text); with one, two different characters look different."""

@@ -535,8 +535,13 @@ function drawRow(s, k) {
     const chips = el("span");
     const a = el("span", `wbr-chip wbr-a-${row.cb}`, row.c === null ? "align –" : `align ${row.c.toFixed(2)}`);
     a.title = "Alignment confidence: is this the right pairing? (red below 0.5, orange to 0.8, green above)";
-    const q = el("span", `wbr-chip wbr-q-${row.qb}`, row.q === null ? "quality ?" : `quality ${row.q.toFixed(2)}`);
-    q.title = "Translation quality from the spot-checks" + (row.r ? `: ${row.r}` : ": nothing found");
+    // Without a round trip, a link the checks found nothing in reads "no finding", not "1.00": the meaning itself
+    // was not checked, and a perfect-looking number would say it was.
+    const unchecked = row.q !== null && !row.r && !row.rt && row.q >= 0.995;
+    const label = row.q === null ? "quality ?" : unchecked ? "no finding" : `quality ${row.q.toFixed(2)}`;
+    const q = el("span", `wbr-chip wbr-q-${row.qb}`, label);
+    q.title = "Translation quality from the spot-checks" + (row.r ? `: ${row.r}` : ": nothing found") +
+      (unchecked ? " (no round trip: the meaning itself was not checked)" : "");
     chips.append(a, " ", q);
     gutter.appendChild(chips);
     if (row.s !== "auto") gutter.appendChild(el("span", `wbr-status wbr-status-${row.s}`, statusLabel(row.s)));

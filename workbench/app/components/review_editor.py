@@ -76,6 +76,8 @@ def links_data(
                     "q": None if q is None or q.score is None else round(q.score, 3),
                     "qb": "unknown" if q is None else q.band,
                     "r": "; ".join(q.reasons) if q is not None else "",
+                    # Whether a round trip weighed in: "no finding" without one is not a perfect score.
+                    "rt": q is not None and q.chrf is not None,
                     "n": link.note,
                     "cells": [list(zip(link.src, texts[0], strict=True)), list(zip(link.tgt, texts[1], strict=True))],
                 },
