@@ -384,6 +384,87 @@ def test_link_posteriors_equal_brute_force_over_every_path() -> None:
         assert any(p < 0.99 for *_, p in best)  # the repeated target line makes some links doubtful
 
 
+def _path_score(path, move_score, src_share, tgt_share) -> float:
+    """A path's score with runs of skips priced as both passes price them: a 1-0 (0-1) link right after another
+    pays its line's share of its score."""
+    total, last = 0.0, None
+    for move in path:
+        i0, i1, j0, j1 = move
+        kind = "link" if i1 > i0 and j1 > j0 else "src" if i1 > i0 else "tgt"
+        value = move_score(move)
+        if kind == last == "src":
+            value *= src_share[i0]
+        elif kind == last == "tgt":
+            value *= tgt_share[j0]
+        total, last = total + value, kind
+    return total
+
+
+def test_runs_of_skips_are_priced_alike_by_the_search_its_posteriors_and_the_second_pass() -> None:
+    """An unfinished line left out right after another of its side pays ``run_share`` of its cost (a block of
+    captions is one omission). The first pass's best path and posteriors, and the second pass's window posteriors,
+    must equal brute force over every path of a small problem where lines match nothing and runs of skips win."""
+    from workbench.alignment import aligner
+    from workbench.alignment.model import ends_open, ends_unfinished
+    from workbench.alignment.refinement import _WindowSolver
+
+    rng = np.random.default_rng(13)
+    src = rng.normal(size=(4, 16)).astype(np.float32)
+    tgt = np.vstack([src[:1], rng.normal(size=(3, 16)), src[1:]]).astype(np.float32)  # three lines of debris
+    tgt += 0.3 * rng.normal(size=tgt.shape).astype(np.float32)
+    src_texts = ["Der Berg ist hoch.", "Fotos", "Er ging", "Dann kam er zurück."]
+    tgt_texts = ["La montagne est haute.", "Photo Schweiz", "Zürich", "- ,r", "Photos", "Il partit", "Puis revint."]
+    params = AlignParams(max_bead=4, max_side=3, temperature=0.7, run_share=0.3, skip_unfinished=-1.0)
+    s = aligner._make_side(src, [len(x) for x in src_texts], ends_open(src_texts), ends_unfinished(src_texts))
+    t = aligner._make_side(tgt, [len(x) for x in tgt_texts], ends_open(tgt_texts), ends_unfinished(tgt_texts))
+    lo, hi = aligner._search_band(s, t, params)
+    stats = aligner._statistics(s, t, lo, hi, params)
+    gains, skip_before = aligner._path_gains(s, t, lo, hi, stats, params)
+    types = aligner.bead_types(params)
+    src_share, tgt_share = (np.where(side.unended > 0, params.run_share, 1.0) for side in (s, t))
+    assert 0 < src_share.sum() < 4 and 0 < tgt_share.sum() < 7  # finished and unfinished lines on both sides
+
+    def first_pass_move(move) -> float:
+        return _move_score(move, lo, hi, gains, skip_before, types)
+
+    scores = {tuple(p): _path_score(p, first_pass_move, src_share, tgt_share) for p in _all_paths(4, 7, types)}
+    weights = {p: np.exp(v / params.temperature) for p, v in scores.items() if v > -1e20}
+    z = sum(weights.values())
+    best = aligner._dp(s, t, lo, hi, stats, params, posteriors=True)
+    path = tuple((i0, i1, j0, j1) for i0, i1, j0, j1, *_ in best)
+    assert scores[path] == pytest.approx(max(scores.values()))
+    assert sum(1 for i0, i1, j0, j1 in path if i1 == i0) >= 2  # a run of target lines left out
+    for i0, i1, j0, j1, _score, posterior in best:
+        exact = sum(w for p, w in weights.items() if (i0, i1, j0, j1) in p) / z
+        assert posterior == pytest.approx(exact, rel=1e-6, abs=1e-9)
+    # Priced line by line, the same problem takes another path: the run's discount decides it.
+    flat = aligner._dp(s, t, lo, hi, stats, replace(params, run_share=1.0))
+    assert tuple(move[:4] for move in flat) != path
+
+    # The second pass's window: the same states, its own link scores.
+    singles_s = {(i, i + 1): s.vectors[i] for i in range(4)}
+    singles_t = {(j, j + 1): t.vectors[j] for j in range(7)}
+    solver = _WindowSolver(singles_s, singles_t, s.vectors, t.vectors, src_texts, tgt_texts, stats, params)
+
+    def window_move(move) -> float:
+        i0, i1, j0, j1 = move
+        if i1 > i0 and j1 > j0:
+            return solver.gain(i0, i1, j0, j1)
+        return float(solver.skip_src[i0] if i1 > i0 else solver.skip_tgt[j0])
+
+    scores = {tuple(p): _path_score(p, window_move, src_share, tgt_share) for p in _all_paths(4, 7, types)}
+    weights = {p: np.exp(v / params.temperature) for p, v in scores.items()}
+    z = sum(weights.values())
+    lattice = solver._lattice(0, 4, 0, 7, params.temperature)
+    checked = 0
+    for (r, c), into in lattice.items():
+        for p, q, _g, posterior in into:
+            exact = sum(w for path, w in weights.items() if (p, r, q, c) in path) / z
+            assert posterior == pytest.approx(exact, rel=1e-6, abs=1e-9)
+            checked += 1
+    assert checked > 100
+
+
 def _split_translation(rng: np.random.Generator, split_every: int) -> tuple[np.ndarray, np.ndarray, list[float]]:
     """40 source sentences; every ``split_every``-th translated as two lines (0: none), the rest 1-1."""
     src, tgt, tgt_len = [], [], []

@@ -643,18 +643,32 @@ def _dp(
     Row r of the table holds the best score of aligning source[:r] with target[:j] for j in [lo[r], hi[r]).
     The table is padded with NEG on both sides so that every predecessor lookup is a plain slice.
     Pinned sentences can only be left unlinked, and doing so costs nothing.
+
+    An unfinished line left out right after another of its side pays ``params.run_share`` of its skip cost (a block
+    of captions one version lacks is one omission), so a cell has three states: reached by a link (or the start),
+    by a 1-0 link (``s_table``) or by a 0-1 link; ``mt_table`` holds the best of the first and the last, after
+    which a 1-0 link pays in full.
     """
     n, m = src.size, tgt.size
     types = bead_types(params)
     gains, skip_tgt_before = _path_gains(src, tgt, lo, hi, stats, params, pinned_src, pinned_tgt)
     skip_tgt_type = types.index((0, 1))
+    skip_src_type = types.index((1, 0))
+    share_src, run_tgt_before = _run_shares(src, tgt, skip_tgt_before, params)
     band_w = gains.shape[2]
     pad = band_w + params.max_side + 1
     table = np.full((n + 1, band_w + 2 * pad), NEG)
-    back = np.full((n + 1, band_w), -1, dtype=np.int8)
+    s_table = np.full((n + 1, band_w + 2 * pad), NEG)
+    mt_table = np.full((n + 1, band_w + 2 * pad), NEG)
+    back = np.full((n + 1, band_w), -1, dtype=np.int8)  # the best move into the cell, 0-1 runs apart
+    link_back = np.full((n + 1, band_w), -1, dtype=np.int8)  # the best move but a 1-0 link
+    # Bits per cell: 1 the best path ends with a 0-1 link; 2 a 0-1 run reaching it goes on from the cell before;
+    # 4 the best way in but by a 1-0 link ends with a 0-1 link; 8 a 1-0 run reaching it goes on from the row before.
+    how = np.zeros((n + 1, band_w), dtype=np.int8)
     move_a = np.array([a for a, _ in types])
     move_b = np.array([b for _, b in types])
     type_rows = np.arange(len(types))[:, None]
+    linking = (move_a > 0) & (move_b > 0)
     columns = np.arange(band_w)
     # Rows before the first full row fetch from row 0 and are masked: a link of a > r sentences cannot end there.
     for r in range(n + 1):
@@ -664,28 +678,64 @@ def _dp(
         c = table[prev[:, None], offsets[:, None] + columns[:w]] + gains[type_rows, r, columns[:w]]
         if r < params.max_side:
             c[move_a > r] = NEG
+        # A 1-0 link pays in full after anything but another 1-0 link, and its line's share after one.
+        cost = gains[skip_src_type, r, columns[:w]]
+        after_other = mt_table[prev[skip_src_type], offsets[skip_src_type] + columns[:w]] + cost
+        in_run = share_src[max(r - 1, 0)] * cost
+        after_skip = s_table[prev[skip_src_type], offsets[skip_src_type] + columns[:w]] + in_run
+        c[skip_src_type] = np.maximum(after_other, after_skip) if r else NEG
         if r == 0:
             c[skip_tgt_type, 0] = 0.0  # the start: nothing aligned yet
         best_type = c.argmax(axis=0)
         best = c[best_type, columns[:w]]
-        # 0-1 links run along the row: D[r, j] = max over k <= j of X[k] + skips(k..j), a running maximum.
-        q = skip_tgt_before[np.minimum(lo[r] + columns[:w], m)]
-        y = best - q
-        run = np.maximum.accumulate(y)
-        table[r, pad : pad + w] = np.maximum(run + q, NEG)
-        back[r, :w] = np.where(y < run, skip_tgt_type, best_type)
+        link_type = np.where(linking[:, None], c, NEG).argmax(axis=0)
+        linked = c[link_type, columns[:w]]
+        if r == 0:
+            linked = np.where(columns[:w] == 0, 0.0, NEG)
+            link_type[0] = skip_tgt_type
+        # 0-1 links run along the row: a run from column k to j pays the first skip in full and the rest their
+        # shares (d, run_tgt_before): T[j] = max over k < j of best[k] + cost[k] + d[j] - d[k + 1], a running maximum.
+        at = np.minimum(lo[r] + columns[:w], m)
+        at_next = np.minimum(lo[r] + columns[:w] + 1, m)
+        y = best - skip_tgt_before[at] + skip_tgt_before[at_next] - run_tgt_before[at_next]
+        running = np.maximum.accumulate(y)
+        run = np.concatenate([[NEG], running[:-1]]) + run_tgt_before[at]
+        goes_on = np.concatenate([[False], y[:-1] < running[:-1]])  # the run's best start lies further back
+        table[r, pad : pad + w] = np.maximum(np.maximum(best, run), NEG)
+        s_table[r, pad : pad + w] = np.maximum(c[skip_src_type], NEG)
+        mt_table[r, pad : pad + w] = np.maximum(np.maximum(linked, run), NEG)
+        back[r, :w] = best_type
+        link_back[r, :w] = link_type
+        from_s = after_skip > after_other if r else np.zeros(w, dtype=bool)
+        how[r, :w] = (run > best) * 1 + goes_on * 2 + (run > linked) * 4 + from_s * 8
         if r == 0:
             back[0, 0] = -1
 
     if not (lo[n] <= m < hi[n]) or table[n, pad + m - lo[n]] <= NEG / 2:
         raise AlignmentError("no alignment path through the search band (internal error; please report it).")
     path: list[tuple[int, int, int, int, float]] = []
-    r, col = n, m
+    r, col, state = n, m, "any"
     while r > 0 or col > 0:
-        t = int(back[r, col - lo[r]])
-        a, b = types[t]
+        k = col - lo[r]
+        bits = int(how[r, k])
+        if state == "any":
+            state = "run" if bits & 1 else "best"
+        elif state == "not 1-0":
+            state = "run" if bits & 4 else "link"
+        if state == "run":
+            a, b = 0, 1
+            state = "run" if bits & 2 else "best"
+        elif state == "skip":
+            a, b = 1, 0
+            state = "skip" if bits & 8 else "not 1-0"
+        else:
+            t = int(back[r, k] if state == "best" else link_back[r, k])
+            a, b = types[t]
+            state = "skip" if (a, b) == (1, 0) else "any"
+            if (a, b) == (1, 0):
+                continue
         if a and b:
-            score = float(gains[t, r, col - lo[r]])
+            score = float(gains[types.index((a, b)), r, k])
         elif a:
             score = float(stats.skip_score_src[r - 1])
         else:
@@ -694,9 +744,23 @@ def _dp(
         r, col = r - a, col - b
     path.reverse()
     if posteriors:
-        chances = _link_posteriors(gains, lo, hi, types, skip_tgt_before, path, params.temperature)
+        chances = _link_posteriors(
+            gains, lo, hi, types, skip_tgt_before, path, params.temperature, share_src, run_tgt_before
+        )
         return [(*link, float(p)) for link, p in zip(path, chances, strict=True)]
     return path
+
+
+def _run_shares(
+    src: _Side, tgt: _Side, skip_tgt_before: np.ndarray, params: AlignParams
+) -> tuple[np.ndarray, np.ndarray]:
+    """What share of its skip cost each source line pays right after another skip of its side (``run_share`` for
+    an unfinished line, else all of it), and the summed score of leaving targets 0..j-1 unlinked when each pays its
+    share that way (``skip_tgt_before`` is the same in full)."""
+    share_src = np.where(src.unended > 0, params.run_share, 1.0)
+    share_tgt = np.where(tgt.unended > 0, params.run_share, 1.0)
+    run_tgt_before = np.concatenate([[0.0], np.cumsum(share_tgt * np.diff(skip_tgt_before))])
+    return share_src, run_tgt_before
 
 
 def _link_posteriors(
@@ -707,9 +771,13 @@ def _link_posteriors(
     skip_tgt_before: np.ndarray,
     path: list[tuple[int, int, int, int, float]],
     temperature: float,
+    share_src: np.ndarray | None = None,
+    run_tgt_before: np.ndarray | None = None,
 ) -> np.ndarray:
     """Posterior chance of each link of the path among all paths through the band, paths weighted by
-    exp(score / temperature): the forward-backward algorithm on the DP's own table of link scores.
+    exp(score / temperature): the forward-backward algorithm on the DP's own table of link scores, with the same
+    three states as :func:`_dp` (a skip right after a skip of its side pays its share of its cost: ``share_src``,
+    ``run_tgt_before``, from :func:`_run_shares`).
 
     The best path's link score says how good a link is; its posterior says how much better it is than the
     alternatives, which is what decides whether it is right: a fair link with no rival is safe, a good link with
@@ -721,52 +789,98 @@ def _link_posteriors(
     pad = band_w + max(max(a, b) for a, b in types) + 1
     scaled = gains.astype(np.float64) / temperature
     q_all = skip_tgt_before / temperature  # q[c]: scaled score of leaving targets 0..c-1 unlinked
+    # d[c]: the same, each target paying what it pays inside a run of skips
+    d_all = q_all if run_tgt_before is None else run_tgt_before / temperature
+    share_src = np.ones(n + 1) if share_src is None else np.append(share_src, 1.0)
     move_a = np.array([a for a, _ in types])
     move_b = np.array([b for _, b in types])
-    linking = move_a > 0  # every type but 0-1, which runs along a row
-    type_rows = np.arange(len(types))[linking][:, None]
+    skip_src_type = types.index((1, 0))
+    link_types = np.nonzero((move_a > 0) & (move_b > 0))[0]
+    type_rows = link_types[:, None]
     columns = np.arange(band_w)
 
-    fwd = np.full((n + 1, band_w + 2 * pad), NEG)
+    def table() -> np.ndarray:
+        return np.full((n + 1, band_w + 2 * pad), NEG)
+
+    # Forward: log of the summed weights of paths into a cell ending with a link (or the start), a 1-0 link, a
+    # 0-1 link; "before" is all but the 0-1 ending, "not_s" all but the 1-0 ending.
+    f_all, f_before, f_run, f_s, f_not_s = table(), table(), table(), table(), table()
     for r in range(n + 1):
         w = int(hi[r] - lo[r])
-        prev = np.maximum(r - move_a[linking], 0)
-        offsets = pad + lo[r] - move_b[linking] - lo[prev]
-        c = fwd[prev[:, None], offsets[:, None] + columns[:w]] + scaled[type_rows, r, columns[:w]]
-        c[move_a[linking] > r] = NEG
-        x = np.logaddexp.reduce(c, axis=0)
+        prev = np.maximum(r - move_a[link_types], 0)
+        offsets = pad + lo[r] - move_b[link_types] - lo[prev]
+        c = f_all[prev[:, None], offsets[:, None] + columns[:w]] + scaled[type_rows, r, columns[:w]]
+        c[move_a[link_types] > r] = NEG
+        linked = np.logaddexp.reduce(c, axis=0)
         if r == 0:
-            x[0] = 0.0
-        q = q_all[np.minimum(lo[r] + columns[:w], m)]
-        fwd[r, pad : pad + w] = np.logaddexp.accumulate(x - q) + q
+            linked = np.where(columns[:w] == 0, 0.0, NEG)
+            skipped = np.full(w, NEG)
+        else:
+            cost = scaled[skip_src_type, r, columns[:w]]
+            at = pad + lo[r] - lo[r - 1] + columns[:w]
+            skipped = np.logaddexp(f_not_s[r - 1, at] + cost, f_s[r - 1, at] + share_src[r - 1] * cost)
+        before = np.logaddexp(linked, skipped)
+        cols, cols_next = np.minimum(lo[r] + columns[:w], m), np.minimum(lo[r] + columns[:w] + 1, m)
+        acc = np.logaddexp.accumulate(before - q_all[cols] + q_all[cols_next] - d_all[cols_next])
+        run = np.concatenate([[NEG], acc[:-1]]) + d_all[cols]
+        f_before[r, pad : pad + w] = before
+        f_run[r, pad : pad + w] = run
+        f_s[r, pad : pad + w] = skipped
+        f_not_s[r, pad : pad + w] = np.logaddexp(linked, run)
+        f_all[r, pad : pad + w] = np.logaddexp(before, run)
 
-    bwd = np.full((n + 1, band_w + 2 * pad), NEG)
+    # Backward: log of the summed weights of paths from a cell on, by how the cell was reached.
+    b_link, b_s, b_run = table(), table(), table()
     for r in range(n, -1, -1):
         w = int(hi[r] - lo[r])
-        y = np.full(w, NEG)
+        out = np.full(w, NEG)  # every link (n, m >= 1) out of the cell
         if r == n:
-            y[m - lo[n]] = 0.0
-        for t in np.nonzero(linking)[0]:
+            out[m - lo[n]] = 0.0
+        for t in link_types:
             a, b = types[t]
             if r + a > n:
                 continue
             dest = lo[r] + columns[:w] + b - lo[r + a]  # band index of the link's end in row r + a
             ok = (dest >= 0) & (dest < hi[r + a] - lo[r + a])
             safe = np.clip(dest, 0, band_w - 1)
-            value = scaled[t, r + a, safe] + bwd[r + a, pad + safe]
-            y = np.logaddexp(y, np.where(ok, value, NEG))
+            value = scaled[t, r + a, safe] + b_link[r + a, pad + safe]
+            out = np.logaddexp(out, np.where(ok, value, NEG))
+        down_full = down_share = np.full(w, NEG)
+        if r < n:
+            dest = lo[r] + columns[:w] - lo[r + 1]
+            ok = (dest >= 0) & (dest < hi[r + 1] - lo[r + 1])
+            safe = np.clip(dest, 0, band_w - 1)
+            cost = scaled[skip_src_type, r + 1, safe]
+            down_full = np.where(ok, cost + b_s[r + 1, pad + safe], NEG)
+            down_share = np.where(ok, share_src[r] * cost + b_s[r + 1, pad + safe], NEG)
         q = q_all[np.minimum(lo[r] + columns[:w], m)]
-        bwd[r, pad : pad + w] = np.logaddexp.accumulate((y + q)[::-1])[::-1] - q
+        q_next = q_all[np.minimum(lo[r] + columns[:w] + 1, m)]
+        d = d_all[np.minimum(lo[r] + columns[:w], m)]
+        # b_run[c] = log-sum over k >= c of h[k] + d[k] - d[c] (h: what leaves the cell but a 0-1 link), the
+        # targets c..k-1 left out inside a run.
+        h = np.logaddexp(out, down_full)
+        b_run_row = np.logaddexp.accumulate((h + d)[::-1])[::-1] - d
+        # A 0-1 link out of column c pays cost[c] = q[c + 1] - q[c] and arrives in the run state at c + 1.
+        right = np.concatenate([b_run_row[1:], [NEG]])
+        first = q_next - q + right  # a run starts here, in full
+        b_link[r, pad : pad + w] = np.logaddexp(h, first)
+        b_s[r, pad : pad + w] = np.logaddexp(np.logaddexp(out, down_share), first)
+        b_run[r, pad : pad + w] = b_run_row
 
-    total = fwd[n, pad + m - lo[n]]
+    total = f_all[n, pad + m - lo[n]]
     chances = np.empty(len(path))
     for k, (i0, i1, j0, j1, _) in enumerate(path):
-        if i1 > i0:
+        start, end = pad + j0 - lo[i0], pad + j1 - lo[i1]
+        if i1 > i0 and j1 > j0:
             t = types.index((i1 - i0, j1 - j0))
-            inside = scaled[t, i1, j1 - lo[i1]]
+            weight = f_all[i0, start] + scaled[t, i1, j1 - lo[i1]] + b_link[i1, end]
+        elif i1 > i0:
+            cost = scaled[skip_src_type, i1, j1 - lo[i1]]
+            weight = np.logaddexp(f_not_s[i0, start] + cost, f_s[i0, start] + share_src[i0] * cost) + b_s[i1, end]
         else:
-            inside = (skip_tgt_before[j1] - skip_tgt_before[j0]) / temperature
-        chances[k] = math.exp(min(fwd[i0, pad + j0 - lo[i0]] + inside + bwd[i1, pad + j1 - lo[i1]] - total, 0.0))
+            cost, in_run = q_all[j1] - q_all[j0], d_all[j1] - d_all[j0]
+            weight = np.logaddexp(f_before[i0, start] + cost, f_run[i0, start] + in_run) + b_run[i1, end]
+        chances[k] = math.exp(min(weight - total, 0.0))
     return chances
 
 

@@ -39,6 +39,17 @@ class AlignParams:
     """The same for a line that does not end with a sentence's final mark (:func:`ends_unfinished`): captions,
     headings, page furniture and OCR debris, which one version often lacks (32 of Text+Berg's 41 omissions, 15% of
     its unfinished lines against 1% of the others)."""
+    run_share: float = 0.5
+    """Share of its skip cost an unfinished line (:func:`ends_unfinished`) pays when the line before it on its side
+    is left out too: a block of captions or scanning debris that one version lacks is one omission, not many. Priced
+    line by line, textberg_dev's 36 caption lines cost more to leave out than to link German sentences to them;
+    the whole document escaped that only because its coarse pass (pairs of lines, half the skips) kept the path
+    right, which a short document, aligned without one, does not get: cut into pieces of about 140 and 70 source
+    sentences (Text+Berg's held-out documents are that long), textberg_dev scored 0.870 and 0.865 against 0.888
+    whole. At 0.5: 0.880 and 0.880 (0.3 the same); the whole document loses one link (0.8846), parice_en_is,
+    bible_en_zh and mac_dev_zh_en keep every link, whole and in pieces. Finished sentences pay in full: a run of
+    them is a translation cut up, and the novels lost links when they did not (bench/RESULTS.md, "Blocks left
+    out")."""
     short_line: float = 0.5
     """Below this share of its side's median length, leaving a line out costs less in proportion, down to nothing
     for an empty line: a stray fragment or an interjection is what a translation most often lacks."""

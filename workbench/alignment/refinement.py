@@ -229,12 +229,12 @@ class _WindowSolver:
         self.src_len = np.array([len(t) for t in src_texts], dtype=float)
         self.tgt_len = np.array([len(t) for t in tgt_texts], dtype=float)
         self.src_open, self.tgt_open = ends_open(src_texts), ends_open(tgt_texts)
-        self.skip_src = skip_costs(
-            self.src_open, ends_unfinished(src_texts), self.src_len, stats.typical_src, stats, params
-        )
-        self.skip_tgt = skip_costs(
-            self.tgt_open, ends_unfinished(tgt_texts), self.tgt_len, stats.typical_tgt, stats, params
-        )
+        unended_src, unended_tgt = ends_unfinished(src_texts), ends_unfinished(tgt_texts)
+        self.skip_src = skip_costs(self.src_open, unended_src, self.src_len, stats.typical_src, stats, params)
+        self.skip_tgt = skip_costs(self.tgt_open, unended_tgt, self.tgt_len, stats.typical_tgt, stats, params)
+        # What a skip right after another of its side pays of its cost, as in the first pass (AlignParams.run_share).
+        self.share_src = np.where(unended_src > 0, params.run_share, 1.0)
+        self.share_tgt = np.where(unended_tgt > 0, params.run_share, 1.0)
         self.stats, self.params = stats, params
 
     def gain(self, a0: int, a1: int, b0: int, b1: int) -> float:
@@ -323,10 +323,27 @@ class _WindowSolver:
     ) -> dict[tuple[int, int], list[tuple[int, int, float, float]]]:
         """Every allowed link of the window by its end cell, in the order the cells are reached: (start row, start
         column, gain, posterior), the posterior being the summed weight of the paths through the link over that
-        of all the window's paths, each path weighted exp(score / temperature) (forward-backward)."""
+        of all the window's paths, each path weighted exp(score / temperature) (forward-backward).
+
+        As in the first pass, a sentence left out right after another of its side pays ``run_share`` of its skip
+        cost, so paths are followed in three states: a cell reached by a link (or the window's corner), by a 1-0
+        link, by a 0-1 link. A run of skips across the window's corner starts anew at it."""
         types = bead_types(self.params)
+        link, src_skip, tgt_skip = 0, 1, 2  # how a cell was reached
         moves: dict[tuple[int, int], list[tuple[int, int, float]]] = {}  # end cell: (start row, start col, gain)
-        forward: dict[tuple[int, int], float] = {(i0, j0): 0.0}  # log of the summed weights of paths to a cell
+        forward: dict[tuple[int, int], list[float]] = {(i0, j0): [0.0, -math.inf, -math.inf]}
+
+        def share(state: int, p: int, q: int) -> float:
+            """What a skip of ``state``'s kind from cell (p, q) pays of its cost right after another."""
+            return float(self.share_src[p] if state == src_skip else self.share_tgt[q])
+
+        def arrive(state: int, before: list[float], g: float, p: int, q: int) -> float:
+            """Log weight of reaching a cell by a move of ``state``'s kind from cell (p, q), reached as ``before``."""
+            if state == link:
+                return float(np.logaddexp.reduce(before)) + g / temperature
+            full = float(np.logaddexp.reduce([x for k, x in enumerate(before) if k != state]))
+            return float(np.logaddexp(full + g / temperature, before[state] + share(state, p, q) * g / temperature))
+
         for r in range(i0, i1 + 1):
             for c in range(j0, j1 + 1):
                 if (r, c) == (i0, j0):
@@ -340,17 +357,29 @@ class _WindowSolver:
                     g = self.gain(p, r, q, c) if a and b else float(self.skip_src[p] if a else self.skip_tgt[q])
                     into.append((p, q, g))
                 moves[(r, c)] = into
-                forward[(r, c)] = float(np.logaddexp.reduce([forward[(p, q)] + g / temperature for p, q, g in into]))
-        backward: dict[tuple[int, int], float] = {(i1, j1): 0.0}  # log of the summed weights of paths from a cell
+                cell = [-math.inf, -math.inf, -math.inf]
+                for p, q, g in into:
+                    state = link if p < r and q < c else src_skip if p < r else tgt_skip
+                    cell[state] = float(np.logaddexp(cell[state], arrive(state, forward[(p, q)], g, p, q)))
+                forward[(r, c)] = cell
+        # backward[cell][state]: log of the summed weights of paths from the cell on, having reached it so.
+        backward: dict[tuple[int, int], list[float]] = {(i1, j1): [0.0, 0.0, 0.0]}
         for (r, c), into in reversed(list(moves.items())):
+            after = backward.get((r, c), [-math.inf] * 3)
             for p, q, g in into:
-                value = backward.get((r, c), -math.inf) + g / temperature
-                backward[(p, q)] = float(np.logaddexp(backward.get((p, q), -math.inf), value))
-        total = forward[(i1, j1)]
-        return {
-            cell: [
-                (p, q, g, math.exp(min(forward[(p, q)] + g / temperature + backward.get(cell, -math.inf) - total, 0.0)))
-                for p, q, g in into
-            ]
-            for cell, into in moves.items()
-        }
+                state = link if p < r and q < c else src_skip if p < r else tgt_skip
+                values = backward.setdefault((p, q), [-math.inf] * 3)
+                for came in (link, src_skip, tgt_skip):
+                    paid = g if state == link or came != state else share(state, p, q) * g
+                    values[came] = float(np.logaddexp(values[came], paid / temperature + after[state]))
+        total = float(np.logaddexp.reduce(forward[(i1, j1)]))
+        out = {}
+        for cell, into in moves.items():
+            after = backward.get(cell, [-math.inf] * 3)
+            rows = []
+            for p, q, g in into:
+                state = link if p < cell[0] and q < cell[1] else src_skip if p < cell[0] else tgt_skip
+                weight = arrive(state, forward[(p, q)], g, p, q) + after[state]
+                rows.append((p, q, g, math.exp(min(weight - total, 0.0))))
+            out[cell] = rows
+        return out
