@@ -325,9 +325,9 @@ class _WindowSolver:
         column, gain, posterior), the posterior being the summed weight of the paths through the link over that
         of all the window's paths, each path weighted exp(score / temperature) (forward-backward).
 
-        As in the first pass, a sentence left out right after another of its side pays ``run_share`` of its skip
-        cost, so paths are followed in three states: a cell reached by a link (or the window's corner), by a 1-0
-        link, by a 0-1 link. A run of skips across the window's corner starts anew at it."""
+        As in the first pass, an unfinished line left out right after another of its side pays ``run_share`` of
+        its skip cost, so paths are followed in three states: a cell reached by a link (or the window's corner),
+        by a 1-0 link, by a 0-1 link. A run of skips across the window's corner starts anew at it."""
         types = bead_types(self.params)
         link, src_skip, tgt_skip = 0, 1, 2  # how a cell was reached
         moves: dict[tuple[int, int], list[tuple[int, int, float]]] = {}  # end cell: (start row, start col, gain)
