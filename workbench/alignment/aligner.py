@@ -41,6 +41,7 @@ from workbench.alignment.model import (
     link_confidence,
     link_evidence,
     link_gain,
+    run_shares,
     settle_confidences,
     skip_costs,
 )
@@ -730,12 +731,13 @@ def _dp(
             state = "skip" if bits & 8 else "not 1-0"
         else:
             t = int(back[r, k] if state == "best" else link_back[r, k])
-            a, b = types[t]
-            state = "skip" if (a, b) == (1, 0) else "any"
-            if (a, b) == (1, 0):
+            if t == skip_src_type:
+                state = "skip"
                 continue
+            a, b = types[t]
+            state = "any"
         if a and b:
-            score = float(gains[types.index((a, b)), r, k])
+            score = float(gains[t, r, k])
         elif a:
             score = float(stats.skip_score_src[r - 1])
         else:
@@ -757,10 +759,9 @@ def _run_shares(
     """What share of its skip cost each source line pays right after another skip of its side (``run_share`` for
     an unfinished line, else all of it), and the summed score of leaving targets 0..j-1 unlinked when each pays its
     share that way (``skip_tgt_before`` is the same in full)."""
-    share_src = np.where(src.unended > 0, params.run_share, 1.0)
-    share_tgt = np.where(tgt.unended > 0, params.run_share, 1.0)
+    share_tgt = run_shares(tgt.unended, params)
     run_tgt_before = np.concatenate([[0.0], np.cumsum(share_tgt * np.diff(skip_tgt_before))])
-    return share_src, run_tgt_before
+    return run_shares(src.unended, params), run_tgt_before
 
 
 def _link_posteriors(
@@ -771,8 +772,8 @@ def _link_posteriors(
     skip_tgt_before: np.ndarray,
     path: list[tuple[int, int, int, int, float]],
     temperature: float,
-    share_src: np.ndarray | None = None,
-    run_tgt_before: np.ndarray | None = None,
+    share_src: np.ndarray,
+    run_tgt_before: np.ndarray,
 ) -> np.ndarray:
     """Posterior chance of each link of the path among all paths through the band, paths weighted by
     exp(score / temperature): the forward-backward algorithm on the DP's own table of link scores, with the same
@@ -790,8 +791,7 @@ def _link_posteriors(
     scaled = gains.astype(np.float64) / temperature
     q_all = skip_tgt_before / temperature  # q[c]: scaled score of leaving targets 0..c-1 unlinked
     # d[c]: the same, each target paying what it pays inside a run of skips
-    d_all = q_all if run_tgt_before is None else run_tgt_before / temperature
-    share_src = np.ones(n + 1) if share_src is None else np.append(share_src, 1.0)
+    d_all = run_tgt_before / temperature
     move_a = np.array([a for a, _ in types])
     move_b = np.array([b for _, b in types])
     skip_src_type = types.index((1, 0))

@@ -181,6 +181,13 @@ def skip_costs(
     return full * share - stats.open_end_cost * np.asarray(open_end, dtype=float)
 
 
+def run_shares(unended: np.ndarray, params: AlignParams) -> np.ndarray:
+    """What share of its skip cost each line pays when the line before it on its side is left out too
+    (``AlignParams.run_share`` for an unfinished line, all of it for a finished sentence); both passes price runs of
+    skips with this."""
+    return np.where(np.asarray(unended, dtype=float) > 0, params.run_share, 1.0)
+
+
 def link_gain(
     cosine: np.ndarray | float,
     around: np.ndarray | float,

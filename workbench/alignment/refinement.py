@@ -31,6 +31,7 @@ from workbench.alignment.model import (
     link_confidence,
     link_evidence,
     link_gain,
+    run_shares,
     skip_costs,
 )
 from workbench.documents import sentence_joiner
@@ -233,8 +234,7 @@ class _WindowSolver:
         self.skip_src = skip_costs(self.src_open, unended_src, self.src_len, stats.typical_src, stats, params)
         self.skip_tgt = skip_costs(self.tgt_open, unended_tgt, self.tgt_len, stats.typical_tgt, stats, params)
         # What a skip right after another of its side pays of its cost, as in the first pass (AlignParams.run_share).
-        self.share_src = np.where(unended_src > 0, params.run_share, 1.0)
-        self.share_tgt = np.where(unended_tgt > 0, params.run_share, 1.0)
+        self.share_src, self.share_tgt = run_shares(unended_src, params), run_shares(unended_tgt, params)
         self.stats, self.params = stats, params
 
     def gain(self, a0: int, a1: int, b0: int, b1: int) -> float:
