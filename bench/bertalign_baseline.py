@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.gold_sets import all_sets, merge_to_groups
+from bench.short_documents import pieces
 from workbench.alignment.beads import Bead
 from workbench.alignment.evaluation import score_alignments
 
@@ -92,6 +93,9 @@ def main() -> None:
     ap.add_argument("--set", action="append", help="only these gold sets")
     ap.add_argument("--out", type=Path, help="also write the result lines (and JSON) here")
     ap.add_argument(
+        "--pieces", type=int, help="each document cut into pieces of about N source sentences (bench.short_documents)"
+    )
+    ap.add_argument(
         "--cached",
         action="store_true",
         help="embed through the on-disk cache (as bench/loso.py does): F1 figures only, the timings then mean nothing",
@@ -142,7 +146,10 @@ def main() -> None:
         total_s = dp_s = total_cpu = dp_cpu = 0.0
         enc.model.texts, enc.model.seconds, enc.model.cpu_seconds = 0, 0.0, 0.0
         kinds: dict[str, int] = {}
-        for doc in gs.docs:
+        if args.pieces and any(d.src_groups for d in gs.docs):
+            continue  # verse-level gold: pieces would need its groups (as in bench.short_documents)
+        docs = [piece for doc in gs.docs for piece, *_ in pieces(doc, args.pieces)] if args.pieces else gs.docs
+        for doc in docs:
             t0, c0 = time.perf_counter(), time.process_time()
             aligner = Bertalign("\n".join(doc.src), "\n".join(doc.tgt), is_split=True, model=enc, **DEFAULTS)
             assert (aligner.src_num, aligner.tgt_num) == (len(doc.src), len(doc.tgt)), "line count changed"

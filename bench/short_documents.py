@@ -21,9 +21,9 @@ from workbench.alignment.beads import Bead
 from workbench.alignment.evaluation import score_alignments
 
 
-def pieces(doc: GoldDoc, size: int) -> list[list[Bead]]:
-    """The document's gold links in consecutive groups of at least ``size`` source sentences (a short tail joins
-    the group before it)."""
+def pieces(doc: GoldDoc, size: int) -> list[tuple[GoldDoc, int, int]]:
+    """The document cut at gold link boundaries into pieces of at least ``size`` source sentences (a short tail
+    joins the piece before it): each piece as a document of its own, with its first source and target line."""
     groups: list[list[Bead]] = []
     current: list[Bead] = []
     for link in doc.gold:
@@ -36,7 +36,17 @@ def pieces(doc: GoldDoc, size: int) -> list[list[Bead]]:
             groups[-1] += current
         else:
             groups.append(current)
-    return groups
+    out = []
+    for number, group in enumerate(groups):
+        src = sorted(i for b in group for i in b.src)
+        tgt = sorted(j for b in group for j in b.tgt)
+        if not src or not tgt:
+            continue
+        i0, j0 = src[0], tgt[0]
+        gold = [Bead(tuple(i - i0 for i in b.src), tuple(j - j0 for j in b.tgt)) for b in group]
+        piece = GoldDoc(f"{doc.name}.{number}", doc.src[i0 : src[-1] + 1], doc.tgt[j0 : tgt[-1] + 1], gold)
+        out.append((piece, i0, j0))
+    return out
 
 
 def main() -> None:
@@ -58,17 +68,18 @@ def main() -> None:
         golds, whole, alone = [], [], []
         for doc in gold_set.docs:
             beads = align_sentences(doc.src, doc.tgt, embedder, params, languages=languages).beads
-            for group in pieces(doc, args.pieces):
-                src = sorted(i for b in group for i in b.src)
-                tgt = sorted(j for b in group for j in b.tgt)
-                if not src or not tgt:
-                    continue
-                rows, cols = range(src[0], src[-1] + 1), range(tgt[0], tgt[-1] + 1)
-                texts = ([doc.src[i] for i in rows], [doc.tgt[j] for j in cols])
-                piece = align_sentences(*texts, embedder, params, languages=languages).beads
-                alone.append([Bead(tuple(rows[i] for i in b.src), tuple(cols[j] for j in b.tgt)) for b in piece])
-                whole.append([b for b in beads if set(b.src) <= set(rows) and set(b.tgt) <= set(cols)])
-                golds.append(group)
+            for piece, i0, j0 in pieces(doc, args.pieces):
+                found = align_sentences(piece.src, piece.tgt, embedder, params, languages=languages).beads
+                alone.append(found)
+                rows, cols = range(i0, i0 + len(piece.src)), range(j0, j0 + len(piece.tgt))
+                whole.append(
+                    [
+                        Bead(tuple(i - i0 for i in b.src), tuple(j - j0 for j in b.tgt))
+                        for b in beads
+                        if set(b.src) <= set(rows) and set(b.tgt) <= set(cols)
+                    ]
+                )
+                golds.append(piece.gold)
         as_whole, as_pieces = score_alignments(golds, whole).strict_f1, score_alignments(golds, alone).strict_f1
         print(
             f"{gold_set.name}: {len(golds)} pieces of ~{args.pieces} source sentences; strict F1 whole document "
