@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from workbench.alignment.beads import Bead, read_beads
-from workbench.alignment.model import ends_open, ends_unfinished
+from workbench.alignment.model import ends_open, ends_quoted, ends_unfinished
 
 #: The gold sets live beside the project (``../shared``) unless WORKBENCH_ALIGN_GOLD names another folder.
 _BESIDE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "align-gold"
@@ -118,4 +118,6 @@ def open_flags(doc: GoldDoc) -> dict[str, np.ndarray]:
         "tgt_open": ends_open(doc.tgt),
         "src_unended": ends_unfinished(doc.src),
         "tgt_unended": ends_unfinished(doc.tgt),
+        "src_quoted": ends_quoted(doc.src),
+        "tgt_quoted": ends_quoted(doc.tgt),
     }

@@ -270,8 +270,19 @@ def exact_band(data: Sets) -> None:
             knn = 0.5 * (stats.bg_src[a0:a1].mean() + stats.bg_tgt[b0:b1].mean())
             around = float(np.mean(near_t + near_s)) if near_t + near_s else knn
             return float(
-                link_gain(float(u @ v), around, knn, ls[a0:a1].sum(), lt[b0:b1].sum(), a1 - a0 + b1 - b0, stats, params)
-            )
+                link_gain(
+                    float(u @ v),
+                    around,
+                    knn,
+                    ls[a0:a1].sum(),
+                    lt[b0:b1].sum(),
+                    a1 - a0 + b1 - b0,
+                    0.0,
+                    0.0,
+                    stats,
+                    params,
+                )
+            )  # this experiment predates line endings: no open-end or quotation cost
 
         skip = -0.1 if formula == "bertalign" else params.skip
         from workbench.alignment.model import bead_types

@@ -24,7 +24,7 @@ from workbench.alignment.estimate import (
     embedding_counts,
     estimate_alignment,
 )
-from workbench.alignment.model import AlignParams, ends_open, ends_unfinished, settle_confidences
+from workbench.alignment.model import AlignParams, ends_open, ends_quoted, ends_unfinished, settle_confidences
 from workbench.alignment.refinement import refine_alignment
 from workbench.alignment.relatedness import relatedness, unrelated_warning
 from workbench.documents import Document
@@ -92,6 +92,8 @@ def align_sentences(
         tgt_open=ends_open(tgt),
         src_unended=ends_unfinished(src),
         tgt_unended=ends_unfinished(tgt),
+        src_quoted=ends_quoted(src),
+        tgt_quoted=ends_quoted(tgt),
         progress=(lambda done, steps: stages(ALIGNING, done, steps)) if stages else None,
     )
     extra = 0

@@ -27,6 +27,7 @@ from workbench.alignment.model import (
     DocumentStatistics,
     bead_types,
     ends_open,
+    ends_quoted,
     ends_unfinished,
     link_confidence,
     link_evidence,
@@ -230,6 +231,7 @@ class _WindowSolver:
         self.src_len = np.array([len(t) for t in src_texts], dtype=float)
         self.tgt_len = np.array([len(t) for t in tgt_texts], dtype=float)
         self.src_open, self.tgt_open = ends_open(src_texts), ends_open(tgt_texts)
+        self.src_quoted, self.tgt_quoted = ends_quoted(src_texts), ends_quoted(tgt_texts)
         unended_src, unended_tgt = ends_unfinished(src_texts), ends_unfinished(tgt_texts)
         self.skip_src = skip_costs(self.src_open, unended_src, self.src_len, stats.typical_src, stats, params)
         self.skip_tgt = skip_costs(self.tgt_open, unended_tgt, self.tgt_len, stats.typical_tgt, stats, params)
@@ -260,6 +262,7 @@ class _WindowSolver:
                 float(self.tgt_len[b0:b1].sum()),
                 a1 - a0 + b1 - b0,
                 float(self.src_open[a1 - 1] + self.tgt_open[b1 - 1]),
+                float(abs(self.src_quoted[a1 - 1] - self.tgt_quoted[b1 - 1])),
                 self.stats,
                 self.params,
             )
