@@ -90,6 +90,23 @@ def all_sets() -> list[GoldSet]:
     return [textberg(), parice(), bible(), mac()]
 
 
+def novels_apart(gold_set: GoldSet) -> list[GoldSet]:
+    """mac_dev_zh_en as one set per novel (``meta_data.tsv``), for a rule that only the novels can choose: held out
+    a novel at a time, it is chosen on the other two (the acceptance's novels are other novels)."""
+    rows = [line.split("\t") for line in _lines(GOLD_ROOT / "mac_dev_zh_en" / "meta_data.tsv")[1:]]
+    book_of = {row[0]: row[1] for row in rows}
+    books = sorted(set(book_of.values()))
+    return [
+        GoldSet(
+            f"book{book}_{gold_set.name}",
+            gold_set.src_lang,
+            gold_set.tgt_lang,
+            [d for d in gold_set.docs if book_of[d.name] == book],
+        )
+        for book in books
+    ]
+
+
 def merge_to_groups(beads: list[Bead], doc: GoldDoc) -> list[Bead]:
     """Merge system beads to verse boundaries (bible gold is verse-level): union-find over shared verses."""
     assert doc.src_groups is not None and doc.tgt_groups is not None
