@@ -269,6 +269,7 @@ def exact_band(data: Sets) -> None:
                 return (float(u @ v) - around) * math.log2(1 + min(sl, tl) / max(sl, tl, 1e-9))
             knn = 0.5 * (stats.bg_src[a0:a1].mean() + stats.bg_tgt[b0:b1].mean())
             around = float(np.mean(near_t + near_s)) if near_t + near_s else knn
+            # This experiment predates the line-ending costs: no open ending or quotation is charged.
             return float(
                 link_gain(
                     float(u @ v),
@@ -282,7 +283,7 @@ def exact_band(data: Sets) -> None:
                     stats,
                     params,
                 )
-            )  # this experiment predates line endings: no open-end or quotation cost
+            )
 
         skip = -0.1 if formula == "bertalign" else params.skip
         from workbench.alignment.model import bead_types

@@ -157,7 +157,12 @@ OPEN_ENDINGS = frozenset(";:,\uff1b\uff1a\uff0c\u3001")
 
 def ends_open(sentences: Sequence[str]) -> np.ndarray:
     """1.0 for each sentence that ends with an open ending (:data:`OPEN_ENDINGS`), else 0.0."""
-    return np.array([float(s.rstrip()[-1:] in OPEN_ENDINGS) if s.strip() else 0.0 for s in sentences])
+    return _ends_with(sentences, OPEN_ENDINGS)
+
+
+def _ends_with(sentences: Sequence[str], marks: frozenset[str]) -> np.ndarray:
+    """1.0 for each line whose last character, spaces aside, is one of ``marks``, else 0.0."""
+    return np.array([float(s.rstrip()[-1:] in marks) if s.strip() else 0.0 for s in sentences])
 
 
 #: Marks that end a sentence (Latin, CJK full-width, Devanagari, Arabic, Ethiopic), and the closers that may follow
@@ -184,7 +189,7 @@ QUOTATION_MARKS = frozenset(
 
 def ends_quoted(sentences: Sequence[str]) -> np.ndarray:
     """1.0 for each line whose last character (spaces aside) is a quotation mark, else 0.0."""
-    return np.array([float(s.rstrip()[-1:] in QUOTATION_MARKS) if s.strip() else 0.0 for s in sentences])
+    return _ends_with(sentences, QUOTATION_MARKS)
 
 
 def skip_costs(

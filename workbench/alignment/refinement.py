@@ -336,6 +336,10 @@ class _WindowSolver:
         moves: dict[tuple[int, int], list[tuple[int, int, float]]] = {}  # end cell: (start row, start col, gain)
         forward: dict[tuple[int, int], list[float]] = {(i0, j0): [0.0, -math.inf, -math.inf]}
 
+        def reached_by(p: int, q: int, r: int, c: int) -> int:
+            """The kind of the move from cell (p, q) to cell (r, c)."""
+            return link if p < r and q < c else src_skip if p < r else tgt_skip
+
         def share(state: int, p: int, q: int) -> float:
             """What a skip of ``state``'s kind from cell (p, q) pays of its cost right after another."""
             return float(self.share_src[p] if state == src_skip else self.share_tgt[q])
@@ -362,7 +366,7 @@ class _WindowSolver:
                 moves[(r, c)] = into
                 cell = [-math.inf, -math.inf, -math.inf]
                 for p, q, g in into:
-                    state = link if p < r and q < c else src_skip if p < r else tgt_skip
+                    state = reached_by(p, q, r, c)
                     cell[state] = float(np.logaddexp(cell[state], arrive(state, forward[(p, q)], g, p, q)))
                 forward[(r, c)] = cell
         # backward[cell][state]: log of the summed weights of paths from the cell on, having reached it so.
@@ -370,7 +374,7 @@ class _WindowSolver:
         for (r, c), into in reversed(list(moves.items())):
             after = backward.get((r, c), [-math.inf] * 3)
             for p, q, g in into:
-                state = link if p < r and q < c else src_skip if p < r else tgt_skip
+                state = reached_by(p, q, r, c)
                 values = backward.setdefault((p, q), [-math.inf] * 3)
                 for came in (link, src_skip, tgt_skip):
                     paid = g if state == link or came != state else share(state, p, q) * g
@@ -381,7 +385,7 @@ class _WindowSolver:
             after = backward.get(cell, [-math.inf] * 3)
             rows = []
             for p, q, g in into:
-                state = link if p < cell[0] and q < cell[1] else src_skip if p < cell[0] else tgt_skip
+                state = reached_by(p, q, *cell)
                 weight = arrive(state, forward[(p, q)], g, p, q) + after[state]
                 rows.append((p, q, g, math.exp(min(weight - total, 0.0))))
             out[cell] = rows
