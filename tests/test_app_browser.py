@@ -461,6 +461,30 @@ def test_browser_a_link_without_a_round_trip_reads_no_finding_not_a_perfect_scor
         assert "meaning itself was not checked" in (chips.first.get_attribute("title") or "")
 
 
+def test_browser_next_weakest_starts_at_the_weakest_link_and_walks_on(app_url: tuple[str, Path]) -> None:
+    """ "w" from a link it did not reach goes to the weakest link still to review (it went to the link after the
+    current one's place in the weakness order: from a strong link, another strong link); pressed again it walks on
+    through the order, and an approved link leaves it."""
+    url, root = app_url
+    english = ["One.", "Two.", "Three.", "Four.", "Five.", "Six."]
+    german = ["Eins.", "Zwei.", "Drei.", "Vier.", "Fünf.", "Sechs."]
+    confidences = [0.9, 0.95, 0.3, 0.99, 0.5, 0.97]  # weakest first: links 3, 5, 1, 2, 6, 4
+    project = create_project("weakest", document_from_text("\n".join(english), "en", presplit=True), root)
+    target = document_from_text("\n".join(german), "de", presplit=True)
+    add_target(project, target, "de", beads=[Bead((k,), (k,), c) for k, c in enumerate(confidences)])
+    at = "document.querySelector('.wbr-row.wbr-current')?.dataset.link === '{}'"
+    with reviewing(url, "weakest") as page:
+        page.locator(".wbr-row").nth(1).click()
+        assert current(page) == 2
+        press(page, "w", at.format(3))  # from link 2 (0.95) to the weakest, not to link 6 (0.97) after it
+        press(page, "w", at.format(5))
+        press(page, "w", at.format(1))
+        press(page, "j", at.format(2))
+        press(page, "w", at.format(3))  # moved by hand: back to the weakest
+        press(page, "a", "document.querySelector('.wbr-counts').textContent.startsWith('1 of')")
+        press(page, "w", at.format(5))  # link 3 is approved: link 5 is the weakest left
+
+
 def test_cjk_text_is_drawn_as_glyphs() -> None:
     """Without a CJK font the headless chromium draws every Chinese character as the same empty box (and so did
     every screenshot of Chinese text); with one, two different characters look different."""

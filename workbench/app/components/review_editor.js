@@ -39,7 +39,7 @@ const HELP = [
   ["J", "join the selected sentence with the next one"],
   ["z / Ctrl+Z", "undo"],
   ["Z / Ctrl+Y", "redo"],
-  ["w", "next weakest link (alignment confidence and translation quality)"],
+  ["w", "the weakest link still to review (alignment confidence and translation quality); again: the next weakest"],
   ["g", "go to a link by its number"],
   ["/", "search (ignores case and accents); Esc goes back to the links"],
   ["r", "reload the project (after another tab saved)"],
@@ -76,6 +76,7 @@ function create(parent, setTrigger) {
     position: new Map(), // link index -> position in rows
     current: 0, // position in rows of the current link
     sentence: 0, // which sentence of the current link is selected
+    walkedTo: null, // link index that "next weakest" last went to: pressed again there, it walks on
     editing: null, // {side, sid, value}
     flagging: false,
     help: false,
@@ -709,13 +710,21 @@ function step(s, by) {
 }
 
 function nextWeakest(s) {
+  // From a link that "w" itself reached, walk on through the order (links passed over stay for later); from
+  // anywhere else start at its top: the weakest link still to review, not the one after the current link's place
+  // in the order, which from a strong link was another strong link.
   if (s.data.mode !== "links") return;
   const order = s.data.weak || [];
   const visible = new Set(s.visible.map((k) => s.rows[k].i));
-  const here = order.indexOf(s.rows[s.current]?.i);
+  const at = s.rows[s.current]?.i;
+  const here = at === s.walkedTo ? order.indexOf(at) : -1;
   for (let j = 1; j <= order.length; j++) {
-    const index = order[(Math.max(here, -1) + j) % order.length];
-    if (visible.has(index) && index !== s.rows[s.current]?.i) { go(s, s.position.get(index)); return; }
+    const index = order[(here + j) % order.length];
+    if (visible.has(index) && index !== at) {
+      s.walkedTo = index;
+      go(s, s.position.get(index));
+      return;
+    }
   }
   showMessage(s, "success", "Every link these filters show is approved or flagged.");
 }
