@@ -227,6 +227,31 @@ def test_a_corpus_made_by_two_routes_of_the_model_says_so(manifest: Path, baseli
     assert sorted(row[column] for row in tsv[1:] if row[1] == "ok") == sorted([route, route, other])
 
 
+def test_a_chinese_document_is_read_by_the_pair_and_that_is_no_mix_of_routes(e5, tmp_path: Path) -> None:
+    """The default reads a Chinese side with USE beside it: a zh-en document's result names the pair, an en-is one
+    e5 alone, and a corpus holding both is not reported as mixing routes; two routes within one pair still are."""
+    from workbench.batch.manifest import DocumentPair
+    from workbench.batch.pipeline import align_pair
+
+    (tmp_path / "zh.txt").write_text("安理会于4月22日就科索沃问题举行了会议。\n我的猫睡在温暖的窗台上。\n", "utf-8")
+    (tmp_path / "en.txt").write_text(
+        "The Security Council held a meeting on Kosovo on April 22.\nMy cat sleeps on the warm windowsill.\n", "utf-8"
+    )
+    chinese = align_pair(DocumentPair("zh", tmp_path / "zh.txt", tmp_path / "en.txt", "zh", "en"), e5, OPTIONS)
+    icelandic = align_pair(
+        DocumentPair("n_1", DATA / "en" / "n_1.txt", DATA / "is" / "n_1.txt", "en", "is"), e5, OPTIONS
+    )
+    assert chinese.error is None and len(chinese.rows) == 2
+    assert chinese.embedder == e5.for_languages("zh", "en").name != e5.name and icelandic.embedder == e5.name
+    rows = [
+        {"status": "ok", "src_lang": r.src_lang, "tgt_lang": r.tgt_lang, "embedder": r.embedder}
+        for r in (chinese, icelandic)
+    ]
+    assert mixed_routes(rows) is None
+    mixed = mixed_routes([*rows, {**rows[1], "embedder": "multilingual-e5-small-torch"}]) or ""
+    assert mixed.startswith("the en-is documents were aligned by 2 routes")
+
+
 def test_check_adds_the_spot_checks_counts_to_the_summary(baseline, tmp_path: Path, capsys) -> None:
     out = tmp_path / "corpus"
     shutil.copytree(baseline[0], out)

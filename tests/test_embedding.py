@@ -71,6 +71,49 @@ def test_e5_and_use_together_weigh_both_models_cosines(e5, e5_folder, tmp_path) 
     assert np.allclose(loaded.encode(texts), vectors, atol=1e-5)
 
 
+def test_the_default_reads_a_chinese_side_with_use_beside_it(e5) -> None:
+    """``e5-small`` aligns a pair with a Chinese side as ``e5-small+use`` (+0.018 strict F1 on the novels, chosen
+    leave-one-set-out); every other pair, and a pair whose other language USE does not know, reads with e5 alone,
+    under e5's name, so their vectors and cache entries are what they were."""
+    from workbench.embedding.combined import ByLanguage, CombinedEmbedder, pair_helps
+
+    assert pair_helps("zh", "en") and pair_helps("de", "zh-Hant") and pair_helps("zh_CN", "ja")
+    assert not pair_helps("de", "fr") and not pair_helps("zh", "is") and not pair_helps(None, "zh")
+    assert isinstance(e5.inner, ByLanguage)
+    assert e5.for_languages("de", "fr") is e5 and e5.for_languages("zh", "is") is e5
+    assert e5.for_languages(None, None) is e5
+    chinese = e5.for_languages("zh-Hant", "en")
+    assert isinstance(chinese, CachedEmbedder) and chinese.cache is e5.cache  # still cached, in the same file
+    texts = _texts()
+    reference = CombinedEmbedder(e5.inner.first, USEEmbedder(threads=2))
+    assert chinese.name == reference.name != e5.name and chinese.dim == 384 + 512
+    assert np.allclose(chinese.encode(texts), reference.encode(texts), atol=1e-5)
+    assert np.allclose(e5.encode(texts), e5.inner.first.encode(texts), atol=1e-6)  # alone, e5 as ever
+
+    def missing() -> USEEmbedder:
+        raise ModelUnavailableError("the Universal Sentence Encoder is not installed")
+
+    # An install without USE still aligns Chinese, with e5 alone.
+    assert ByLanguage(e5.inner.first, missing).for_languages("zh", "en").name == e5.name
+
+
+def test_an_alignment_names_the_models_that_read_it(e5) -> None:
+    """The signature of a zh-en alignment names the pair, a de-en one e5 alone."""
+    from workbench.alignment import align_sentences
+
+    zh = ["安理会于4月22日就科索沃问题举行了会议。", "我的猫睡在温暖的窗台上。"]
+    en = ["The Security Council held a meeting on Kosovo on April 22.", "My cat sleeps on the warm windowsill."]
+    de = [
+        "Der Sicherheitsrat hielt am 22. April eine Sitzung zum Kosovo ab.",
+        "Meine Katze schläft auf der Fensterbank.",
+    ]
+    chinese = align_sentences(zh, en, e5, languages=("zh", "en"))
+    german = align_sentences(de, en, e5, languages=("de", "en"))
+    assert chinese.signature["embedder"] == e5.for_languages("zh", "en").name != e5.name
+    assert german.signature["embedder"] == e5.name
+    assert [(b.src, b.tgt) for b in chinese.beads] == [((0,), (0,)), ((1,), (1,))]
+
+
 def test_cache_embeds_only_what_changed(e5, tmp_path) -> None:
     cached = CachedEmbedder(e5.inner, EmbeddingCache(tmp_path / "c.sqlite"))
     texts = [pair[0] for pair in PAIRS.values()]

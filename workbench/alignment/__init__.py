@@ -57,9 +57,11 @@ def align_sentences(
     ``stages(stage, done, total)`` follows the whole job: the sentences the embedder reads (cached ones are not
     counted), the first pass's steps, the second pass's span texts; :class:`~workbench.alignment.estimate.
     AlignmentProgress` turns it into a time left. ``languages`` (source, target) are the sides' language tags
-    where known: the second pass joins a span's sentences as the language does (else it guesses from the script).
+    where known: the second pass joins a span's sentences as the language does (else it guesses from the script),
+    and the embedder may choose how to read them (:meth:`~workbench.embedding.Embedder.for_languages`).
     """
     params = params or AlignParams()
+    embedder = embedder.for_languages(*languages)  # the default reads a Chinese side with a second model beside it
     total = len(src) + len(tgt)
     # What each side will really embed, so the embedding stage counts work, not cache hits; a target that repeats
     # source sentences (a shuffled copy) finds them cached by the time it is embedded.

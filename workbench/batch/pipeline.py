@@ -90,6 +90,9 @@ def align_pair(pair: DocumentPair, embedder: Embedder, options: BatchOptions) ->
         src = load_document(pair.source, pair.src_lang, presplit=options.presplit)
         tgt = load_document(pair.target, pair.tgt_lang, presplit=options.presplit)
         result.src_lang, result.tgt_lang = src.lang, tgt.lang
+        # The model that reads this pair (the default adds a second one for Chinese), timed and named as such.
+        timed = TimedEmbedder(embedder.for_languages(src.lang, tgt.lang))
+        result.embedder = timed.name
         read = time.perf_counter()
         src_texts, tgt_texts = src.sentence_texts(), tgt.sentence_texts()
         if not src_texts or not tgt_texts:

@@ -86,14 +86,22 @@ def routes_used(rows: Sequence[dict[str, Any]]) -> dict[str, int]:
 
 
 def mixed_routes(rows: Sequence[dict[str, Any]]) -> str | None:
-    """A sentence for the CLI and the Corpus page when the aligned documents of ``rows`` were made by more than one
-    route (:func:`routes_used`), else None."""
-    counts = routes_used(rows)
-    if len(counts) < 2:
+    """A sentence for the CLI and the Corpus page when the aligned documents of one language pair in ``rows`` were
+    made by more than one route (:func:`routes_used`), else None. Different pairs may be read differently by design
+    (the default reads a Chinese side with a second model beside it: :func:`workbench.embedding.combined.pair_helps`).
+    """
+    by_pair: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
+    for row in rows:
+        by_pair.setdefault((row.get("src_lang"), row.get("tgt_lang")), []).append(row)
+    mixed = [(pair, routes_used(group)) for pair, group in by_pair.items()]
+    mixed = [(pair, counts) for pair, counts in mixed if len(counts) > 1]
+    if not mixed:
         return None
+    (src, tgt), counts = mixed[0]
     listed = ", ".join(f"{name} made {n}" for name, n in sorted(counts.items(), key=lambda item: -item[1]))
+    which = f"the {src}-{tgt} documents" if len(by_pair) > 1 else "the documents"
     return (
-        f"the documents were aligned by {len(counts)} routes of the model: {listed} (column embedder). Their links "
+        f"{which} were aligned by {len(counts)} routes of the model: {listed} (column embedder). Their links "
         "and confidences are close, not identical; to have one route, align the corpus again into a new --out "
         "folder on one kind of machine."
     )

@@ -28,6 +28,11 @@ class Embedder(ABC):
 
     batch_size: int = 64
 
+    def for_languages(self, src_lang: str | None, tgt_lang: str | None) -> Embedder:
+        """The embedder to align these two languages with: this one, unless it knows a better reading for them
+        (the default, ``e5-small``, reads a Chinese side with USE beside it: :mod:`workbench.embedding.combined`)."""
+        return self
+
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """Embed ``texts`` in batches; rows are L2-normalised float32.
 

@@ -78,6 +78,10 @@ class CachedEmbedder(Embedder):
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         return self.inner._encode(texts)
 
+    def for_languages(self, src_lang: str | None, tgt_lang: str | None) -> Embedder:
+        chosen = self.inner.for_languages(src_lang, tgt_lang)
+        return self if chosen is self.inner else CachedEmbedder(chosen, self.cache)
+
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         found = self.cache.get_many(self.name, texts, self.dim)
         missing = sorted({t: None for k, t in enumerate(texts) if k not in found})  # unique, deterministic order
