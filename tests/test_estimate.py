@@ -129,3 +129,28 @@ def test_durations_read_as_people_say_them() -> None:
         "25 min",
         "3 h 3 min",
     ]
+
+
+def test_a_chinese_pair_is_estimated_with_the_models_that_read_it(cold: CachedEmbedder, tmp_path: Path) -> None:
+    """The default reads a Chinese side with USE beside it, cached under the pair's name: the add-target workflow
+    hands its hook that reader, so an estimate made with it after the alignment finds every sentence cached (through
+    e5 alone it found none, and a realign of a second was announced as a long job)."""
+    from workbench.documents import document_from_text
+    from workbench.projects import create_project
+    from workbench.workflows.translation import add_translation
+
+    zh = "安理会于4月22日就科索沃问题举行了会议。\n我的猫睡在温暖的窗台上。"
+    en = "The Security Council held a meeting on Kosovo on April 22.\nMy cat sleeps on the warm windowsill."
+    project = create_project("zh", document_from_text(zh, "zh", presplit=True), tmp_path / "projects")
+    readers = []
+
+    def on_align(label, src, tgt, reader):
+        readers.append(reader)
+        return None, lambda: None
+
+    target = add_translation(project, document_from_text(en, "en", presplit=True), cold, on_align=on_align)
+    (reader,) = readers
+    assert reader.name == cold.for_languages("zh", "en").name == target.signature["embedder"] != cold.name
+    src, tgt = project.source.texts(), project.target(target.key).side.texts()
+    assert estimate_alignment(src, tgt, reader, rate=5_000.0).to_embed == 0
+    assert estimate_alignment(src, tgt, cold, rate=5_000.0).to_embed == 4  # e5's own entries hold none of them

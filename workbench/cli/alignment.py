@@ -91,7 +91,7 @@ def _cmd_align(args: argparse.Namespace) -> int:
         from workbench.reading import read_text_file
 
         fixed = read_beads(read_text_file(args.fixed)[0].splitlines())
-    embedder = load_embedder(args)
+    embedder = load_embedder(args).for_languages(src.lang, tgt.lang)  # what reads this pair: its estimate, its cache
     stages, close = alignment_progress(
         args.quiet, "aligning", src.sentence_texts(), tgt.sentence_texts(), embedder, refine=not args.no_refine
     )
@@ -214,7 +214,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     print(f"{src.title}\n{src.metadata.get('source')}, {src.metadata.get('date')}, by {src.metadata.get('author')}")
     print(f"source: {len(src.paragraphs)} paragraphs, {len(src.sentences)} sentences ({src.lang})")
     print(f"target: {len(tgt.paragraphs)} paragraphs, {len(tgt.sentences)} sentences ({tgt.lang}, human translation)")
-    embedder = load_embedder(args)
+    embedder = load_embedder(args).for_languages(src.lang, tgt.lang)
     stages, close = alignment_progress(args.quiet, "aligning", src.sentence_texts(), tgt.sentence_texts(), embedder)
     try:
         alignment = align_documents(src, tgt, embedder, stages=stages)

@@ -229,8 +229,8 @@ def _cmd_new(args: argparse.Namespace) -> int:
 def _alignment_hook(args: argparse.Namespace, embedder: Any) -> OnAlign:
     """The command line's face of an alignment: its estimate printed, then one tqdm bar with the time left."""
 
-    def started(label: str, src: Sequence[str], tgt: Sequence[str]) -> tuple[Any, Callable[[], None]]:
-        return alignment_progress(args.quiet, label, src, tgt, embedder, refine=not args.no_refine)
+    def started(label: str, src: Sequence[str], tgt: Sequence[str], reader: Any) -> tuple[Any, Callable[[], None]]:
+        return alignment_progress(args.quiet, label, src, tgt, reader, refine=not args.no_refine)
 
     return started
 

@@ -29,9 +29,10 @@ from workbench.translation.router import Route, Router
 #: Called when a translation's route is known and the work starts: returns the progress callback (done, total
 #: sentences) for it, or None, and what to call when it ends (also after a failure).
 OnRoute = Callable[[Route], tuple[Progress | None, Callable[[], None]]]
-#: Called before an alignment with a label and both sides' sentences: returns the stage callback (None for none)
-#: and what to call when it ends.
-OnAlign = Callable[[str, Sequence[str], Sequence[str]], tuple[StageProgress | None, Callable[[], None]]]
+#: Called before an alignment with a label, both sides' sentences and the embedder that will read them (the one
+#: given, as it reads this pair of languages: ``Embedder.for_languages``, so that an estimate looks in the cache
+#: under the right model): returns the stage callback (None for none) and what to call when it ends.
+OnAlign = Callable[[str, Sequence[str], Sequence[str], Embedder], tuple[StageProgress | None, Callable[[], None]]]
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,10 @@ def add_translation(
     if key is not None:
         check_target_key(key)  # before any alignment work
     label = f"aligning {key or document.lang}"
-    stages, close = on_align(label, project.source.texts(), document.sentence_texts()) if on_align else (None, _nothing)
+    reader = embedder.for_languages(project.source.lang, document.lang)
+    stages, close = (
+        on_align(label, project.source.texts(), document.sentence_texts(), reader) if on_align else (None, _nothing)
+    )
     try:
         return add_target(project, document, key, embedder, refine=refine, stages=stages)
     finally:

@@ -146,7 +146,8 @@ def _realign_button(project: Project, key: str, where: st.delta_generator.DeltaG
     errors_before = len(st.session_state.get(state.MESSAGES, []))
     embedder = state.attempt(state.current_embedder)
     estimate = state.attempt(_estimate, project, key, embedder) if embedder is not None else None
-    stages = state.alignment_progress(bar, "realigning", estimate, embedder) if estimate is not None else None
+    reader = embedder.for_languages(project.source.lang, project.target(key).side.lang) if embedder else None
+    stages = state.alignment_progress(bar, "realigning", estimate, reader) if estimate is not None else None
     entry = state.attempt(realign, project, embedder, key, stages=stages) if stages is not None else None
     took = time.perf_counter() - started
     failed = len(st.session_state.get(state.MESSAGES, [])) > errors_before or st.session_state.get(state.CONFLICT)
@@ -157,7 +158,9 @@ def _realign_button(project: Project, key: str, where: st.delta_generator.DeltaG
 
 def _estimate(project: Project, key: str, embedder: Embedder) -> AlignmentEstimate:
     """Realigning costs what the cache lacks: after a few edits, those sentences and the aligning itself."""
-    return estimate_alignment(project.source.texts(), project.target(key).side.texts(), embedder)
+    side = project.target(key).side
+    reader = embedder.for_languages(project.source.lang, side.lang)  # the pair's cache, for a Chinese side
+    return estimate_alignment(project.source.texts(), side.texts(), reader)
 
 
 def _realign_estimate(project: Project, key: str) -> tuple[float, str] | None:

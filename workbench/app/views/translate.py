@@ -13,6 +13,7 @@ import streamlit as st
 from workbench.alignment.estimate import estimate_alignment
 from workbench.app import state
 from workbench.documents import Document
+from workbench.embedding.base import Embedder
 from workbench.errors import WorkbenchError
 from workbench.projects import Project, remove_target
 from workbench.seeds import list_seeds, seed_path
@@ -102,10 +103,10 @@ def _translate(project: Project, langs: list[str]) -> list[str]:
         bars["started"] = time.perf_counter()
         return state.progress_callback(bars["current"], "translating, sentences"), lambda: None
 
-    def on_align(label: str, src: Sequence[str], tgt: Sequence[str]) -> tuple[Any, Any]:
+    def on_align(label: str, src: Sequence[str], tgt: Sequence[str], reader: Embedder) -> tuple[Any, Any]:
         bar = bars.get("current") or st.progress(0.0)
-        estimate = estimate_alignment(src, tgt, embedder)
-        return state.alignment_progress(bar, "aligning", estimate, embedder), lambda: None
+        estimate = estimate_alignment(src, tgt, reader)
+        return state.alignment_progress(bar, "aligning", estimate, reader), lambda: None
 
     added: list[str] = []  # kept when a later language fails: those targets are saved
 
@@ -142,7 +143,8 @@ def _translation_estimate(project: Project, langs: list[str]) -> tuple[float, st
 
 def _alignment_estimate(project: Project, document: Document) -> tuple[float, str] | None:
     try:
-        estimate = estimate_alignment(project.source.texts(), document.sentence_texts(), state.current_embedder())
+        reader = state.current_embedder().for_languages(project.source.lang, document.lang)
+        estimate = estimate_alignment(project.source.texts(), document.sentence_texts(), reader)
     except WorkbenchError:
         return None
     return (
@@ -158,9 +160,9 @@ def _align(project: Project, document: Document, key: str | None, bar: Any, star
     if embedder is None:
         return None
 
-    def on_align(label: str, src: Sequence[str], tgt: Sequence[str]) -> tuple[Any, Any]:
-        estimate = estimate_alignment(src, tgt, embedder)
-        return state.alignment_progress(bar, "aligning", estimate, embedder), lambda: None
+    def on_align(label: str, src: Sequence[str], tgt: Sequence[str], reader: Embedder) -> tuple[Any, Any]:
+        estimate = estimate_alignment(src, tgt, reader)
+        return state.alignment_progress(bar, "aligning", estimate, reader), lambda: None
 
     target = state.attempt(add_translation, project, document, embedder, key, on_align=on_align)
     if target is None:
