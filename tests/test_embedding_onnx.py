@@ -18,6 +18,7 @@ import pytest
 from workbench.embedding import load_embedder
 from workbench.embedding import onnx_route as route
 from workbench.embedding.cache import CachedEmbedder, EmbeddingCache
+from workbench.embedding.combined import ByLanguage
 from workbench.embedding.e5_conversion import DEFAULT_MODEL_NAME
 from workbench.embedding.sentence_transformers import SentenceTransformerEmbedder
 from workbench.errors import ModelUnavailableError
@@ -82,7 +83,7 @@ def test_default_name_on_the_cpu_is_the_float32_onnx_route_and_agrees_with_torch
     float rounding in every script of :data:`SENTENCES` (Latin, Han, Cyrillic, Arabic, Devanagari, Greek, Hangul,
     Thai): the same links, only sooner."""
     default = load_embedder("e5-small", threads=2, use_cache=False)
-    assert isinstance(default, route.OnnxEmbedder)
+    assert isinstance(default, ByLanguage) and isinstance(default.first, route.OnnxEmbedder)  # USE only for Chinese
     assert default.name == f"{route.onnx_folder_name(DEFAULT_MODEL_NAME, False)}:noprefix"
     assert "onnx" in default.name and "int8" not in default.name
     assert default.name != e5_torch.name  # cache rows of its own: never served the torch route's
