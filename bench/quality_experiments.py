@@ -269,7 +269,7 @@ def exact_band(data: Sets) -> None:
                 return (float(u @ v) - around) * math.log2(1 + min(sl, tl) / max(sl, tl, 1e-9))
             knn = 0.5 * (stats.bg_src[a0:a1].mean() + stats.bg_tgt[b0:b1].mean())
             around = float(np.mean(near_t + near_s)) if near_t + near_s else knn
-            # This experiment predates the line-ending costs: no open ending or quotation is charged.
+            # This experiment predates the line-ending costs: no open ending, quotation or paragraph is charged.
             return float(
                 link_gain(
                     float(u @ v),
@@ -278,6 +278,7 @@ def exact_band(data: Sets) -> None:
                     ls[a0:a1].sum(),
                     lt[b0:b1].sum(),
                     a1 - a0 + b1 - b0,
+                    0.0,
                     0.0,
                     0.0,
                     stats,

@@ -181,15 +181,22 @@ def test_both_passes_score_a_link_with_the_same_formula() -> None:
     src_len = np.array([len(x) for x in src_texts], dtype=float)
     tgt_len = np.array([len(x) for x in tgt_texts], dtype=float)
     params = AlignParams(contrast=0.7, size_exponent=0.5, merge_penalty=0.15)
-    s = aligner._make_side(src, src_len, ends_open(src_texts), ends_unfinished(src_texts), ends_quoted(src_texts))
-    t = aligner._make_side(tgt, tgt_len, ends_open(tgt_texts), ends_unfinished(tgt_texts), ends_quoted(tgt_texts))
+    # Paragraph ends where a document gives them (every third or fourth sentence, one side's not the other's).
+    paras = (np.arange(9) % 3 == 2).astype(float), (np.arange(10) % 4 == 3).astype(float)
+    s = aligner._make_side(
+        src, src_len, ends_open(src_texts), ends_unfinished(src_texts), ends_quoted(src_texts), paras[0]
+    )
+    t = aligner._make_side(
+        tgt, tgt_len, ends_open(tgt_texts), ends_unfinished(tgt_texts), ends_quoted(tgt_texts), paras[1]
+    )
     assert 0 < s.quoted.sum() < 9 and 0 < t.quoted.sum() < 10
     lo, hi = aligner._search_band(s, t, params)
-    stats = replace(aligner._statistics(s, t, lo, hi, params), open_end_cost=0.3, quote_cost=0.7)
+    stats = aligner._statistics(s, t, lo, hi, params)
+    stats = replace(stats, open_end_cost=0.3, quote_cost=0.7, paragraph_cost=0.5)
     gains = aligner._link_gains(s, t, lo, hi, stats, params, np.zeros(9, bool), np.zeros(10, bool))
     singles_s = {(i, i + 1): s.vectors[i] for i in range(9)}
     singles_t = {(j, j + 1): t.vectors[j] for j in range(10)}
-    solver = _WindowSolver(singles_s, singles_t, s.vectors, t.vectors, src_texts, tgt_texts, stats, params)
+    solver = _WindowSolver(singles_s, singles_t, s.vectors, t.vectors, src_texts, tgt_texts, stats, params, paras)
     # Skips too: the first pass stores a 1-0 link's score like any link's, and sums 0-1 scores along a row.
     path_gains, skip_tgt_before = aligner._path_gains(s, t, lo, hi, stats, params)
     assert path_gains[aligner.bead_types(params).index((1, 0)), 1:, 0] == pytest.approx(solver.skip_src, abs=1e-5)
@@ -312,6 +319,34 @@ def test_quotation_marks_that_fall_independently_cost_nothing() -> None:
     beads, stats = align_embeddings_with_statistics(src, tgt, *lengths, src_quoted=src_quoted, tgt_quoted=tgt_quoted)
     assert stats is not None and stats.quote_cost == 0.0
     assert links(beads) == links(align_embeddings(src, tgt, *lengths))
+
+
+def test_links_end_where_both_versions_end_a_paragraph() -> None:
+    """Paragraph ends are learnt as quotation ends are: where both versions keep the same paragraphs, a line that
+    ends a paragraph on one side belongs with the line that ends it on the other; where paragraph ends fall
+    independently (the versions paragraph differently), nothing is charged and the links are the plain ones."""
+    from workbench.alignment.aligner import align_embeddings_with_statistics
+
+    src, tgt, src_ends, tgt_ends, right = _dialogue(np.random.default_rng(3), quoted_alike=True)
+    lengths = ([100.0] * len(src), [100.0] * len(tgt))
+    beads, stats = align_embeddings_with_statistics(src, tgt, *lengths, src_para_end=src_ends, tgt_para_end=tgt_ends)
+    assert len(links(align_embeddings(src, tgt, *lengths)) & right) < len(right) - 5
+    assert links(beads) == right and stats is not None and stats.quote_cost == 0.0
+    assert 0.5 < stats.paragraph_cost / AlignParams().paragraph_end < 1
+    src, tgt, src_ends, tgt_ends, _ = _dialogue(np.random.default_rng(4), quoted_alike=False)
+    beads, stats = align_embeddings_with_statistics(src, tgt, *lengths, src_para_end=src_ends, tgt_para_end=tgt_ends)
+    assert stats is not None and stats.paragraph_cost == 0.0
+    assert links(beads) == links(align_embeddings(src, tgt, *lengths))
+
+
+def test_which_sentences_end_a_paragraph() -> None:
+    """From each sentence's paragraph number; a side in one paragraph (pre-split lines) has no ends to learn from."""
+    from workbench.alignment.model import paragraph_ends
+
+    assert paragraph_ends([0, 0, 1, 1, 1, 2], 6).tolist() == [0, 1, 0, 0, 1, 1]
+    assert paragraph_ends([3, 3, 3], 3) is None and paragraph_ends(None, 3) is None and paragraph_ends([], 0) is None
+    with pytest.raises(ValueError, match="3 sentences but 2 paragraph numbers"):
+        paragraph_ends([0, 1], 3)
 
 
 def test_which_lines_end_quoted() -> None:

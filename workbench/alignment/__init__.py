@@ -24,7 +24,14 @@ from workbench.alignment.estimate import (
     embedding_counts,
     estimate_alignment,
 )
-from workbench.alignment.model import AlignParams, ends_open, ends_quoted, ends_unfinished, settle_confidences
+from workbench.alignment.model import (
+    AlignParams,
+    ends_open,
+    ends_quoted,
+    ends_unfinished,
+    paragraph_ends,
+    settle_confidences,
+)
 from workbench.alignment.refinement import refine_alignment
 from workbench.alignment.relatedness import relatedness, unrelated_warning
 from workbench.documents import Document
@@ -49,6 +56,7 @@ def align_sentences(
     refine: bool = True,
     stages: StageProgress | None = None,
     languages: tuple[str | None, str | None] = (None, None),
+    paragraphs: tuple[Sequence[int] | None, Sequence[int] | None] = (None, None),
 ) -> Alignment:
     """Align two lists of sentences. ``progress(done, total)`` counts sentences embedded.
 
@@ -59,6 +67,8 @@ def align_sentences(
     AlignmentProgress` turns it into a time left. ``languages`` (source, target) are the sides' language tags
     where known: the second pass joins a span's sentences as the language does (else it guesses from the script),
     and the embedder may choose how to read them (:meth:`~workbench.embedding.Embedder.for_languages`).
+    ``paragraphs`` (each sentence's paragraph number, both sides or neither) let links learn to end where both
+    versions end a paragraph (``AlignParams.paragraph_end``).
     """
     params = params or AlignParams()
     embedder = embedder.for_languages(*languages)  # the default reads a Chinese side with a second model beside it
@@ -83,6 +93,9 @@ def align_sentences(
     if stages:
         stages(EMBEDDING, src_new + tgt_new, src_new + tgt_new)
     src_lengths, tgt_lengths = [len(s) for s in src], [len(t) for t in tgt]
+    src_para, tgt_para = paragraph_ends(paragraphs[0], len(src)), paragraph_ends(paragraphs[1], len(tgt))
+    if src_para is None or tgt_para is None:  # one side's paragraphs alone say nothing about where links end
+        src_para = tgt_para = None
     beads, stats = align_embeddings_with_statistics(
         src_vectors,
         tgt_vectors,
@@ -96,6 +109,8 @@ def align_sentences(
         tgt_unended=ends_unfinished(tgt),
         src_quoted=ends_quoted(src),
         tgt_quoted=ends_quoted(tgt),
+        src_para_end=src_para,
+        tgt_para_end=tgt_para,
         progress=(lambda done, steps: stages(ALIGNING, done, steps)) if stages else None,
     )
     extra = 0
@@ -112,6 +127,7 @@ def align_sentences(
             fixed,
             progress=(lambda done, spans: stages(REFINING, done, spans)) if stages else None,
             languages=languages,
+            paragraph_ends=(src_para, tgt_para),
         )
     if stages:
         stages(REFINING, extra, extra)
@@ -150,6 +166,7 @@ def align_documents(
         refine,
         stages,
         languages=(src.lang, tgt.lang),
+        paragraphs=([s.paragraph for s in src.sentences], [s.paragraph for s in tgt.sentences]),
     )
     alignment.signature.update({"src_lang": src.lang, "tgt_lang": tgt.lang})
     return alignment

@@ -60,6 +60,7 @@ class _Side:
     open_end: np.ndarray  # (n,) float64, 1.0 where the sentence ends open (see ends_open)
     unended: np.ndarray  # (n,) float64, 1.0 where the line ends without a sentence's final mark (see ends_unfinished)
     quoted: np.ndarray  # (n,) float64, 1.0 where the line ends with a quotation mark (see ends_quoted)
+    para_end: np.ndarray  # (n,) float64, 1.0 where the sentence ends its paragraph (none known: all 0)
 
     @property
     def size(self) -> int:
@@ -80,6 +81,8 @@ def align_embeddings(
     tgt_unended: Sequence[bool] | None = None,
     src_quoted: Sequence[bool] | None = None,
     tgt_quoted: Sequence[bool] | None = None,
+    src_para_end: Sequence[bool] | None = None,
+    tgt_para_end: Sequence[bool] | None = None,
 ) -> list[Bead]:
     """Align two sequences of sentence embeddings; return beads covering every sentence once, in order.
 
@@ -100,6 +103,8 @@ def align_embeddings(
         tgt_unended=tgt_unended,
         src_quoted=src_quoted,
         tgt_quoted=tgt_quoted,
+        src_para_end=src_para_end,
+        tgt_para_end=tgt_para_end,
     )[0]
     return settle_confidences(beads, params or AlignParams(), fixed)
 
@@ -118,6 +123,8 @@ def align_embeddings_with_statistics(
     tgt_unended: Sequence[bool] | None = None,
     src_quoted: Sequence[bool] | None = None,
     tgt_quoted: Sequence[bool] | None = None,
+    src_para_end: Sequence[bool] | None = None,
+    tgt_para_end: Sequence[bool] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Bead], DocumentStatistics | None]:
     """:func:`align_embeddings`, plus the document's statistics (None when a side is empty).
@@ -127,8 +134,8 @@ def align_embeddings_with_statistics(
     first pass takes minutes; the caller shows how far it is).
     """
     params = params or AlignParams()
-    src = _make_side(src_vectors, src_lengths, src_open, src_unended, src_quoted)
-    tgt = _make_side(tgt_vectors, tgt_lengths, tgt_open, tgt_unended, tgt_quoted)
+    src = _make_side(src_vectors, src_lengths, src_open, src_unended, src_quoted, src_para_end)
+    tgt = _make_side(tgt_vectors, tgt_lengths, tgt_open, tgt_unended, tgt_quoted, tgt_para_end)
     fixed = _check_fixed(fixed, src.size, tgt.size)
     if src.size == 0 or tgt.size == 0:
         return _skips(0, src.size, 0, tgt.size, confidence=1.0), None
@@ -145,7 +152,8 @@ def align_embeddings_with_statistics(
     stats = replace(
         stats,
         open_end_cost=_open_end_cost(draft, src.open_end, tgt.open_end, params),
-        quote_cost=_quote_cost(draft, src.quoted, tgt.quoted, params),
+        quote_cost=_boundary_cost(draft, src.quoted, tgt.quoted, params.quote_end),
+        paragraph_cost=_boundary_cost(draft, src.para_end, tgt.para_end, params.paragraph_end),
         scale=_link_scale(draft, src, tgt, stats, params),
     )
     beads = _align_with(src, tgt, stats, params, fixed, lo, hi)
@@ -204,20 +212,20 @@ def _open_end_cost(beads: list[Bead], src_open: np.ndarray, tgt_open: np.ndarray
     return params.open_end * float(np.clip(log_odds / 2.0, 0.0, 1.0))
 
 
-def _quote_cost(beads: list[Bead], src_quoted: np.ndarray, tgt_quoted: np.ndarray, params: AlignParams) -> float:
-    """How closely this document's two versions end their quotations together, from an alignment made without the
-    cost: the log of how many links would end quoted on one side only if the two sides' quoted endings fell
-    independently, over how many do (one pseudo-link of each added, so that a document with few quotation marks
-    learns nothing). Nothing is charged up to half a nat (what chance gives a short document whose quotation marks
-    fall independently), the whole ``params.quote_end`` from 2 nats (seven times fewer) on."""
-    ends = np.array([(src_quoted[b.src[-1]], tgt_quoted[b.tgt[-1]]) for b in beads if b.src and b.tgt])
-    if params.quote_end <= 0 or len(ends) == 0:
+def _boundary_cost(beads: list[Bead], src_flags: np.ndarray, tgt_flags: np.ndarray, most: float) -> float:
+    """How closely this document's two versions end a kind of stretch together (a quotation, a paragraph), from an
+    alignment made without the cost: the log of how many links would end such a stretch on one side only if the two
+    sides' flags fell independently, over how many do (one pseudo-link of each added, so that a document with few
+    flags learns nothing). Nothing is charged up to half a nat (what chance gives a short document whose flags fall
+    independently), all of ``most`` from 2 nats (seven times fewer) on."""
+    ends = np.array([(src_flags[b.src[-1]], tgt_flags[b.tgt[-1]]) for b in beads if b.src and b.tgt])
+    if most <= 0 or len(ends) == 0:
         return 0.0
     p_src, p_tgt = ends.mean(axis=0)
     expected = len(ends) * (p_src * (1 - p_tgt) + (1 - p_src) * p_tgt)
     observed = float(np.sum(ends[:, 0] != ends[:, 1]))
     log_ratio = math.log((expected + 1.0) / (observed + 1.0))
-    return params.quote_end * float(np.clip((log_ratio - 0.5) / 1.5, 0.0, 1.0))
+    return most * float(np.clip((log_ratio - 0.5) / 1.5, 0.0, 1.0))
 
 
 def _align_with(
@@ -363,6 +371,7 @@ def _make_side(
     open_end: Sequence[bool] | None = None,
     unended: Sequence[bool] | None = None,
     quoted: Sequence[bool] | None = None,
+    para_end: Sequence[bool] | None = None,
 ) -> _Side:
     vectors = np.asarray(vectors, dtype=np.float32)
     if vectors.ndim != 2 and vectors.size == 0:
@@ -376,7 +385,12 @@ def _make_side(
     # that an empty line still counts a little.
     weights = np.maximum(lengths_arr, 1.0)
     flags = []
-    for given, what in ((open_end, "open-end"), (unended, "line-ending"), (quoted, "quotation")):
+    for given, what in (
+        (open_end, "open-end"),
+        (unended, "line-ending"),
+        (quoted, "quotation"),
+        (para_end, "paragraph"),
+    ):
         flag = np.zeros(len(lengths_arr)) if given is None else np.asarray(given, dtype=np.float64).reshape(-1)
         if len(flag) != len(lengths_arr):
             raise ValueError(f"{len(lengths_arr)} sentences but {len(flag)} {what} flags")
@@ -393,7 +407,7 @@ def _halve(side: _Side) -> _Side:
     weights = side.weights[: 2 * pairs : 2] + side.weights[1 : 2 * pairs : 2]
     lengths = side.lengths[: 2 * pairs : 2] + side.lengths[1 : 2 * pairs : 2]
     # A pair ends where its second sentence ends.
-    flags = (side.open_end, side.unended, side.quoted)
+    flags = (side.open_end, side.unended, side.quoted, side.para_end)
     ends = [flag[1 : 2 * pairs : 2] for flag in flags]
     if n % 2:
         merged = np.vstack([merged, weighted[-1:]])
@@ -616,7 +630,10 @@ def _link_gains(
         last_t = np.maximum(jj - 1, 0)
         ends = src.open_end[r - 1][:, None] + tgt.open_end[last_t]
         quotes = np.abs(src.quoted[r - 1][:, None] - tgt.quoted[last_t])
-        gain = link_gain(cosine, local, knn, src_len[a, p][:, None], tgt_len[b, j0], a + b, ends, quotes, stats, params)
+        paragraphs = np.abs(src.para_end[r - 1][:, None] - tgt.para_end[last_t])
+        gain = link_gain(
+            cosine, local, knn, src_len[a, p][:, None], tgt_len[b, j0], a + b, ends, quotes, paragraphs, stats, params
+        )
         valid = (
             in_band[a:]
             & (jj >= b)

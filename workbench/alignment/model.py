@@ -67,13 +67,25 @@ class AlignParams:
     quote_end: float = 2.0
     """Most a link costs for ending after a line that ends with a quotation mark on one side only (:func:`ends_quoted`).
 
-    How much of it applies is learnt from each document (``_quote_cost`` in :mod:`workbench.alignment.aligner`):
+    How much of it applies is learnt from each document (``_boundary_cost`` in :mod:`workbench.alignment.aligner`):
     where both versions close their quotations where the other does (dialogue in fiction), a link rarely ends
     inside a quotation on one side only; where quotation marks seldom end a line, nothing is charged. The novels'
     gold links end so on one side only 4.5% of the time, the aligner's wrong links 23.5%: a closing line of dialogue
     ("'Hurry!'") went to the next sentence. Chosen on the novels (the other sets have almost no quoted line endings
     and keep every link at every value): strict F1 0.8493 -> 0.8759 with e5, 0.8587 -> 0.8809 with USE; held out a
     novel at a time, each gains (bench/RESULTS.md, "Where a quotation ends")."""
+    paragraph_end: float = 1.0
+    """Most a link costs for ending a paragraph on one side only, where the document says paragraphs (a
+    :class:`~workbench.documents.Document`, a project's sides; pre-split lines have none).
+
+    How much of it applies is learnt from each document exactly as the quotation cost is
+    (``_boundary_cost`` in :mod:`workbench.alignment.aligner`): where the two versions keep the same paragraphs (a
+    machine translation, most human ones) a link almost never ends a paragraph on one side only; where paragraph
+    ends fall independently, nothing is charged. No development gold set keeps paragraphs, so it was chosen on them
+    with paragraphs marked at gold link boundaries every 3-10 links, kept alike on both sides and with a fifth of the
+    translation's moved elsewhere (a translator who joins and splits paragraphs): leave-one-set-out over 0.5, 1.0
+    and 2.0, every fold chose 1.0 (kept: +0.002 to +0.005 strict F1 on three sets, none lost; moved: the novels
+    +0.005, the rest within 0.0001; 2.0 lost up to 0.008 where paragraphs moved). bench/RESULTS.md, "Paragraphs"."""
     size_exponent: float = 0.0
     """A link's margin counts ((n + m) / 2) ** size_exponent times (0: every link once, whatever its size)."""
     contrast: float = 1.0
@@ -123,6 +135,8 @@ class DocumentStatistics:
     """What ending a link after an open sentence costs in this document (see AlignParams.open_end)."""
     quote_cost: float = 0.0
     """What ending a link after a quoted line on one side only costs in this document (see AlignParams.quote_end)."""
+    paragraph_cost: float = 0.0
+    """What ending a paragraph on one side of a link only costs in this document (see AlignParams.paragraph_end)."""
     typical_src: float = 1.0
     """Median sentence length of each side, against which a skip's line counts as short (AlignParams.short_line)."""
     typical_tgt: float = 1.0
@@ -192,6 +206,19 @@ def ends_quoted(sentences: Sequence[str]) -> np.ndarray:
     return _ends_with(sentences, QUOTATION_MARKS)
 
 
+def paragraph_ends(paragraphs: Sequence[int] | None, count: int) -> np.ndarray | None:
+    """1.0 for each sentence that is the last of its paragraph (paragraph numbers given per sentence), else 0.0;
+    None where none are given. A side in one paragraph (pre-split lines) has no ends to learn from: None too."""
+    if paragraphs is None:
+        return None
+    numbers = np.asarray(paragraphs)
+    if len(numbers) != count:
+        raise ValueError(f"{count} sentences but {len(numbers)} paragraph numbers")
+    if count == 0 or numbers.min() == numbers.max():
+        return None
+    return np.append(numbers[1:] != numbers[:-1], True).astype(float)
+
+
 def skip_costs(
     open_end: np.ndarray,
     unended: np.ndarray,
@@ -226,6 +253,7 @@ def link_gain(
     sentences: int,
     open_ends: np.ndarray | float,
     quote_mismatch: np.ndarray | float,
+    paragraph_mismatch: np.ndarray | float,
     stats: DocumentStatistics,
     params: AlignParams,
 ) -> np.ndarray | float:
@@ -235,7 +263,8 @@ def link_gain(
     sentences just outside the other (a link cut in the wrong place resembles its neighbours), ``knn`` the spans'
     k-NN background, ``src_length``/``tgt_length`` the spans' lengths, ``sentences`` n + m and ``open_ends`` how
     many of the spans' last sentences end open (0, 1 or 2: a link rarely ends there), ``quote_mismatch`` 1 where one
-    span's last line ends with a quotation mark and the other's does not. Works on numpy
+    span's last line ends with a quotation mark and the other's does not, ``paragraph_mismatch`` 1 where one span's
+    last sentence ends a paragraph and the other's does not. Works on numpy
     arrays (first pass, every cell of the band at once) and on floats (second pass, one link at a time).
     """
     background = params.contrast * around + (1 - params.contrast) * knn
@@ -249,6 +278,7 @@ def link_gain(
         - params.merge_penalty * (sentences - 2)
         - stats.open_end_cost * open_ends
         - stats.quote_cost * quote_mismatch
+        - stats.paragraph_cost * paragraph_mismatch
     )
 
 

@@ -85,9 +85,11 @@ def refine_alignment(
     fixed: Sequence[Bead] = (),
     progress: Progress | None = None,
     languages: tuple[str | None, str | None] = (None, None),
+    paragraph_ends: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
 ) -> tuple[list[Bead], int]:
     """Return the refined links and how many span texts were embedded for it; ``progress(done, total)`` counts
-    the span texts as they are embedded; ``languages`` (source, target, where known) say how spans are joined."""
+    the span texts as they are embedded; ``languages`` (source, target, where known) say how spans are joined;
+    ``paragraph_ends`` (1.0 where a sentence ends its paragraph, as the first pass had them) are scored alike."""
     keep = set(fixed)
     corners = _corners(beads)
     doubtful = [bead not in keep and _doubtful(bead) for bead in beads]
@@ -97,7 +99,9 @@ def refine_alignment(
     # The multi-sentence spans of every link a window could plausibly take, embedded in one batch.
     singles_s = {(i, i + 1): src_vectors[i] for i in range(len(src_texts))}
     singles_t = {(j, j + 1): tgt_vectors[j] for j in range(len(tgt_texts))}
-    draft = _WindowSolver(singles_s, singles_t, src_vectors, tgt_vectors, src_texts, tgt_texts, stats, params)
+    draft = _WindowSolver(
+        singles_s, singles_t, src_vectors, tgt_vectors, src_texts, tgt_texts, stats, params, paragraph_ends
+    )
     spans_s: set[tuple[int, int]] = set()
     spans_t: set[tuple[int, int]] = set()
     for k0, k1 in windows:
@@ -115,7 +119,7 @@ def refine_alignment(
     exact_s = singles_s | {span: vectors[k] for k, span in enumerate(order_s)}
     exact_t = singles_t | {span: vectors[len(order_s) + k] for k, span in enumerate(order_t)}
     solver = _WindowSolver(
-        exact_s, exact_t, src_vectors, tgt_vectors, src_texts, tgt_texts, stats, params, only_embedded=True
+        exact_s, exact_t, src_vectors, tgt_vectors, src_texts, tgt_texts, stats, params, paragraph_ends, True
     )
     out: list[Bead] = []
     last = 0
@@ -220,6 +224,7 @@ class _WindowSolver:
         tgt_texts: Sequence[str],
         stats: DocumentStatistics,
         params: AlignParams,
+        paragraph_ends: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
         only_embedded: bool = False,
     ) -> None:
         """``only_embedded``: links whose spans were not embedded are not allowed; else they are scored with the first
@@ -232,6 +237,10 @@ class _WindowSolver:
         self.tgt_len = np.array([len(t) for t in tgt_texts], dtype=float)
         self.src_open, self.tgt_open = ends_open(src_texts), ends_open(tgt_texts)
         self.src_quoted, self.tgt_quoted = ends_quoted(src_texts), ends_quoted(tgt_texts)
+        self.src_para, self.tgt_para = (
+            np.zeros(len(texts)) if given is None else np.asarray(given, dtype=float)
+            for given, texts in zip(paragraph_ends, (src_texts, tgt_texts), strict=True)
+        )
         unended_src, unended_tgt = ends_unfinished(src_texts), ends_unfinished(tgt_texts)
         self.skip_src = skip_costs(self.src_open, unended_src, self.src_len, stats.typical_src, stats, params)
         self.skip_tgt = skip_costs(self.tgt_open, unended_tgt, self.tgt_len, stats.typical_tgt, stats, params)
@@ -263,6 +272,7 @@ class _WindowSolver:
                 a1 - a0 + b1 - b0,
                 float(self.src_open[a1 - 1] + self.tgt_open[b1 - 1]),
                 float(abs(self.src_quoted[a1 - 1] - self.tgt_quoted[b1 - 1])),
+                float(abs(self.src_para[a1 - 1] - self.tgt_para[b1 - 1])),
                 self.stats,
                 self.params,
             )

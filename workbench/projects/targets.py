@@ -70,6 +70,7 @@ def add_target(
             refine=refine,
             stages=stages,
             languages=(project.source.lang, side.lang),
+            paragraphs=(paragraph_numbers(project.source), paragraph_numbers(side)),
         )
         beads, signature = alignment.beads, alignment.signature
     else:
@@ -166,6 +167,7 @@ def realign(
             refine=refine,
             stages=stages,
             languages=(project.source.lang, target.side.lang),
+            paragraphs=(paragraph_numbers(project.source), paragraph_numbers(target.side)),
         )
         offset += size
         links = _relinked(project, target, alignment.beads, now)
@@ -228,3 +230,8 @@ def free_target_key(project: Project, key: str | None, lang: str, *, exact: bool
         k += 1
         candidate = f"{base}-{k}"
     return candidate
+
+
+def paragraph_numbers(side: Side) -> list[int]:
+    """Each sentence's paragraph, for the aligner (links learn to end where both versions end a paragraph)."""
+    return [sentence.paragraph for sentence in side.sentences]
