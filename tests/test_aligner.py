@@ -38,6 +38,10 @@ def test_seed_and_its_human_translation_align_exactly_as_gold(e5) -> None:
     assert links(alignment.beads) == links(gold)  # 1-1, 1-2 and 2-1 links among them
     assert all(0.0 <= b.confidence <= 1.0 for b in alignment.beads)
     assert alignment.signature["embedder"] == e5.name and alignment.signature["tgt_lang"] == "de"
+    # Both versions keep the same nine paragraphs: the whole paragraph cost is learnt (none without paragraphs).
+    assert alignment.signature["learnt"]["paragraph"] == AlignParams().paragraph_end
+    presplit = align_sentences(src.sentence_texts(), tgt.sentence_texts(), e5, refine=False)
+    assert presplit.signature["learnt"]["paragraph"] == 0.0
 
 
 def test_unlinked_sentences_on_either_side(e5, en: list[str], de: list[str]) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from workbench.alignment import AlignParams
 from workbench.alignment.beads import Bead, read_beads
 from workbench.documents import Document, document_from_text, load_document
 from workbench.errors import ConflictError, WorkbenchError
@@ -477,6 +478,8 @@ def test_realign_keeps_confirmed_and_manual_links_and_redoes_the_rest(
 
 def test_edit_then_realign_embeds_only_the_edited_text(project: Project, de: Document, e5, monkeypatch) -> None:
     add_target(project, de, "de-2", e5, refine=False)
+    # The seed and its translation keep the same nine paragraphs: the aligner was given them and learnt so.
+    assert project.target("de-2").signature["learnt"]["paragraph"] == AlignParams().paragraph_end
     embedded: list[str] = []
     inner_encode = e5.inner.encode
 

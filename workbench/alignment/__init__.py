@@ -141,6 +141,14 @@ def align_sentences(
         "span_texts_embedded": extra,
         # share of links far above chance: under RELATED_SHARE the texts are probably not translations of each other
         "relatedness": None if share is None else round(share, 3),
+        # what the document taught the aligner (margin units a link pays for ending there on one side only)
+        "learnt": None
+        if stats is None
+        else {
+            "open_end": round(stats.open_end_cost, 3),
+            "quotation": round(stats.quote_cost, 3),
+            "paragraph": round(stats.paragraph_cost, 3),
+        },
     }
     return Alignment(beads, signature)
 
