@@ -85,7 +85,6 @@ def align_pair(pair: DocumentPair, embedder: Embedder, options: BatchOptions) ->
 
     result = PairResult(pair.id, pair.src_lang, pair.tgt_lang, embedder=embedder.name)
     started = time.perf_counter()
-    timed = TimedEmbedder(embedder)
     try:
         src = load_document(pair.source, pair.src_lang, presplit=options.presplit)
         tgt = load_document(pair.target, pair.tgt_lang, presplit=options.presplit)

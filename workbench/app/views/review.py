@@ -145,8 +145,8 @@ def _realign_button(project: Project, key: str, where: st.delta_generator.DeltaG
     started = time.perf_counter()
     errors_before = len(st.session_state.get(state.MESSAGES, []))
     embedder = state.attempt(state.current_embedder)
-    estimate = state.attempt(_estimate, project, key, embedder) if embedder is not None else None
-    reader = embedder.for_languages(project.source.lang, project.target(key).side.lang) if embedder else None
+    reader = _reader(project, key, embedder) if embedder is not None else None
+    estimate = state.attempt(_estimate, project, key, reader) if reader is not None else None
     stages = state.alignment_progress(bar, "realigning", estimate, reader) if estimate is not None else None
     entry = state.attempt(realign, project, embedder, key, stages=stages) if stages is not None else None
     took = time.perf_counter() - started
@@ -156,16 +156,20 @@ def _realign_button(project: Project, key: str, where: st.delta_generator.DeltaG
     st.rerun()
 
 
-def _estimate(project: Project, key: str, embedder: Embedder) -> AlignmentEstimate:
+def _reader(project: Project, key: str, embedder: Embedder) -> Embedder:
+    """The embedder as it reads this target's pair of languages (for a Chinese side, the pair, with its own cache
+    entries): what the realign's estimate must look at."""
+    return embedder.for_languages(project.source.lang, project.target(key).side.lang)
+
+
+def _estimate(project: Project, key: str, reader: Embedder) -> AlignmentEstimate:
     """Realigning costs what the cache lacks: after a few edits, those sentences and the aligning itself."""
-    side = project.target(key).side
-    reader = embedder.for_languages(project.source.lang, side.lang)  # the pair's cache, for a Chinese side
-    return estimate_alignment(project.source.texts(), side.texts(), reader)
+    return estimate_alignment(project.source.texts(), project.target(key).side.texts(), reader)
 
 
 def _realign_estimate(project: Project, key: str) -> tuple[float, str] | None:
     try:
-        estimate = _estimate(project, key, state.current_embedder())
+        estimate = _estimate(project, key, _reader(project, key, state.current_embedder()))
     except WorkbenchError:
         return None  # the realign says why itself
     return estimate.seconds, f"Realigning {key} will take {estimate.describe()}."
