@@ -464,7 +464,8 @@ def test_browser_a_link_without_a_round_trip_reads_no_finding_not_a_perfect_scor
 def test_browser_next_weakest_starts_at_the_weakest_link_and_walks_on(app_url: tuple[str, Path]) -> None:
     """ "w" from a link it did not reach goes to the weakest link still to review (it went to the link after the
     current one's place in the weakness order: from a strong link, another strong link); pressed again it walks on
-    through the order, and an approved link leaves it."""
+    through the order, and an approved link leaves it: the walk goes on from its place rather than back to a link
+    passed over."""
     url, root = app_url
     english = ["One.", "Two.", "Three.", "Four.", "Five.", "Six."]
     german = ["Eins.", "Zwei.", "Drei.", "Vier.", "Fünf.", "Sechs."]
@@ -483,6 +484,10 @@ def test_browser_next_weakest_starts_at_the_weakest_link_and_walks_on(app_url: t
         press(page, "w", at.format(3))  # moved by hand: back to the weakest
         press(page, "a", "document.querySelector('.wbr-counts').textContent.startsWith('1 of')")
         press(page, "w", at.format(5))  # link 3 is approved: link 5 is the weakest left
+        press(page, "w", at.format(1))
+        press(page, "a", "document.querySelector('.wbr-counts').textContent.startsWith('2 of')")  # on to link 2
+        # The walk goes on from where link 1 stood (5 passed over stays for later; 2 is where the reviewer is).
+        press(page, "w", at.format(6))
 
 
 def test_cjk_text_is_drawn_as_glyphs() -> None:

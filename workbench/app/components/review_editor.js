@@ -76,7 +76,8 @@ function create(parent, setTrigger) {
     position: new Map(), // link index -> position in rows
     current: 0, // position in rows of the current link
     sentence: 0, // which sentence of the current link is selected
-    walkedTo: null, // link index that "next weakest" last went to: pressed again there, it walks on
+    walkedTo: null, // link index that "next weakest" last went to, and its place in the order then
+    walkedRank: -1,
     editing: null, // {side, sid, value}
     flagging: false,
     help: false,
@@ -710,18 +711,24 @@ function step(s, by) {
 }
 
 function nextWeakest(s) {
-  // From a link that "w" itself reached, walk on through the order (links passed over stay for later); from
-  // anywhere else start at its top: the weakest link still to review, not the one after the current link's place
-  // in the order, which from a strong link was another strong link.
+  // "w" walks the order on from the link it last reached: from that link itself, or, once the reviewer approved or
+  // flagged it (it left the order), from the place it had, so links passed over stay for later instead of coming
+  // back after every approval. From anywhere else it starts at the top: the weakest link still to review, not the
+  // one after the current link's place in the order, which from a strong link was another strong link.
   if (s.data.mode !== "links") return;
   const order = s.data.weak || [];
   const visible = new Set(s.visible.map((k) => s.rows[k].i));
   const at = s.rows[s.current]?.i;
-  const here = at === s.walkedTo ? order.indexOf(at) : -1;
+  const walked = order.indexOf(s.walkedTo);
+  let here = -1;
+  if (walked >= 0 && at === s.walkedTo) here = walked;
+  else if (walked < 0 && s.walkedTo !== null) here = s.walkedRank - 1;
   for (let j = 1; j <= order.length; j++) {
-    const index = order[(here + j) % order.length];
+    const rank = (here + j) % order.length;
+    const index = order[rank];
     if (visible.has(index) && index !== at) {
       s.walkedTo = index;
+      s.walkedRank = rank;
       go(s, s.position.get(index));
       return;
     }
