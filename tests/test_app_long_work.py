@@ -50,6 +50,19 @@ def test_translating_asks_first_and_cancel_does_nothing(root: Path, always_ask: 
     assert not open_project("cancelled", root).targets
 
 
+def test_translating_into_two_languages_asks_with_each_languages_time(root: Path, always_ask: None) -> None:  # noqa: F811
+    """Each language is estimated as the embedder that will read it; the question gives the sum and each part."""
+    create_project("two-asked", load_document("kosovo-dialogue"), root)
+    at = start(project="two-asked", page="translate")
+    at.multiselect(key="translate_langs").set_value(["es", "pt"]).run()
+    button(at, "Translate and align").click().run()
+    (question,) = [w for w in warnings(at) if "Start now?" in w]
+    assert question.startswith("Aligning the translations will take about"), question
+    assert "(es about" in question and "; pt about" in question, question
+    button(at, "Cancel").click().run()
+    assert not open_project("two-asked", root).targets
+
+
 def test_realign_asks_first(root: Path, always_ask: None) -> None:  # noqa: F811
     name = given_project(root, "realign-asked", n=6)
     at = start(project=name, page="review")

@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from workbench.alignment.estimate import estimate_alignment
+from workbench.alignment.estimate import estimate_alignment, format_duration
 from workbench.app import state
 from workbench.documents import Document
 from workbench.embedding.base import Embedder
@@ -128,17 +128,23 @@ def _translate(project: Project, langs: list[str]) -> list[str]:
 
 
 def _translation_estimate(project: Project, langs: list[str]) -> tuple[float, str] | None:
-    """Aligning each translation to come (as many sentences as the source, none embedded yet), in seconds."""
+    """Aligning each translation to come (as many sentences as the source, none embedded yet), in seconds: each
+    language as the embedder that will read it (a Chinese side is read by two models, and its source sentences are
+    cached under the pair's name, so they are still to embed)."""
     try:
-        estimate = estimate_alignment(project.source.texts(), None, state.current_embedder())
+        embedder = state.current_embedder()
+        each = {
+            lang: estimate_alignment(project.source.texts(), None, embedder.for_languages(project.source.lang, lang))
+            for lang in langs
+        }
     except WorkbenchError:
         return None  # e.g. the model is missing: the job says so itself
-    each = " each" if len(langs) > 1 else ""
-    return (
-        estimate.seconds * len(langs),
-        f"Aligning the translation{'s' if len(langs) > 1 else ''} into {', '.join(langs)} will take "
-        f"{estimate.describe()}{each}, after the translation itself.",
-    )
+    total = sum(estimate.seconds for estimate in each.values())
+    if len(each) == 1:
+        (lang, estimate), *_ = each.items()
+        return total, f"Aligning the translation into {lang} will take {estimate.describe()}, after the translation."
+    parts = "; ".join(f"{lang} about {format_duration(estimate.seconds)}" for lang, estimate in each.items())
+    return total, f"Aligning the translations will take about {format_duration(total)} ({parts}), after them."
 
 
 def _alignment_estimate(project: Project, document: Document) -> tuple[float, str] | None:
