@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from workbench.alignment.beads import Bead, read_beads
-from workbench.alignment.model import ends_open, ends_quoted, ends_unfinished
+from workbench.alignment.model import ends_open, ends_quoted, ends_unfinished, number_marks
 
 #: The gold sets live beside the project (``../shared``) unless WORKBENCH_ALIGN_GOLD names another folder.
 _BESIDE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "align-gold"
@@ -129,7 +129,8 @@ def merge_to_groups(beads: list[Bead], doc: GoldDoc) -> list[Bead]:
 
 
 def open_flags(doc: GoldDoc) -> dict[str, np.ndarray]:
-    """The open-ending flags ``align_sentences`` gives the aligner, for harnesses that call it on vectors."""
+    """The line-ending flags and number sets ``align_sentences`` gives the aligner, for harnesses that call it on
+    vectors."""
     return {
         "src_open": ends_open(doc.src),
         "tgt_open": ends_open(doc.tgt),
@@ -137,4 +138,6 @@ def open_flags(doc: GoldDoc) -> dict[str, np.ndarray]:
         "tgt_unended": ends_unfinished(doc.tgt),
         "src_quoted": ends_quoted(doc.src),
         "tgt_quoted": ends_quoted(doc.tgt),
+        "src_numbers": number_marks(doc.src),
+        "tgt_numbers": number_marks(doc.tgt),
     }

@@ -170,7 +170,7 @@ def test_both_passes_score_a_link_with_the_same_formula() -> None:
     """The second pass, given no real span embeddings, must score every link as the first pass does, whatever the
     settings: a change to the scoring cannot reach one pass only."""
     from workbench.alignment import aligner
-    from workbench.alignment.model import ends_open, ends_quoted, ends_unfinished
+    from workbench.alignment.model import ends_open, ends_quoted, ends_unfinished, number_marks
     from workbench.alignment.refinement import _WindowSolver
 
     rng = np.random.default_rng(7)
@@ -180,23 +180,43 @@ def test_both_passes_score_a_link_with_the_same_formula() -> None:
     tgt /= np.linalg.norm(tgt, axis=1, keepdims=True)
     # Lines of random lengths ending finished ('.'), open (','), unfinished (no mark) or quoted, as both passes read
     # them.
-    src_texts = ["x" * (n - 1) + rng.choice([".", ",", "x", "'"]) for n in rng.integers(20, 120, size=9)]
-    tgt_texts = ["x" * (n - 1) + rng.choice([".", ",", "x", "\u201d"]) for n in rng.integers(20, 120, size=10)]
+    # Some hold a number or two (a year, a height), the same or not on the other side.
+    numbers = ["", "", "1953 ", "8848 m ", "1953 und 1954 "]
+    src_texts = [
+        rng.choice(numbers) + "x" * (n - 1) + rng.choice([".", ",", "x", "'"]) for n in rng.integers(20, 120, size=9)
+    ]
+    tgt_texts = [
+        rng.choice(numbers) + "x" * (n - 1) + rng.choice([".", ",", "x", "\u201d"])
+        for n in rng.integers(20, 120, size=10)
+    ]
     src_len = np.array([len(x) for x in src_texts], dtype=float)
     tgt_len = np.array([len(x) for x in tgt_texts], dtype=float)
     params = AlignParams(contrast=0.7, size_exponent=0.5, merge_penalty=0.15)
     # Paragraph ends where a document gives them (every third or fourth sentence, one side's not the other's).
     paras = (np.arange(9) % 3 == 2).astype(float), (np.arange(10) % 4 == 3).astype(float)
     s = aligner._make_side(
-        src, src_len, ends_open(src_texts), ends_unfinished(src_texts), ends_quoted(src_texts), paras[0]
+        src,
+        src_len,
+        ends_open(src_texts),
+        ends_unfinished(src_texts),
+        ends_quoted(src_texts),
+        paras[0],
+        number_marks(src_texts),
     )
     t = aligner._make_side(
-        tgt, tgt_len, ends_open(tgt_texts), ends_unfinished(tgt_texts), ends_quoted(tgt_texts), paras[1]
+        tgt,
+        tgt_len,
+        ends_open(tgt_texts),
+        ends_unfinished(tgt_texts),
+        ends_quoted(tgt_texts),
+        paras[1],
+        number_marks(tgt_texts),
     )
     assert 0 < s.quoted.sum() < 9 and 0 < t.quoted.sum() < 10
+    assert 0 < np.count_nonzero(s.numbers) < 9 and 0 < np.count_nonzero(t.numbers) < 10
     lo, hi = aligner._search_band(s, t, params)
     stats = aligner._statistics(s, t, lo, hi, params)
-    stats = replace(stats, open_end_cost=0.3, quote_cost=0.7, paragraph_cost=0.5)
+    stats = replace(stats, open_end_cost=0.3, quote_cost=0.7, paragraph_cost=0.5, number_cost=0.9)
     gains = aligner._link_gains(s, t, lo, hi, stats, params, np.zeros(9, bool), np.zeros(10, bool))
     singles_s = {(i, i + 1): s.vectors[i] for i in range(9)}
     singles_t = {(j, j + 1): t.vectors[j] for j in range(10)}
@@ -341,6 +361,71 @@ def test_links_end_where_both_versions_end_a_paragraph() -> None:
     beads, stats = align_embeddings_with_statistics(src, tgt, *lengths, src_para_end=src_ends, tgt_para_end=tgt_ends)
     assert stats is not None and stats.paragraph_cost == 0.0
     assert links(beads) == links(align_embeddings(src, tgt, *lengths))
+
+
+def _chronicle(rng: np.random.Generator, numbers_kept: bool) -> tuple[np.ndarray, np.ndarray, list, list, set]:
+    """80 source sentences of a chronicle, each holding a year. One pair of sentences in ten is translated with a
+    clause moved across the boundary, the year with it (AB C as A BC, the year in B): the right link is 2-2, while
+    the vectors favour two 1-1 links a little. The others are 1-1 and keep their year. Where ``numbers_kept`` is
+    False, the translation's years are others. Returns vectors, both sides' texts (numbers only) and right links."""
+    meaning = rng.normal(size=(80, 2, 64))
+    years = [str(1900 + k) for k in range(80)]
+    src, tgt, src_texts, tgt_texts, right = [], [], [], [], set()
+    k = 0
+    while k < 80:
+        if k % 10 == 4:
+            # Source: "A B (year k)", "C"; target: "A", "B (year k) C".
+            src += [meaning[k].sum(0), meaning[k + 1, 0]]
+            src_texts += [f"{years[k]}.", "no number."]
+            tgt += [meaning[k, 0] + 0.2 * rng.normal(size=64), meaning[k, 1] + meaning[k + 1, 0]]
+            tgt_texts += ["no number.", f"{years[k] if numbers_kept else 1800 + k}."]
+            right.add(((k, k + 1), (k, k + 1)))
+            k += 2
+            continue
+        src.append(meaning[k].sum(0))
+        tgt.append(meaning[k].sum(0) + 0.3 * rng.normal(size=64))
+        src_texts.append(f"{years[k]}.")
+        tgt_texts.append(f"{years[k] if numbers_kept else 1800 + (k * 7) % 80}.")
+        right.add(((k,), (k,)))
+        k += 1
+    return np.array(src), np.array(tgt), src_texts, tgt_texts, right
+
+
+def test_links_keep_a_sentences_numbers_together_where_the_translation_keeps_them() -> None:
+    """A chronicle whose translation keeps its years: a link whose numbers all sit on one side is cut in the wrong
+    place. The aligner learns from the document that its two versions keep each other's numbers and finds the 2-2
+    links the vectors alone miss; where the translation's numbers are others, nothing is learnt or charged."""
+    from workbench.alignment.aligner import align_embeddings_with_statistics
+    from workbench.alignment.model import number_marks
+
+    src, tgt, src_texts, tgt_texts, right = _chronicle(np.random.default_rng(5), numbers_kept=True)
+    lengths = ([100.0] * len(src), [100.0] * len(tgt))
+    numbers = {"src_numbers": number_marks(src_texts), "tgt_numbers": number_marks(tgt_texts)}
+    plain = align_embeddings(src, tgt, *lengths)
+    beads, stats = align_embeddings_with_statistics(src, tgt, *lengths, **numbers)
+    assert len(links(plain) & right) < len(right) - 5
+    assert links(beads) == right and stats is not None and stats.number_cost > 0.5 * AlignParams().number_mismatch
+    assert links(align_embeddings(src, tgt, *lengths, AlignParams(number_mismatch=0.0), **numbers)) == links(plain)
+
+    src, tgt, src_texts, tgt_texts, _ = _chronicle(np.random.default_rng(5), numbers_kept=False)
+    numbers = {"src_numbers": number_marks(src_texts), "tgt_numbers": number_marks(tgt_texts)}
+    beads, stats = align_embeddings_with_statistics(src, tgt, *lengths, **numbers)
+    assert stats is not None and stats.number_cost == 0.0
+    assert links(beads) == links(align_embeddings(src, tgt, *lengths))
+
+
+def test_which_numbers_a_sentence_holds() -> None:
+    """Numbers as sets of bits: separators and digit scripts do not matter, the value does; a link's sides disagree
+    by the share of their numbers one side lacks."""
+    from workbench.alignment.model import number_marks, numbers_apart
+
+    marks = number_marks(
+        ["Am 9. Mai 1953 : 8839,8 m", "le 9 mai 1953 : 8839.8 m", "no number", "\u0661\u0669\u0665\u0663", "1954"]
+    )
+    assert marks.dtype == np.uint64 and marks[0] == marks[1] and marks[2] == 0
+    assert np.bitwise_count(marks[0]) == 3 and marks[3] & marks[0] and not marks[4] & marks[0]
+    assert numbers_apart(marks[0], marks[1]) == 0.0 and numbers_apart(marks[2], marks[2]) == 0.0
+    assert numbers_apart(marks[0], marks[2]) == 1.0 and numbers_apart(marks[3], marks[3] | marks[4]) == 0.5
 
 
 def test_which_sentences_end_a_paragraph() -> None:

@@ -29,6 +29,7 @@ from workbench.alignment.model import (
     ends_open,
     ends_quoted,
     ends_unfinished,
+    number_marks,
     paragraph_ends,
     settle_confidences,
 )
@@ -111,6 +112,8 @@ def align_sentences(
         tgt_quoted=ends_quoted(tgt),
         src_para_end=src_para,
         tgt_para_end=tgt_para,
+        src_numbers=number_marks(src),
+        tgt_numbers=number_marks(tgt),
         progress=(lambda done, steps: stages(ALIGNING, done, steps)) if stages else None,
     )
     extra = 0
@@ -148,6 +151,7 @@ def align_sentences(
             "open_end": round(stats.open_end_cost, 3),
             "quotation": round(stats.quote_cost, 3),
             "paragraph": round(stats.paragraph_cost, 3),
+            "numbers": round(stats.number_cost, 3),
         },
     }
     return Alignment(beads, signature)

@@ -41,6 +41,7 @@ from workbench.alignment.model import (
     link_confidence,
     link_evidence,
     link_gain,
+    numbers_apart,
     run_shares,
     settle_confidences,
     skip_costs,
@@ -61,6 +62,7 @@ class _Side:
     unended: np.ndarray  # (n,) float64, 1.0 where the line ends without a sentence's final mark (see ends_unfinished)
     quoted: np.ndarray  # (n,) float64, 1.0 where the line ends with a quotation mark (see ends_quoted)
     para_end: np.ndarray  # (n,) float64, 1.0 where the sentence ends its paragraph (none known: all 0)
+    numbers: np.ndarray  # (n,) uint64, the sentence's numbers as a set of bits (see number_marks; none: 0)
 
     @property
     def size(self) -> int:
@@ -83,6 +85,8 @@ def align_embeddings(
     tgt_quoted: Sequence[bool] | None = None,
     src_para_end: Sequence[bool] | None = None,
     tgt_para_end: Sequence[bool] | None = None,
+    src_numbers: np.ndarray | None = None,
+    tgt_numbers: np.ndarray | None = None,
 ) -> list[Bead]:
     """Align two sequences of sentence embeddings; return beads covering every sentence once, in order.
 
@@ -105,6 +109,8 @@ def align_embeddings(
         tgt_quoted=tgt_quoted,
         src_para_end=src_para_end,
         tgt_para_end=tgt_para_end,
+        src_numbers=src_numbers,
+        tgt_numbers=tgt_numbers,
     )[0]
     return settle_confidences(beads, params or AlignParams(), fixed)
 
@@ -125,6 +131,8 @@ def align_embeddings_with_statistics(
     tgt_quoted: Sequence[bool] | None = None,
     src_para_end: Sequence[bool] | None = None,
     tgt_para_end: Sequence[bool] | None = None,
+    src_numbers: np.ndarray | None = None,
+    tgt_numbers: np.ndarray | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Bead], DocumentStatistics | None]:
     """:func:`align_embeddings`, plus the document's statistics (None when a side is empty).
@@ -134,8 +142,8 @@ def align_embeddings_with_statistics(
     first pass takes minutes; the caller shows how far it is).
     """
     params = params or AlignParams()
-    src = _make_side(src_vectors, src_lengths, src_open, src_unended, src_quoted, src_para_end)
-    tgt = _make_side(tgt_vectors, tgt_lengths, tgt_open, tgt_unended, tgt_quoted, tgt_para_end)
+    src = _make_side(src_vectors, src_lengths, src_open, src_unended, src_quoted, src_para_end, src_numbers)
+    tgt = _make_side(tgt_vectors, tgt_lengths, tgt_open, tgt_unended, tgt_quoted, tgt_para_end, tgt_numbers)
     fixed = _check_fixed(fixed, src.size, tgt.size)
     if src.size == 0 or tgt.size == 0:
         return _skips(0, src.size, 0, tgt.size, confidence=1.0), None
@@ -154,6 +162,7 @@ def align_embeddings_with_statistics(
         open_end_cost=_open_end_cost(draft, src.open_end, tgt.open_end, params),
         quote_cost=_boundary_cost(draft, src.quoted, tgt.quoted, params.quote_end),
         paragraph_cost=_boundary_cost(draft, src.para_end, tgt.para_end, params.paragraph_end),
+        number_cost=_number_cost(draft, src.numbers, tgt.numbers, params.number_mismatch),
         scale=_link_scale(draft, src, tgt, stats, params),
     )
     beads = _align_with(src, tgt, stats, params, fixed, lo, hi)
@@ -224,8 +233,30 @@ def _boundary_cost(beads: list[Bead], src_flags: np.ndarray, tgt_flags: np.ndarr
     p_src, p_tgt = ends.mean(axis=0)
     expected = len(ends) * (p_src * (1 - p_tgt) + (1 - p_src) * p_tgt)
     observed = float(np.sum(ends[:, 0] != ends[:, 1]))
+    return _learnt(expected, observed, most)
+
+
+def _learnt(expected: float, observed: float, most: float) -> float:
+    """How much of ``most`` a document charges for a disagreement seen ``observed`` times in its draft links where
+    chance would give ``expected``: nothing up to half a nat of log ratio (one pseudo-count each, so that a
+    document with few cases learns nothing), all of it from 2 nats (seven times fewer) on."""
     log_ratio = math.log((expected + 1.0) / (observed + 1.0))
     return most * float(np.clip((log_ratio - 0.5) / 1.5, 0.0, 1.0))
+
+
+def _number_cost(beads: list[Bead], src_numbers: np.ndarray, tgt_numbers: np.ndarray, most: float) -> float:
+    """How closely this document's two versions keep each other's numbers, from an alignment made without the
+    cost: the numbers its links hold on one side only, against those they would hold if each source span were
+    paired with the target spans of the next few links (what a link cut in the wrong place meets)."""
+    links = [b for b in beads if b.src and b.tgt]
+    if most <= 0 or len(links) < 2:
+        return 0.0
+    src_sets = np.array([np.bitwise_or.reduce(src_numbers[list(b.src)]) for b in links], dtype=np.uint64)
+    tgt_sets = np.array([np.bitwise_or.reduce(tgt_numbers[list(b.tgt)]) for b in links], dtype=np.uint64)
+    observed = float(np.sum(numbers_apart(src_sets, tgt_sets)))
+    shifts = range(1, min(4, len(links)))
+    expected = float(np.mean([np.sum(numbers_apart(src_sets, np.roll(tgt_sets, d))) for d in shifts]))
+    return _learnt(expected, observed, most)
 
 
 def _align_with(
@@ -372,6 +403,7 @@ def _make_side(
     unended: Sequence[bool] | None = None,
     quoted: Sequence[bool] | None = None,
     para_end: Sequence[bool] | None = None,
+    numbers: np.ndarray | None = None,
 ) -> _Side:
     vectors = np.asarray(vectors, dtype=np.float32)
     if vectors.ndim != 2 and vectors.size == 0:
@@ -395,7 +427,10 @@ def _make_side(
         if len(flag) != len(lengths_arr):
             raise ValueError(f"{len(lengths_arr)} sentences but {len(flag)} {what} flags")
         flags.append(flag)
-    return _Side(unit.astype(np.float32), weights, lengths_arr, *flags)
+    marks = np.zeros(len(lengths_arr), dtype=np.uint64) if numbers is None else np.asarray(numbers, dtype=np.uint64)
+    if len(marks) != len(lengths_arr):
+        raise ValueError(f"{len(lengths_arr)} sentences but {len(marks)} number sets")
+    return _Side(unit.astype(np.float32), weights, lengths_arr, *flags, marks)
 
 
 def _halve(side: _Side) -> _Side:
@@ -409,13 +444,15 @@ def _halve(side: _Side) -> _Side:
     # A pair ends where its second sentence ends.
     flags = (side.open_end, side.unended, side.quoted, side.para_end)
     ends = [flag[1 : 2 * pairs : 2] for flag in flags]
+    numbers = side.numbers[: 2 * pairs : 2] | side.numbers[1 : 2 * pairs : 2]  # a pair holds both sentences' numbers
     if n % 2:
         merged = np.vstack([merged, weighted[-1:]])
         weights = np.append(weights, side.weights[-1])
         lengths = np.append(lengths, side.lengths[-1])
         ends = [np.append(end, flag[-1]) for end, flag in zip(ends, flags, strict=True)]
+        numbers = np.append(numbers, side.numbers[-1])
     norms = np.linalg.norm(merged, axis=1, keepdims=True)
-    return _Side((merged / np.maximum(norms, 1e-12)).astype(np.float32), weights, lengths, *ends)
+    return _Side((merged / np.maximum(norms, 1e-12)).astype(np.float32), weights, lengths, *ends, numbers)
 
 
 def _search_band(src: _Side, tgt: _Side, params: AlignParams) -> tuple[np.ndarray, np.ndarray]:
@@ -533,6 +570,17 @@ def _span_table(side: _Side, max_len: int) -> tuple[np.ndarray, np.ndarray]:
     return np.maximum(norms, 1e-12), lsum
 
 
+def _number_table(numbers: np.ndarray, max_len: int) -> np.ndarray:
+    """The numbers of each span (length a, start s) as one set of bits: the OR of its sentences'."""
+    n = len(numbers)
+    table = np.zeros((max_len + 1, n + 1), dtype=np.uint64)
+    for a in range(1, max_len + 1):
+        count = max(n - a + 1, 0)
+        if count:
+            table[a, :count] = table[a - 1, :count] | numbers[a - 1 : a - 1 + count]
+    return table
+
+
 def _bg_table(bg: np.ndarray, max_len: int) -> np.ndarray:
     """Mean background of each span (length a, start s)."""
     n = len(bg)
@@ -576,6 +624,8 @@ def _link_gains(
     tgt_norm, tgt_len = _span_table(tgt, reach)
     src_bg = _bg_table(stats.bg_src, reach)
     tgt_bg = _bg_table(stats.bg_tgt, reach)
+    src_numbers = _number_table(src.numbers, reach)
+    tgt_numbers = _number_table(tgt.numbers, reach)
     pinned_src_before = np.concatenate([[0], np.cumsum(pinned_src)])
     pinned_tgt_before = np.concatenate([[0], np.cumsum(pinned_tgt)])
 
@@ -631,8 +681,20 @@ def _link_gains(
         ends = src.open_end[r - 1][:, None] + tgt.open_end[last_t]
         quotes = np.abs(src.quoted[r - 1][:, None] - tgt.quoted[last_t])
         paragraphs = np.abs(src.para_end[r - 1][:, None] - tgt.para_end[last_t])
+        numbers = numbers_apart(src_numbers[a, p][:, None], tgt_numbers[b, j0])
         gain = link_gain(
-            cosine, local, knn, src_len[a, p][:, None], tgt_len[b, j0], a + b, ends, quotes, paragraphs, stats, params
+            cosine,
+            local,
+            knn,
+            src_len[a, p][:, None],
+            tgt_len[b, j0],
+            a + b,
+            ends,
+            quotes,
+            paragraphs,
+            stats,
+            params,
+            numbers,
         )
         valid = (
             in_band[a:]

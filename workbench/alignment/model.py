@@ -9,6 +9,8 @@ both. Every setting here is chosen leave-one-set-out over the development gold s
 from __future__ import annotations
 
 import math
+import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -86,6 +88,20 @@ class AlignParams:
     translation's moved elsewhere (a translator who joins and splits paragraphs): leave-one-set-out over 0.5, 1.0
     and 2.0, every fold chose 1.0 (kept: +0.002 to +0.005 strict F1 on three sets, none lost; moved: the novels
     +0.005, the rest within 0.0001; 2.0 lost up to 0.008 where paragraphs moved). bench/RESULTS.md, "Paragraphs"."""
+    number_mismatch: float = 2.0
+    """Most a link costs where its numbers (runs of digits, :func:`number_marks`) sit on one side of it only: all of
+    it where every number it holds is on one side only, in proportion below that (:func:`numbers_apart`).
+
+    How much of it applies is learnt from each document (``_number_cost`` in :mod:`workbench.alignment.aligner`):
+    where the translation keeps the original's numbers (dates, heights, references), a link whose two sides hold
+    different numbers is probably cut in the wrong place, or joins what belongs apart; where the two sides' numbers
+    agree no better than chance (numbers written out in words, another numeral script), nothing is charged.
+    textberg_dev, a yearbook chronicle full of dates, heights and references, 0.8846 -> 0.9017 strict F1; cut into
+    pieces of ~140 and ~70 source sentences (Text+Berg's held-out documents' length) 0.8798 -> 0.8922 and 0.8912.
+    The other development sets hold few numbers (the novels and the Bible write them in words or in Chinese
+    numerals) and keep every link at every weight, so the weight was chosen on textberg_dev alone: 2.0 was best or
+    next to best whole and in both piece sizes (1.0 to 3.0 all gain), and chosen leave-one-piece-out over its seven
+    pieces of ~70 it scores 0.8926 (bench/RESULTS.md, "Numbers")."""
     size_exponent: float = 0.0
     """A link's margin counts ((n + m) / 2) ** size_exponent times (0: every link once, whatever its size)."""
     contrast: float = 1.0
@@ -136,6 +152,8 @@ class DocumentStatistics:
     quote_cost: float = 0.0
     """What ending a link after a quoted line on one side only costs in this document (see AlignParams.quote_end)."""
     paragraph_cost: float = 0.0
+    number_cost: float = 0.0
+    """What a link whose numbers all sit on one side of it costs in this document (see AlignParams.number_mismatch)."""
     """What ending a paragraph on one side of a link only costs in this document (see AlignParams.paragraph_end)."""
     typical_src: float = 1.0
     """Median sentence length of each side, against which a skip's line counts as short (AlignParams.short_line)."""
@@ -206,6 +224,36 @@ def ends_quoted(sentences: Sequence[str]) -> np.ndarray:
     return _ends_with(sentences, QUOTATION_MARKS)
 
 
+#: A run of digits, with the separators that split a long number or a decimal ("8839,8", "1'000", "3.5").
+_NUMBER = re.compile(r"\d+(?:[.,'\u2019\u202f]\d+)*")
+
+
+def number_marks(sentences: Sequence[str]) -> np.ndarray:
+    """Each sentence's numbers as a 64-bit set (uint64): each number, its separators dropped ("8839,8" and
+    "8839.8" alike) and read as its value in any script's digits, sets one bit chosen by a stable hash. A link's two
+    sides hold the same numbers where their spans' sets (OR over the span) are equal; the bits they differ in count
+    the numbers one side lacks. Two numbers may share a bit (1 in 64): they then count as one, which errs towards
+    charging less."""
+    out = np.zeros(len(sentences), dtype=np.uint64)
+    for k, sentence in enumerate(sentences):
+        bits = 0
+        for found in _NUMBER.findall(sentence):
+            value = str(int(re.sub(r"\D", "", found)))  # any script's digits (int reads them), no leading zeros
+            bits |= 1 << (zlib.crc32(value.encode()) % 64)
+        out[k] = bits
+    return out
+
+
+def numbers_apart(src_numbers: np.ndarray | int, tgt_numbers: np.ndarray | int) -> np.ndarray | float:
+    """What a link's two number sets (:func:`number_marks`, OR over each span) disagree by: the share of the numbers
+    they hold between them that one side holds and the other lacks (0 where they hold none). A share rather than a
+    count, so that a long link with many numbers and one converted unit ("60 ft", "19,29 m") pays little, and one
+    whose numbers all sit across its boundary pays in full: counted, textberg_dev gained less (0.895 against 0.902
+    at the best weight of each) and lost more in pieces (bench/RESULTS.md, "Numbers")."""
+    apart = np.bitwise_count(np.bitwise_xor(src_numbers, tgt_numbers)).astype(np.float64)
+    return apart / np.maximum(np.bitwise_count(np.bitwise_or(src_numbers, tgt_numbers)), 1)
+
+
 def paragraph_ends(paragraphs: Sequence[int] | None, count: int) -> np.ndarray | None:
     """1.0 for each sentence that is the last of its paragraph (paragraph numbers given per sentence), else 0.0;
     None where none are given. A side in one paragraph (pre-split lines) has no ends to learn from: None too."""
@@ -256,6 +304,7 @@ def link_gain(
     paragraph_mismatch: np.ndarray | float,
     stats: DocumentStatistics,
     params: AlignParams,
+    number_mismatch: np.ndarray | float = 0.0,
 ) -> np.ndarray | float:
     """Score of an n-m link in the DP, in margin units; both passes score links with this one formula.
 
@@ -264,7 +313,8 @@ def link_gain(
     k-NN background, ``src_length``/``tgt_length`` the spans' lengths, ``sentences`` n + m and ``open_ends`` how
     many of the spans' last sentences end open (0, 1 or 2: a link rarely ends there), ``quote_mismatch`` 1 where one
     span's last line ends with a quotation mark and the other's does not, ``paragraph_mismatch`` 1 where one span's
-    last sentence ends a paragraph and the other's does not. Works on numpy
+    last sentence ends a paragraph and the other's does not, ``number_mismatch`` how many numbers one span holds
+    that the other does not (:func:`number_marks`). Works on numpy
     arrays (first pass, every cell of the band at once) and on floats (second pass, one link at a time).
     """
     background = params.contrast * around + (1 - params.contrast) * knn
@@ -279,6 +329,7 @@ def link_gain(
         - stats.open_end_cost * open_ends
         - stats.quote_cost * quote_mismatch
         - stats.paragraph_cost * paragraph_mismatch
+        - stats.number_cost * number_mismatch
     )
 
 

@@ -32,6 +32,8 @@ from workbench.alignment.model import (
     link_confidence,
     link_evidence,
     link_gain,
+    number_marks,
+    numbers_apart,
     run_shares,
     skip_costs,
 )
@@ -237,6 +239,7 @@ class _WindowSolver:
         self.tgt_len = np.array([len(t) for t in tgt_texts], dtype=float)
         self.src_open, self.tgt_open = ends_open(src_texts), ends_open(tgt_texts)
         self.src_quoted, self.tgt_quoted = ends_quoted(src_texts), ends_quoted(tgt_texts)
+        self.src_numbers, self.tgt_numbers = number_marks(src_texts), number_marks(tgt_texts)
         self.src_para, self.tgt_para = (
             np.zeros(len(texts)) if given is None else np.asarray(given, dtype=float)
             for given, texts in zip(paragraph_ends, (src_texts, tgt_texts), strict=True)
@@ -275,6 +278,11 @@ class _WindowSolver:
                 float(abs(self.src_para[a1 - 1] - self.tgt_para[b1 - 1])),
                 self.stats,
                 self.params,
+                float(
+                    numbers_apart(
+                        np.bitwise_or.reduce(self.src_numbers[a0:a1]), np.bitwise_or.reduce(self.tgt_numbers[b0:b1])
+                    )
+                ),
             )
         )
 
