@@ -16,6 +16,9 @@ Design (our own, after reading Bertalign, Vecalign and the margin literature):
 * **Length-aware.** A Gale-Church-like penalty on the log ratio of span lengths against the document's ratio.
 * **Open endings.** Lines ending with ';', ':' or ',' are clauses someone cut; where a document's first
   alignment shows them sitting inside links, it is aligned again with links discouraged from ending there.
+* **Numbers.** Where a document's two versions keep each other's numbers (dates, heights, references), a link
+  whose numbers sit on one side only is cut in the wrong place; each sentence's numbers are a 64-bit set, so a
+  span's are an OR and a link's disagreement a popcount, computed in bulk like everything else here.
 * **Fixed links.** Links a reviewer fixed are kept as they are; the stretches between them are aligned on
   their own, with neighbourhood statistics taken from the whole document.
 * **Confidence from the alternatives.** A link's confidence rests on its posterior among all paths through the band
