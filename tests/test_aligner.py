@@ -426,6 +426,7 @@ def test_which_numbers_a_sentence_holds() -> None:
     assert np.bitwise_count(marks[0]) == 3 and marks[3] & marks[0] and not marks[4] & marks[0]
     assert numbers_apart(marks[0], marks[1]) == 0.0 and numbers_apart(marks[2], marks[2]) == 0.0
     assert numbers_apart(marks[0], marks[2]) == 1.0 and numbers_apart(marks[3], marks[3] | marks[4]) == 0.5
+    assert number_marks(["0" + "7" * 6000])[0] != 0  # a data dump's digit run is a number too, not an error
 
 
 def test_which_sentences_end_a_paragraph() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -101,7 +102,7 @@ class AlignParams:
     The other development sets hold few numbers (the novels and the Bible write them in words or in Chinese
     numerals) and keep every link at every weight, so the weight was chosen on textberg_dev alone: 2.0 was best or
     next to best whole and in both piece sizes (1.0 to 3.0 all gain), and chosen leave-one-piece-out over its seven
-    pieces of ~70 it scores 0.8926 (bench/RESULTS.md, "Numbers")."""
+    pieces of ~70 it scores 0.8926 (bench/RESULTS.md, "numbers kept together")."""
     size_exponent: float = 0.0
     """A link's margin counts ((n + m) / 2) ** size_exponent times (0: every link once, whatever its size)."""
     contrast: float = 1.0
@@ -152,9 +153,9 @@ class DocumentStatistics:
     quote_cost: float = 0.0
     """What ending a link after a quoted line on one side only costs in this document (see AlignParams.quote_end)."""
     paragraph_cost: float = 0.0
+    """What ending a paragraph on one side of a link only costs in this document (see AlignParams.paragraph_end)."""
     number_cost: float = 0.0
     """What a link whose numbers all sit on one side of it costs in this document (see AlignParams.number_mismatch)."""
-    """What ending a paragraph on one side of a link only costs in this document (see AlignParams.paragraph_end)."""
     typical_src: float = 1.0
     """Median sentence length of each side, against which a skip's line counts as short (AlignParams.short_line)."""
     typical_tgt: float = 1.0
@@ -238,7 +239,8 @@ def number_marks(sentences: Sequence[str]) -> np.ndarray:
     for k, sentence in enumerate(sentences):
         bits = 0
         for found in _NUMBER.findall(sentence):
-            value = str(int(re.sub(r"\D", "", found)))  # any script's digits (int reads them), no leading zeros
+            # Any script's digits as ASCII, without leading zeros (int() would refuse a run of thousands of digits).
+            value = "".join(str(unicodedata.decimal(c)) for c in found if c.isdecimal()).lstrip("0") or "0"
             bits |= 1 << (zlib.crc32(value.encode()) % 64)
         out[k] = bits
     return out
@@ -249,7 +251,7 @@ def numbers_apart(src_numbers: np.ndarray | int, tgt_numbers: np.ndarray | int) 
     they hold between them that one side holds and the other lacks (0 where they hold none). A share rather than a
     count, so that a long link with many numbers and one converted unit ("60 ft", "19,29 m") pays little, and one
     whose numbers all sit across its boundary pays in full: counted, textberg_dev gained less (0.895 against 0.902
-    at the best weight of each) and lost more in pieces (bench/RESULTS.md, "Numbers")."""
+    at the best weight of each) and lost more in pieces (bench/RESULTS.md, "numbers kept together")."""
     apart = np.bitwise_count(np.bitwise_xor(src_numbers, tgt_numbers)).astype(np.float64)
     return apart / np.maximum(np.bitwise_count(np.bitwise_or(src_numbers, tgt_numbers)), 1)
 
