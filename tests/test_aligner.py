@@ -415,15 +415,19 @@ def test_links_keep_a_sentences_numbers_together_where_the_translation_keeps_the
 
 
 def test_which_numbers_a_sentence_holds() -> None:
-    """Numbers as sets of bits: separators and digit scripts do not matter, the value does; a link's sides disagree
-    by the share of their numbers one side lacks."""
+    """Numbers as sets of bits: thousands separators and digit scripts do not matter, the value does; a link's sides
+    disagree by the share of their numbers one side lacks."""
     from workbench.alignment.model import number_marks, numbers_apart
 
     marks = number_marks(
         ["Am 9. Mai 1953 : 8839,8 m", "le 9 mai 1953 : 8839.8 m", "no number", "\u0661\u0669\u0665\u0663", "1954"]
     )
     assert marks.dtype == np.uint64 and marks[0] == marks[1] and marks[2] == 0
-    assert np.bitwise_count(marks[0]) == 3 and marks[3] & marks[0] and not marks[4] & marks[0]
+    assert np.bitwise_count(marks[0]) == 4 and marks[3] & marks[0] and not marks[4] & marks[0]
+    # Thousands separators join; a date's parts stay numbers of their own, so two ways of writing it mostly agree.
+    assert len(set(number_marks(["8848", "8'848", "8.848", "8,848", "8\u202f848"]).tolist())) == 1
+    german, french = number_marks(["am 12.7.1956", "le 12 juillet 1956"])
+    assert numbers_apart(german, french) == pytest.approx(1 / 3)
     assert numbers_apart(marks[0], marks[1]) == 0.0 and numbers_apart(marks[2], marks[2]) == 0.0
     assert numbers_apart(marks[0], marks[2]) == 1.0 and numbers_apart(marks[3], marks[3] | marks[4]) == 0.5
     assert number_marks(["0" + "7" * 6000])[0] != 0  # a data dump's digit run is a number too, not an error
