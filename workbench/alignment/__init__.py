@@ -95,6 +95,7 @@ def align_sentences(
         stages(EMBEDDING, src_new + tgt_new, src_new + tgt_new)
     src_lengths, tgt_lengths = [len(s) for s in src], [len(t) for t in tgt]
     src_para, tgt_para = paragraph_ends(paragraphs[0], len(src)), paragraph_ends(paragraphs[1], len(tgt))
+    src_numbers, tgt_numbers = number_marks(src), number_marks(tgt)  # both passes read the same
     if src_para is None or tgt_para is None:  # one side's paragraphs alone say nothing about where links end
         src_para = tgt_para = None
     beads, stats = align_embeddings_with_statistics(
@@ -112,8 +113,8 @@ def align_sentences(
         tgt_quoted=ends_quoted(tgt),
         src_para_end=src_para,
         tgt_para_end=tgt_para,
-        src_numbers=number_marks(src),
-        tgt_numbers=number_marks(tgt),
+        src_numbers=src_numbers,
+        tgt_numbers=tgt_numbers,
         progress=(lambda done, steps: stages(ALIGNING, done, steps)) if stages else None,
     )
     extra = 0
@@ -131,6 +132,7 @@ def align_sentences(
             progress=(lambda done, spans: stages(REFINING, done, spans)) if stages else None,
             languages=languages,
             paragraph_ends=(src_para, tgt_para),
+            numbers=(src_numbers, tgt_numbers),
         )
     if stages:
         stages(REFINING, extra, extra)

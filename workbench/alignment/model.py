@@ -318,8 +318,8 @@ def link_gain(
     k-NN background, ``src_length``/``tgt_length`` the spans' lengths, ``sentences`` n + m and ``open_ends`` how
     many of the spans' last sentences end open (0, 1 or 2: a link rarely ends there), ``quote_mismatch`` 1 where one
     span's last line ends with a quotation mark and the other's does not, ``paragraph_mismatch`` 1 where one span's
-    last sentence ends a paragraph and the other's does not, ``number_mismatch`` how many numbers one span holds
-    that the other does not (:func:`number_marks`). Works on numpy
+    last sentence ends a paragraph and the other's does not, ``number_mismatch`` the share of the link's numbers one
+    span holds and the other does not (:func:`numbers_apart`). Works on numpy
     arrays (first pass, every cell of the band at once) and on floats (second pass, one link at a time).
     """
     background = params.contrast * around + (1 - params.contrast) * knn

@@ -88,10 +88,13 @@ def refine_alignment(
     progress: Progress | None = None,
     languages: tuple[str | None, str | None] = (None, None),
     paragraph_ends: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
+    numbers: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
 ) -> tuple[list[Bead], int]:
     """Return the refined links and how many span texts were embedded for it; ``progress(done, total)`` counts
     the span texts as they are embedded; ``languages`` (source, target, where known) say how spans are joined;
-    ``paragraph_ends`` (1.0 where a sentence ends its paragraph, as the first pass had them) are scored alike."""
+    ``paragraph_ends`` (1.0 where a sentence ends its paragraph, as the first pass had them) are scored alike, and
+    so are ``numbers`` (:func:`number_marks` of each side, as the first pass had them; read from the texts where
+    not given)."""
     keep = set(fixed)
     corners = _corners(beads)
     doubtful = [bead not in keep and _doubtful(bead) for bead in beads]
@@ -102,7 +105,16 @@ def refine_alignment(
     singles_s = {(i, i + 1): src_vectors[i] for i in range(len(src_texts))}
     singles_t = {(j, j + 1): tgt_vectors[j] for j in range(len(tgt_texts))}
     draft = _WindowSolver(
-        singles_s, singles_t, src_vectors, tgt_vectors, src_texts, tgt_texts, stats, params, paragraph_ends
+        singles_s,
+        singles_t,
+        src_vectors,
+        tgt_vectors,
+        src_texts,
+        tgt_texts,
+        stats,
+        params,
+        paragraph_ends,
+        numbers=numbers,
     )
     spans_s: set[tuple[int, int]] = set()
     spans_t: set[tuple[int, int]] = set()
@@ -121,7 +133,17 @@ def refine_alignment(
     exact_s = singles_s | {span: vectors[k] for k, span in enumerate(order_s)}
     exact_t = singles_t | {span: vectors[len(order_s) + k] for k, span in enumerate(order_t)}
     solver = _WindowSolver(
-        exact_s, exact_t, src_vectors, tgt_vectors, src_texts, tgt_texts, stats, params, paragraph_ends, True
+        exact_s,
+        exact_t,
+        src_vectors,
+        tgt_vectors,
+        src_texts,
+        tgt_texts,
+        stats,
+        params,
+        paragraph_ends,
+        True,
+        numbers=numbers,
     )
     out: list[Bead] = []
     last = 0
@@ -228,9 +250,10 @@ class _WindowSolver:
         params: AlignParams,
         paragraph_ends: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
         only_embedded: bool = False,
+        numbers: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
     ) -> None:
         """``only_embedded``: links whose spans were not embedded are not allowed; else they are scored with the first
-        pass's approximate span vectors."""
+        pass's approximate span vectors. ``numbers``: each side's number sets, read from the texts where not given."""
         self.exact_s, self.exact_t = exact_s, exact_t
         self.only_embedded = only_embedded
         self.src_vectors, self.tgt_vectors = src_vectors, tgt_vectors
@@ -239,7 +262,10 @@ class _WindowSolver:
         self.tgt_len = np.array([len(t) for t in tgt_texts], dtype=float)
         self.src_open, self.tgt_open = ends_open(src_texts), ends_open(tgt_texts)
         self.src_quoted, self.tgt_quoted = ends_quoted(src_texts), ends_quoted(tgt_texts)
-        self.src_numbers, self.tgt_numbers = number_marks(src_texts), number_marks(tgt_texts)
+        self.src_numbers, self.tgt_numbers = (
+            number_marks(texts) if given is None else given
+            for given, texts in zip(numbers, (src_texts, tgt_texts), strict=True)
+        )
         self.src_para, self.tgt_para = (
             np.zeros(len(texts)) if given is None else np.asarray(given, dtype=float)
             for given, texts in zip(paragraph_ends, (src_texts, tgt_texts), strict=True)
