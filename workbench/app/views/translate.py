@@ -64,6 +64,10 @@ def _machine_translation(project: Project) -> None:
         key="translate_langs",
         format_func=lambda lang: f"{lang} · {pairs[lang].kind} · {'+'.join(pairs[lang].engines)}",
         help="Only pairs an engine on this machine can translate, directly or through English/Spanish.",
+        # Typed text is a language code: match it at the start of a label ("es" is not "rule-based"), and let Enter
+        # take that language, not every match at once (Streamlit's default offers "Select N matches" first).
+        filter_mode="prefix",
+        select_all=False,
     )
     with st.expander("Why not other languages? How to get more"):
         for engine, reason in router.unavailable():
