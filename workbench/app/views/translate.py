@@ -147,7 +147,13 @@ def _translation_estimate(project: Project, langs: list[str]) -> tuple[float, st
     if len(each) == 1:
         (lang, estimate), *_ = each.items()
         return total, f"Aligning the translation into {lang} will take {estimate.describe()}, after the translation."
-    parts = "; ".join(f"{lang} about {format_duration(estimate.seconds)}" for lang, estimate in each.items())
+    # Languages read alike take alike: name each time once ("es, pt about 3 min each; zh about 4 min").
+    by_time: dict[str, list[str]] = {}
+    for lang, estimate in each.items():
+        by_time.setdefault(format_duration(estimate.seconds), []).append(lang)
+    parts = "; ".join(
+        f"{', '.join(group)} about {duration}{' each' if len(group) > 1 else ''}" for duration, group in by_time.items()
+    )
     return total, f"Aligning the translations will take about {format_duration(total)} ({parts}), after them."
 
 
