@@ -104,18 +104,15 @@ def refine_alignment(
     # The multi-sentence spans of every link a window could plausibly take, embedded in one batch.
     singles_s = {(i, i + 1): src_vectors[i] for i in range(len(src_texts))}
     singles_t = {(j, j + 1): tgt_vectors[j] for j in range(len(tgt_texts))}
-    draft = _WindowSolver(
-        singles_s,
-        singles_t,
-        src_vectors,
-        tgt_vectors,
-        src_texts,
-        tgt_texts,
-        stats,
-        params,
-        paragraph_ends,
-        numbers=numbers,
-    )
+
+    def solver_over(exact_s: dict, exact_t: dict, only_embedded: bool) -> _WindowSolver:
+        """The draft and the final solver differ only in the span vectors they hold and whether a link needs them."""
+        return _WindowSolver(
+            exact_s, exact_t, src_vectors, tgt_vectors, src_texts, tgt_texts, stats, params, paragraph_ends,
+            only_embedded, numbers,
+        )  # fmt: skip
+
+    draft = solver_over(singles_s, singles_t, False)
     spans_s: set[tuple[int, int]] = set()
     spans_t: set[tuple[int, int]] = set()
     for k0, k1 in windows:
@@ -132,19 +129,7 @@ def refine_alignment(
     vectors = embedder.encode(texts, progress=progress) if texts else empty
     exact_s = singles_s | {span: vectors[k] for k, span in enumerate(order_s)}
     exact_t = singles_t | {span: vectors[len(order_s) + k] for k, span in enumerate(order_t)}
-    solver = _WindowSolver(
-        exact_s,
-        exact_t,
-        src_vectors,
-        tgt_vectors,
-        src_texts,
-        tgt_texts,
-        stats,
-        params,
-        paragraph_ends,
-        True,
-        numbers=numbers,
-    )
+    solver = solver_over(exact_s, exact_t, True)
     out: list[Bead] = []
     last = 0
     for k0, k1 in windows:
