@@ -72,3 +72,32 @@ def test_round_trip_off_says_so(project: Project, tmp_path: Path, monkeypatch: p
     jobs = ReviewSignals(Router, lambda: TranslationCache(tmp_path / "translations.sqlite"))
     signals = wait(jobs, project, "Round trip off")
     assert all(q is not None and q.chrf is None for q in signals.items)
+
+
+def test_after_an_edit_the_signals_are_pending_until_the_round_trip_catches_up(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checks after an edit are quick and the round trip over the edited text can be slow: until it is back,
+    the signals say it is running, so the page does not take the edited link's missing chrF as final."""
+    from workbench.app import review_signals
+
+    calls = []
+    real = review_signals.back_translate
+
+    def slow_after_the_first(*args, **kwargs):
+        calls.append(time.monotonic())
+        if len(calls) > 1:
+            time.sleep(3.0)  # a slow engine: the checks made meanwhile finish long before
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(review_signals, "back_translate", slow_after_the_first)
+    jobs = ReviewSignals(Router, lambda: TranslationCache(tmp_path / "translations.sqlite"))
+    wait(jobs, project, "Round trip by")
+    edit_sentence(
+        project, "pt", project.target("pt").side.sentences[1].id, "Vários membros asked for additional time to read."
+    )
+    jobs.start(project, "pt")
+    time.sleep(1.5)  # the checks of the edit are done; the round trip is not
+    assert jobs.signals(project, "pt").pending
+    after = wait(jobs, project, "Round trip by")
+    assert len(calls) == 2 and after.items[1] is not None and after.items[1].chrf is not None

@@ -182,7 +182,10 @@ class ReviewSignals:
             return f"Round trip off ({ROUND_TRIP_ENV})."
         if known.round_trip_note:
             return known.round_trip_note
-        if known.back is not None:
+        # After an edit the round trip runs again over the changed text while the last one's translations are
+        # still held: it is running until it is done, or the page would call the signals final while the edited
+        # link's round trip is still to come.
+        if known.back is not None and known.round_trip is not None and known.round_trip.done():
             return f"Round trip by {known.round_trip_route}: its chrF is part of the quality signal."
         done, total, started = known.progress
         if done and total:
